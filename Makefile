@@ -1,0 +1,66 @@
+# stablereg: `make run` sets up and serves the portal; `make test` sets up and runs every test.
+# Both install what is missing on a Debian or Ubuntu machine (with sudo when not root).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN := target/release/stablereg
+TEST_CLUSTER := $(or $(TMPDIR),/tmp)/stablereg-test-cluster
+
+.PHONY: run test system-packages test-packages assets build lint bench clean-data
+
+## Serve the portal on http://127.0.0.1:8080 with demo data (embedded PostgreSQL unless DATABASE_URL).
+run: system-packages assets
+	cargo build --release --locked
+	$(BIN) demo
+	exec $(BIN) serve
+
+## Every test: formatting, lints, unit, integration against PostgreSQL, browser with axe-core.
+test: system-packages test-packages assets
+	cargo fmt --all -- --check
+	cargo clippy --locked --all-targets -- -D warnings
+	status=0; RUST_LOG=$${RUST_LOG:-error} RUST_TEST_THREADS=$${RUST_TEST_THREADS:-4} cargo test --locked || status=$$?; \
+	  DATA_DIR=$(TEST_CLUSTER) DATABASE_URL= target/debug/stablereg db stop >/dev/null 2>&1 || true; \
+	  exit $$status
+
+## PostgreSQL server binaries, Node.js and npm: what `make run` needs beyond Rust.
+system-packages:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	$(call install_packages)
+	@command -v cargo >/dev/null 2>&1 || { echo "Rust is missing: install it from https://rustup.rs (Rust 1.95 or newer)"; exit 1; }
+
+## Chromium and its WebDriver for the browser tests.
+test-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	$(call install_packages)
+
+define install_packages
+if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+## The design system and axe-core from npm, pinned by package-lock.json.
+assets: static/vendor/.installed
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: assets
+	cargo build --release --locked
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --locked --all-targets -- -D warnings
+
+## Remove the local cluster, uploaded files and mails of `make run` (asks first).
+clean-data:
+	@read -p "Delete var/ (database, files, mail)? [y/N] " ok && [ "$$ok" = y ] && rm -rf var

@@ -1,0 +1,64 @@
+//! The database: the connection pool, the embedded migrations, and one module per aggregate of
+//! async query functions. Nothing above this module writes SQL.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel_async::AsyncPgConnection;
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub mod schema;
+
+pub type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
+pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
+pub type Connection = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// How long a request waits for a connection, or for a new one to be made, before it gets a 503:
+/// together well under the 2 s in which a page must answer when the database is gone.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_millis(800);
+
+/// A pool whose waits are bounded, so that a lost database gives quick 503s instead of hangs, and
+/// whose connections are checked on checkout, so that it recovers as soon as the database is back.
+pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Pool> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(CHECKOUT_TIMEOUT))
+        .create_timeout(Some(CHECKOUT_TIMEOUT))
+        .recycle_timeout(Some(CHECKOUT_TIMEOUT))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .context("cannot build the database pool")
+}
+
+/// Applies every pending migration. Diesel's migration harness is synchronous, so it runs on the
+/// blocking pool through the async connection wrapper.
+pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
+    use diesel::Connection as _;
+    use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+    let url = database_url.to_owned();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)
+            .context("cannot connect to the database to migrate it")?;
+        let applied = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        for version in applied {
+            tracing::info!(%version, "applied migration");
+        }
+        Ok(())
+    })
+    .await
+    .context("the migration task stopped")?
+}
+
+/// Answers whether the database serves queries right now.
+pub async fn ping(pool: &Pool) -> anyhow::Result<()> {
+    use diesel_async::RunQueryDsl;
+    let mut conn = pool.get().await?;
+    diesel::sql_query("SELECT 1").execute(&mut conn).await?;
+    Ok(())
+}

@@ -1,0 +1,10 @@
+portal-name = Stablecoin Issuer Registration Portal
+lang-name = English
+lang-switch = Choose language
+masthead = This is the financial regulator's portal for registering and supervising stablecoin issuers.
+skip-to-content = Skip to main content
+nav-main = Main menu
+nav-register = Public register
+nav-signup = Sign up an institution
+nav-login = Sign in
+footer-purpose = Institutions that wish to issue won stablecoins apply for registration, prove their reserves and report after registration here; the regulator reviews and supervises them here.

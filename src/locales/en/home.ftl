@@ -1,0 +1,11 @@
+home-title = Stablecoin issuer registration
+home-lead = Korean financial institutions use this portal to apply for registration as stablecoin issuers, prove their reserves and keep reporting once registered. The regulator reviews the applications and supervises registered issuers.
+home-apply = Start an application
+home-check-register = Check the register of issuers
+home-who = Who uses this portal
+home-issuers-title = Applicant institutions
+home-issuers-body = Fill in the institution, management, token, business plan, reserve management and redemption sections one by one, and upload the documents and the reserve attestation. Once registered, file monthly reserve attestations and quarterly cross-border usage reports.
+home-regulators-title = The regulator
+home-regulators-body = Work the review queue, request information (which stops the statutory clock) and propose a decision, which a different approver approves or rejects.
+home-public-title = The public
+home-public-body = The public register shows every registered issuer, its tokens and its latest reserve attestation. Use it to check that an issuer claiming to be registered really is.

@@ -1,0 +1,10 @@
+portal-name = 스테이블코인 발행인 등록 포털
+lang-name = 한국어
+lang-switch = 언어 선택
+masthead = 이 누리집은 스테이블코인 발행인의 등록과 감독을 위한 금융당국 누리집입니다.
+skip-to-content = 본문 바로가기
+nav-main = 주 메뉴
+nav-register = 공개 등록부
+nav-signup = 기관 가입
+nav-login = 로그인
+footer-purpose = 원화 스테이블코인 발행을 원하는 기관의 등록 신청, 준비자산 증명, 등록 후 보고와 금융당국의 심사·감독을 한곳에서 처리합니다.

@@ -1,0 +1,108 @@
+//! Building the server: shared by `stablereg serve` and the tests, so the tests run the real thing.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::web::{self as routes, AppState, assets, error_pages, lang, security_headers};
+
+/// Extra routes a caller mounts beside the portal's own (the tests add a route that fails on purpose).
+pub type ExtraRoutes = fn(&mut web::ServiceConfig);
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub state: web::Data<AppState>,
+}
+
+/// Whether the server reacts to SIGINT/SIGTERM itself (the `serve` command) or is stopped by its
+/// owner (the tests, which run many servers in one process).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signals {
+    Handle,
+    Ignore,
+}
+
+impl Application {
+    /// Migrates the database, binds the listener and builds the server; `run_until_stopped` serves.
+    pub async fn build(
+        settings: Settings,
+        signals: Signals,
+        extra: ExtraRoutes,
+    ) -> anyhow::Result<Self> {
+        let database_url = settings
+            .database_url
+            .clone()
+            .context("no database URL: start the embedded cluster or set DATABASE_URL")?;
+        crate::db::migrate(&database_url).await?;
+        let pool = crate::db::pool(&database_url, settings.database_pool_size)?;
+        let assets = assets::AssetVersion::of_dir(&settings.static_dir).with_context(|| {
+            format!(
+                "cannot read the static files in {} (run `npm ci` first, or set STATIC_DIR)",
+                settings.static_dir.display()
+            )
+        })?;
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers;
+        let state = web::Data::new(AppState {
+            settings,
+            pool,
+            assets,
+        });
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            let settings = &app_state.settings;
+            App::new()
+                .app_data(app_state.clone())
+                .configure(routes::routes)
+                .configure(extra)
+                .service(assets::service(settings.static_dir.clone()))
+                .default_service(web::to(not_found))
+                .wrap(from_fn(lang::remember_choice))
+                .wrap(ErrorHandlers::new().default_handler(error_pages::render))
+                .wrap(security_headers::headers(settings))
+                .wrap(Compress::default())
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .workers(workers)
+        .shutdown_timeout(10);
+        if signals == Signals::Ignore {
+            server = server.disable_signals();
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle that stops the server gracefully; the tests stop their servers with it.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server is stopped (a signal, or its handle), finishing requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// No extra routes.
+pub fn no_extra_routes(_: &mut web::ServiceConfig) {}

@@ -1,0 +1,81 @@
+//! Styled error pages in the user's language. Every 4xx and 5xx response that is not already an HTML
+//! page (a handler's `AppError`, an unknown route, a refused method, a missing static file) is
+//! replaced by one; a 5xx page shows the request id and nothing else about the cause.
+
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpMessage, HttpResponse};
+use askama::Template;
+
+use super::PageContext;
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+struct ErrorPage {
+    ctx: PageContext,
+    status: u16,
+    title: String,
+    body: String,
+    request_id: Option<String>,
+}
+
+/// The catalogue key stem of a status: the statuses users meet get their own words.
+fn message_stem(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "error-400",
+        403 => "error-403",
+        404 => "error-404",
+        405 => "error-405",
+        409 => "error-409",
+        413 => "error-413",
+        415 => "error-415",
+        429 => "error-429",
+        503 => "error-503",
+        s if s >= 500 => "error-500",
+        _ => "error-400",
+    }
+}
+
+pub fn render<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let request = res.request().clone();
+    let ctx = PageContext::from_request(&request);
+    let request_id = status.is_server_error().then(|| {
+        request
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+    });
+    let stem = message_stem(status);
+    let page = ErrorPage {
+        title: ctx.t(&format!("{stem}-title")),
+        body: ctx.t(&format!("{stem}-body")),
+        status: status.as_u16(),
+        request_id,
+        ctx,
+    };
+    let html = page.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "cannot render the error page");
+        String::from("<!DOCTYPE html><title>Error</title><p>Error / 오류</p>")
+    });
+    let mut response = HttpResponse::build(status);
+    response.content_type("text/html; charset=utf-8");
+    // Keep what the original response said about retrying and allowed methods.
+    for name in [header::RETRY_AFTER, header::ALLOW, header::SET_COOKIE] {
+        for value in res.headers().get_all(&name) {
+            response.append_header((name.clone(), value.clone()));
+        }
+    }
+    let new = ServiceResponse::new(request, response.body(html));
+    Ok(ErrorHandlerResponse::Response(new.map_into_right_body()))
+}

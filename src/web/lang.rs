@@ -1,0 +1,57 @@
+//! Choosing the language of a response: `?lang=` first, then the remembered cookie, then the
+//! browser's Accept-Language, then Korean. A `?lang=` choice is remembered for a year.
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, http::header};
+
+use crate::i18n::Lang;
+
+pub const LANG_COOKIE: &str = "lang";
+
+fn query_lang(query: &str) -> Option<Lang> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::from_code(&v))
+}
+
+/// The language this request should be answered in.
+pub fn request_lang(req: &HttpRequest) -> Lang {
+    query_lang(req.query_string())
+        .or_else(|| {
+            req.cookie(LANG_COOKIE)
+                .and_then(|c| Lang::from_code(c.value()))
+        })
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+/// Remembers a language chosen with `?lang=` in a cookie, so the choice survives navigation.
+pub async fn remember_choice(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let chosen = query_lang(req.query_string());
+    let secure = req
+        .app_data::<actix_web::web::Data<super::AppState>>()
+        .is_some_and(|s| s.settings.secure_cookies());
+    let mut res = next.call(req).await?;
+    if let Some(lang) = chosen {
+        let cookie = Cookie::build(LANG_COOKIE, lang.code())
+            .path("/")
+            .max_age(Duration::days(365))
+            .same_site(SameSite::Lax)
+            .http_only(true)
+            .secure(secure)
+            .finish();
+        res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}

@@ -1,0 +1,336 @@
+//! Spawning the real server for a test: one PostgreSQL cluster for the whole run (the embedded cluster
+//! code, or DATABASE_URL's server), one database per test cloned from a migrated template, the
+//! server built by the same `Application::build` as `stablereg serve`, on a free port.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use sha2::{Digest, Sha256};
+use stablereg::config::Settings;
+use stablereg::embedded_pg::{Durability, EmbeddedPostgres};
+use stablereg::startup::{Application, ExtraRoutes, Signals, no_extra_routes};
+use url::Url;
+
+/// The server every test database lives on.
+struct Cluster {
+    /// A URL to any database of the server; tests swap the database name in.
+    base_url: Url,
+    template: String,
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cluster() -> &'static Cluster {
+    static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+    // Started on its own thread: the cluster start blocks, and the template is built with a runtime
+    // of its own so nothing is tied to the runtime of whichever test came first.
+    CLUSTER.get_or_init(|| {
+        std::thread::spawn(start_cluster)
+            .join()
+            .expect("the test cluster starts")
+    })
+}
+
+/// The folder of the embedded test cluster: under the system temp folder, which the `postgres`
+/// user can reach even when the checkout is in a private home folder.
+pub fn test_cluster_root() -> PathBuf {
+    std::env::temp_dir().join("stablereg-test-cluster")
+}
+
+fn start_cluster() -> Cluster {
+    let base_url = match std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(url) => Url::parse(&url).expect("DATABASE_URL is a URL"),
+        None => {
+            let mut pg = EmbeddedPostgres::new(&test_cluster_root(), Durability::Disposable)
+                .expect("PostgreSQL server binaries are installed");
+            pg.ensure_running()
+                .expect("the embedded test cluster starts");
+            Url::parse(&pg.database_url()).expect("a URL")
+        }
+    };
+    let template = format!("tpl_{}", migrations_hash());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        sweep_leftovers(&base_url).await;
+        ensure_template(&base_url, &template).await;
+    });
+    Cluster { base_url, template }
+}
+
+fn with_database(base: &Url, name: &str) -> String {
+    let mut url = base.clone();
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+async fn admin_connection(base: &Url) -> AsyncPgConnection {
+    AsyncPgConnection::establish(&with_database(base, "postgres"))
+        .await
+        .expect("connects to the test cluster")
+}
+
+/// The template is named after the migrations it holds, so a changed migration builds a new one.
+fn migrations_hash() -> String {
+    let mut files = Vec::new();
+    collect(&manifest_dir().join("migrations"), &mut files);
+    files.sort();
+    let mut hasher = Sha256::new();
+    for f in files {
+        hasher.update(f.to_string_lossy().as_bytes());
+        hasher.update(std::fs::read(&f).expect("readable migration"));
+    }
+    hex::encode(&hasher.finalize()[..8])
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("migrations folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            collect(&path, out)
+        } else {
+            out.push(path)
+        }
+    }
+}
+
+/// Builds the migrated template once for all test processes: an advisory lock makes concurrent runs
+/// take turns, and the template is built under a temporary name so a crash leaves no half-made one.
+async fn ensure_template(base: &Url, template: &str) {
+    let mut conn = admin_connection(base).await;
+    diesel::sql_query("SELECT pg_advisory_lock(727001)")
+        .execute(&mut conn)
+        .await
+        .expect("lock");
+    if !database_exists(&mut conn, template).await {
+        let building = format!("{template}_building");
+        exec(
+            &mut conn,
+            &format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"),
+        )
+        .await;
+        exec(&mut conn, &format!("CREATE DATABASE \"{building}\"")).await;
+        stablereg::db::migrate(&with_database(base, &building))
+            .await
+            .expect("migrations apply");
+        exec(
+            &mut conn,
+            &format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\""),
+        )
+        .await;
+    }
+    diesel::sql_query("SELECT pg_advisory_unlock(727001)")
+        .execute(&mut conn)
+        .await
+        .expect("unlock");
+}
+
+#[derive(diesel::QueryableByName)]
+struct Name {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    datname: String,
+}
+
+async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
+    let found: Vec<Name> = diesel::sql_query("SELECT datname FROM pg_database WHERE datname = $1")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .load(conn)
+        .await
+        .expect("query");
+    !found.is_empty()
+}
+
+async fn exec(conn: &mut AsyncPgConnection, sql: &str) {
+    diesel::sql_query(sql)
+        .execute(conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Test databases are named `t_<pid>_<n>`: those of processes that no longer run are leftovers of
+/// an interrupted run and are dropped.
+async fn sweep_leftovers(base: &Url) {
+    let mut conn = admin_connection(base).await;
+    let names: Vec<Name> =
+        diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 't\\_%'")
+            .load(&mut conn)
+            .await
+            .expect("list databases");
+    for Name { datname } in names {
+        let pid = datname.split('_').nth(1).unwrap_or("");
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS \"{datname}\" WITH (FORCE)"
+            ))
+            .execute(&mut conn)
+            .await;
+        }
+    }
+}
+
+/// A database of a test's own, dropped when the test ends.
+pub struct TestDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub async fn create() -> TestDatabase {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let cluster = cluster();
+        let name = format!(
+            "t_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut conn = admin_connection(&cluster.base_url).await;
+        exec(
+            &mut conn,
+            &format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{}\"",
+                cluster.template
+            ),
+        )
+        .await;
+        TestDatabase {
+            url: with_database(&cluster.base_url, &name),
+            name,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        let base = cluster().base_url.clone();
+        // Drop runs inside the test's runtime, which must not be blocked on: use a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let mut conn = AsyncPgConnection::establish(&with_database(&base, "postgres"))
+                    .await
+                    .ok()?;
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// A running portal for one test.
+pub struct TestApp {
+    pub address: String,
+    /// Kept so the folder lives as long as the app.
+    _data_dir: tempfile::TempDir,
+    /// The test's own database, dropped with the app; `None` when the test brought its own.
+    _db: Option<TestDatabase>,
+    /// A client that keeps cookies and does not follow redirects, like a careful browser.
+    pub client: reqwest::Client,
+    server: actix_web::dev::ServerHandle,
+}
+
+/// The settings a test app runs with; a test may change them before spawning.
+pub struct TestConfig {
+    pub env: HashMap<&'static str, String>,
+    pub extra_routes: ExtraRoutes,
+}
+
+impl Default for TestConfig {
+    fn default() -> Self {
+        let env = HashMap::from([
+            ("BIND", "127.0.0.1:0".to_string()),
+            (
+                "STATIC_DIR",
+                manifest_dir().join("static").to_string_lossy().into_owned(),
+            ),
+            ("WORKERS", "1".to_string()),
+            ("DATABASE_POOL_SIZE", "4".to_string()),
+            ("AUDIT_KEY", "test-audit-key-not-secret".to_string()),
+        ]);
+        TestConfig {
+            env,
+            extra_routes: no_extra_routes,
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(TestConfig::default()).await
+}
+
+pub async fn spawn_app_with(config: TestConfig) -> TestApp {
+    let db = match config.env.contains_key("DATABASE_URL") {
+        true => None,
+        false => Some(TestDatabase::create().await),
+    };
+    let data_dir = tempfile::tempdir().expect("a temp dir");
+    let mut env = config.env;
+    env.insert("DATA_DIR", data_dir.path().to_string_lossy().into_owned());
+    if let Some(db) = &db {
+        env.insert("DATABASE_URL", db.url.clone());
+    }
+    let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("valid test settings");
+    stablereg::telemetry::init(settings.log_format);
+    let app = Application::build(settings, Signals::Ignore, config.extra_routes)
+        .await
+        .expect("the app builds");
+    let port = app.port();
+    let server = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        _data_dir: data_dir,
+        _db: db,
+        client,
+        server,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the request is answered")
+    }
+
+    /// GET with headers, returning status and body.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut req = self.client.get(self.url(path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().await.expect("the request is answered")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; nothing needs to wait for it.
+        drop(self.server.stop(false));
+    }
+}

@@ -45,6 +45,8 @@ pub struct Settings {
     pub audit_key: Option<String>,
     pub log_format: LogFormat,
     pub workers: usize,
+    /// Take the client address from X-Forwarded-For / Forwarded (only behind a proxy that sets them).
+    pub trust_forwarded_for: bool,
 }
 
 /// A setting that could not be used, with the reason in words an operator can act on.
@@ -143,6 +145,7 @@ impl Settings {
             audit_key: lookup("AUDIT_KEY"),
             log_format,
             workers: parse_count(&lookup, "WORKERS", default_workers())?,
+            trust_forwarded_for: parse_bool(&lookup, "TRUST_FORWARDED_FOR")?,
         };
         settings.check_production()?;
         Ok(settings)
@@ -204,6 +207,20 @@ fn parse_count(
             .ok()
             .filter(|n| *n > 0)
             .ok_or_else(|| invalid(name, format!("'{raw}' is not a positive whole number"))),
+    }
+}
+
+fn parse_bool(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<bool, SettingError> {
+    match lookup(name).as_deref() {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(other) => Err(invalid(
+            name,
+            format!("'{other}' is neither 'true' nor 'false'"),
+        )),
     }
 }
 

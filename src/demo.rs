@@ -1,14 +1,149 @@
-//! `stablereg demo`: demo data so that a person trying the portal has something to work with.
-//! It refuses to run in production and leaves a database that already holds data alone.
+//! `stablereg demo`: demo data so that a person trying the portal has something to work with: one
+//! account of each role and an applicant institution. It refuses to run in production and leaves a
+//! database that already holds accounts alone.
 
 use anyhow::bail;
+use chrono::Utc;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use uuid::Uuid;
 
+use crate::audit::{self, AuditKey, Event};
+use crate::auth::{Role, hashing, totp};
+use crate::cli::cli_actor;
 use crate::config::Settings;
+use crate::db::{self, institutions::Institution, users::NewUser};
+
+/// The demo password of every demo account (it passes the portal's own password rules).
+pub const DEMO_PASSWORD: &str = "Hangang-Lantern-Ferry-42";
+
+pub struct DemoAccount {
+    pub role: Role,
+    pub email: &'static str,
+    pub name: &'static str,
+    /// Regulator staff come enrolled in MFA, with this TOTP secret.
+    pub totp_secret: Option<String>,
+}
 
 pub async fn seed(settings: &Settings) -> anyhow::Result<()> {
     if settings.is_production() {
         bail!("refusing to load demo data with APP_ENV=production");
     }
-    println!("demo: nothing to seed yet");
+    let url = settings.database_url.as_deref().unwrap_or_default();
+    db::migrate(url).await?;
+    let mut conn = AsyncPgConnection::establish(url).await?;
+    if db::users::any_exist(&mut conn).await? {
+        println!("demo: the database already has accounts; nothing was changed");
+        return Ok(());
+    }
+    let key = AuditKey::from_settings(settings)?;
+    let accounts = seed_into(&mut conn, &key).await?;
+    println!("Demo accounts (password for all: {DEMO_PASSWORD}):");
+    for a in &accounts {
+        match &a.totp_secret {
+            Some(secret) => println!(
+                "  {:<9} {:<32} TOTP secret {secret}",
+                a.role.as_str(),
+                a.email
+            ),
+            None => println!(
+                "  {:<9} {:<32} (no second factor)",
+                a.role.as_str(),
+                a.email
+            ),
+        }
+    }
+    println!(
+        "Add a TOTP secret to an authenticator app, or compute codes with `oathtool --totp -b SECRET`."
+    );
+    println!(
+        "Mail goes to {}; the demo mailbox is at /demo/mail.",
+        settings.mail_dir().display()
+    );
     Ok(())
+}
+
+/// Writes the demo data in one transaction and returns the accounts made.
+pub async fn seed_into(
+    conn: &mut AsyncPgConnection,
+    key: &AuditKey,
+) -> anyhow::Result<Vec<DemoAccount>> {
+    let hash = hashing::hash(DEMO_PASSWORD).await?;
+    let mut accounts = vec![
+        DemoAccount {
+            role: Role::Admin,
+            email: "admin@demo.stablereg.kr",
+            name: "관리자 Admin",
+            totp_secret: Some(totp::new_secret()),
+        },
+        DemoAccount {
+            role: Role::Approver,
+            email: "approver@demo.stablereg.kr",
+            name: "승인자 Approver",
+            totp_secret: Some(totp::new_secret()),
+        },
+        DemoAccount {
+            role: Role::Reviewer,
+            email: "reviewer@demo.stablereg.kr",
+            name: "심사자 Reviewer",
+            totp_secret: Some(totp::new_secret()),
+        },
+        DemoAccount {
+            role: Role::Issuer,
+            email: "issuer@demo.stablereg.kr",
+            name: "김하늘 Kim Haneul",
+            totp_secret: None,
+        },
+    ];
+    let institution = Institution {
+        id: Uuid::now_v7(),
+        legal_name_ko: "한빛은행 주식회사".into(),
+        legal_name_en: "Hanbit Bank Co., Ltd.".into(),
+        business_registration_number: "1248100998".into(),
+        corporate_registration_number: "1101111234569".into(),
+        lei: Some("5493001KJTIIGC8Y1R12".into()),
+        institution_type: "bank".into(),
+        address: "서울특별시 중구 세종대로 110".into(),
+        contact_phone: "02-1234-5678".into(),
+        status: "active".into(),
+        created_at: Utc::now(),
+    };
+    let (accounts_ref, hash_ref, inst_ref) = (&mut accounts, &hash, &institution);
+    conn.transaction::<_, anyhow::Error, _>(async move |conn| {
+        db::institutions::insert(conn, inst_ref).await?;
+        audit::record(
+            conn,
+            key,
+            &cli_actor(),
+            Event::new("institution.signed_up", "institution", inst_ref.id)
+                .with(serde_json::json!({"by": "demo"})),
+        )
+        .await?;
+        for account in accounts_ref.iter() {
+            let id = Uuid::now_v7();
+            let issuer = account.role == Role::Issuer;
+            let user = NewUser {
+                id,
+                email: account.email,
+                display_name: account.name,
+                role: account.role.as_str(),
+                institution_id: issuer.then_some(inst_ref.id),
+                is_institution_admin: issuer,
+                is_authorised_signatory: issuer,
+                password_hash: Some(hash_ref),
+                email_verified_at: Some(Utc::now()),
+                lang: "ko",
+            };
+            db::users::insert(conn, &user).await?;
+            if let Some(secret) = &account.totp_secret {
+                db::users::begin_totp(conn, id, secret).await?;
+                db::users::enable_totp(conn, id, 0).await?;
+            }
+            let event = Event::new("user.created", "user", id)
+                .with(serde_json::json!({"role": account.role.as_str(), "by": "demo"}));
+            audit::record(conn, key, &cli_actor(), event).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(accounts)
 }

@@ -33,6 +33,39 @@ enum Command {
         #[command(subcommand)]
         action: DbAction,
     },
+    /// Manage accounts from the command line (bootstrap the first admin).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a regulator account (admin, approver or reviewer); it enrols MFA at first sign-in.
+    Create {
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        email: String,
+        /// The name shown in the portal (defaults to the email address).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Walk the whole hash chain; exit non-zero naming the first row that does not fit.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -110,6 +143,28 @@ async fn run_async(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => stablereg::demo::seed(&settings).await,
+        Command::User {
+            action:
+                UserAction::Create {
+                    role,
+                    email,
+                    name,
+                    password_stdin: _,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let name = name.unwrap_or_else(|| email.clone());
+            stablereg::cli::create_user(&settings, &role, &email, &name, password).await?;
+            println!("created {role} {email}; they enrol a second factor at first sign-in");
+            Ok(())
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => stablereg::cli::verify_audit(&settings).await,
         Command::Db { .. } => unreachable!("handled before the runtime starts"),
     }
 }

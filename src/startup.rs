@@ -8,9 +8,16 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
+use lettre::message::Mailbox;
+
+use crate::audit::AuditKey;
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::web::{self as routes, AppState, assets, error_pages, lang, security_headers};
+use crate::jobs::Worker;
+use crate::mail::Transport;
+use crate::web::{
+    self as routes, AppState, assets, csrf, error_pages, lang, security_headers, session,
+};
 
 /// Extra routes a caller mounts beside the portal's own (the tests add a route that fails on purpose).
 pub type ExtraRoutes = fn(&mut web::ServiceConfig);
@@ -19,6 +26,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pub state: web::Data<AppState>,
+    /// The background worker (mail delivery, sweeping), stopped with the server.
+    worker: tokio::task::JoinHandle<()>,
 }
 
 /// Whether the server reacts to SIGINT/SIGTERM itself (the `serve` command) or is stopped by its
@@ -51,11 +60,30 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let mut settings = settings;
+        // Bound to port 0 (tests): links in mail and the origin check must name the real port.
+        if settings.base_url.port() == Some(0) {
+            let _ = settings.base_url.set_port(Some(port));
+        }
         let workers = settings.workers;
+        let audit_key = AuditKey::from_settings(&settings)?;
+        let transport = Transport::from_settings(&settings)?;
+        let from: Mailbox = settings
+            .mail_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("setting MAIL_FROM: {e}"))?;
+        let worker = Worker {
+            pool: pool.clone(),
+            transport: transport.clone(),
+            from,
+        };
+        let worker = tokio::spawn(worker.run());
         let state = web::Data::new(AppState {
             settings,
             pool,
             assets,
+            audit_key,
+            transport,
         });
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
@@ -66,6 +94,8 @@ impl Application {
                 .configure(extra)
                 .service(assets::service(settings.static_dir.clone()))
                 .default_service(web::to(not_found))
+                .wrap(from_fn(csrf::refuse_cross_site))
+                .wrap(from_fn(session::load))
                 .wrap(from_fn(lang::remember_choice))
                 .wrap(ErrorHandlers::new().default_handler(error_pages::render))
                 .wrap(security_headers::headers(settings))
@@ -82,6 +112,7 @@ impl Application {
             port,
             server: server.run(),
             state,
+            worker,
         })
     }
 
@@ -96,7 +127,9 @@ impl Application {
 
     /// Serves until the server is stopped (a signal, or its handle), finishing requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.worker.abort();
+        result
     }
 }
 

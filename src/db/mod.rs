@@ -8,7 +8,12 @@ use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+pub mod institutions;
+pub mod outbox;
 pub mod schema;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
 
 pub type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
 pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;

@@ -8,3 +8,131 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    institutions (id) {
+        id -> Uuid,
+        legal_name_ko -> Text,
+        legal_name_en -> Text,
+        business_registration_number -> Text,
+        corporate_registration_number -> Text,
+        lei -> Nullable<Text>,
+        institution_type -> Text,
+        address -> Text,
+        contact_phone -> Text,
+        status -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        institution_id -> Nullable<Uuid>,
+        is_institution_admin -> Bool,
+        is_authorised_signatory -> Bool,
+        password_hash -> Nullable<Text>,
+        email_verified_at -> Nullable<Timestamptz>,
+        active -> Bool,
+        lang -> Text,
+        failed_logins -> Int4,
+        last_failed_login_at -> Nullable<Timestamptz>,
+        locked_at -> Nullable<Timestamptz>,
+        totp_secret -> Nullable<Text>,
+        totp_enabled_at -> Nullable<Timestamptz>,
+        totp_last_step -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Uuid,
+        token_hash -> Bytea,
+        user_id -> Nullable<Uuid>,
+        stage -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        reauthenticated_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    email_tokens (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        purpose -> Text,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        code_hash -> Bytea,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    sign_in_attempts (client_addr, attempted_at) {
+        client_addr -> Text,
+        attempted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Uuid,
+        message_id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        created_at -> Timestamptz,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_log (seq) {
+        seq -> Int8,
+        occurred_at -> Timestamptz,
+        actor_id -> Nullable<Uuid>,
+        actor_email -> Nullable<Text>,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Nullable<Text>,
+        client_addr -> Nullable<Text>,
+        details -> Jsonb,
+        prev_hash -> Bytea,
+        hash -> Bytea,
+    }
+}
+
+diesel::joinable!(users -> institutions (institution_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
+    email_tokens,
+    institutions,
+    outbox,
+    public_holidays,
+    recovery_codes,
+    sessions,
+    sign_in_attempts,
+    users,
+);

@@ -7,6 +7,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::i18n::Lang;
 
+use super::session::{self, SessionUser};
 use super::{AppState, lang::request_lang};
 
 #[derive(Debug, Clone)]
@@ -15,14 +16,28 @@ pub struct PageContext {
     /// The current path and query without `lang`, to build the language switch links.
     path_without_lang: String,
     asset_prefix: String,
+    /// The session's CSRF token, put in every form ("" when there is no session).
+    pub csrf_token: String,
+    /// The signed-in user, for the header.
+    pub user: Option<SessionUser>,
+    /// A message about what just happened (`?notice=…` after a redirect), already translated.
+    pub notice: Option<String>,
+    pub demo: bool,
 }
 
 impl PageContext {
     pub fn from_request(req: &HttpRequest) -> Self {
-        let asset_prefix = req
-            .app_data::<web::Data<AppState>>()
+        let state = req.app_data::<web::Data<AppState>>();
+        let asset_prefix = state
             .map(|s| s.assets.prefix())
             .unwrap_or_else(|| "/static/0".into());
+        let demo = state.is_some_and(|s| s.demo_enabled());
+        let session = session::current(req);
+        let lang = request_lang(req);
+        let notice = url::form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, _)| k == "notice")
+            .filter(|(_, v)| v.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            .and_then(|(_, v)| lang.try_t(&format!("notice-{v}")));
         let kept: Vec<(String, String)> =
             url::form_urlencoded::parse(req.query_string().as_bytes())
                 .filter(|(k, _)| k != "lang")
@@ -38,9 +53,16 @@ impl PageContext {
             );
         }
         PageContext {
-            lang: request_lang(req),
+            lang,
             path_without_lang,
             asset_prefix,
+            csrf_token: session
+                .as_ref()
+                .map(|s| s.csrf_token.clone())
+                .unwrap_or_default(),
+            user: session.and_then(|s| s.signed_in().cloned()),
+            notice,
+            demo,
         }
     }
 
@@ -66,6 +88,40 @@ impl PageContext {
 
     pub fn languages(&self) -> [Lang; 2] {
         Lang::ALL
+    }
+
+    /// The message `key` with named text arguments, for templates.
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        self.lang.t_with(key, &[(name, value.to_owned().into())])
+    }
+
+    /// The message whose key is `prefix` followed by `value` (role names, institution types…).
+    pub fn tk(&self, prefix: &str, value: &str) -> String {
+        self.lang.t(&format!("{prefix}{value}"))
+    }
+
+    /// A moment as people in Korea read it: Seoul time.
+    pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&chrono_tz::Asia::Seoul)
+            .format("%Y-%m-%d %H:%M KST")
+            .to_string()
+    }
+
+    /// Whether `id` is the signed-in user (no one may deactivate themself).
+    pub fn is_me(&self, id: &uuid::Uuid) -> bool {
+        self.user.as_ref().is_some_and(|u| u.id == *id)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == crate::auth::Role::Admin)
+    }
+
+    pub fn is_issuer_admin(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == crate::auth::Role::Issuer && u.is_institution_admin)
     }
 }
 

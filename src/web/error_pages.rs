@@ -79,3 +79,13 @@ pub fn render<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
     let new = ServiceResponse::new(request, response.body(html));
     Ok(ErrorHandlerResponse::Response(new.map_into_right_body()))
 }
+
+/// A middleware's refusal as a response. Middleware must answer with a response rather than an
+/// error: an error would travel past the error-page renderer and the security headers.
+pub fn refusal(
+    req: actix_web::dev::ServiceRequest,
+    error: crate::error::AppError,
+) -> ServiceResponse<actix_web::body::BoxBody> {
+    use actix_web::ResponseError;
+    req.into_response(error.error_response())
+}

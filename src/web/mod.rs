@@ -1,29 +1,138 @@
 //! The HTTP side: one module per area of the portal, the shared extractors and middleware, and the
-//! route table that wires them together.
+//! route table that wires them together and says who may reach what.
 
-use actix_web::web;
+use actix_web::HttpRequest;
 
+pub mod access;
+pub mod account;
+pub mod admin;
 pub mod assets;
+pub mod auth;
 pub mod context;
+pub mod csrf;
+pub mod demo_mail;
 pub mod error_pages;
+pub mod forms;
 pub mod health;
 pub mod home;
+pub mod invitations;
 pub mod lang;
+pub mod members;
+pub mod reply;
 pub mod security_headers;
+pub mod session;
+pub mod signup;
 
 pub use context::PageContext;
 
-/// What every handler may reach: settings, the database pool and the asset version.
+/// What every handler may reach.
 pub struct AppState {
     pub settings: crate::config::Settings,
     pub pool: crate::db::Pool,
     pub assets: assets::AssetVersion,
+    pub audit_key: crate::audit::AuditKey,
+    pub transport: crate::mail::Transport,
 }
 
-/// Every route of the portal. Static files are mounted separately in `startup` because they carry
-/// their own caching rules.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::show))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz));
+impl AppState {
+    /// The demo mailbox and other conveniences for trying the portal exist only outside production
+    /// and only while mail goes to files.
+    pub fn demo_enabled(&self) -> bool {
+        !self.settings.is_production() && self.transport.writes_files()
+    }
+}
+
+/// The client's address: the TCP peer, or the first address a trusted proxy reports when
+/// TRUST_FORWARDED_FOR is on (behind a load balancer every peer is the balancer).
+pub fn client_addr(req: &HttpRequest) -> String {
+    let trust = req
+        .app_data::<actix_web::web::Data<AppState>>()
+        .is_some_and(|s| s.settings.trust_forwarded_for);
+    let info = req.connection_info();
+    let addr = if trust {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
+    let addr = addr.unwrap_or("unknown");
+    // Strip a port, keeping IPv6 addresses whole.
+    match addr.parse::<std::net::SocketAddr>() {
+        Ok(sock) => sock.ip().to_string(),
+        Err(_) => addr.to_owned(),
+    }
+}
+
+/// Declares every route once: its method, path, who may reach it, and its handler. From this one
+/// list come both the registrations and the `ROUTES` table that `access::enforce` consults.
+macro_rules! route_table {
+    ($( $method:ident $path:literal $access:ident => $handler:path ),* $(,)?) => {
+        pub const ROUTES: &[access::RouteSpec] = &[
+            $( access::RouteSpec { method: stringify!($method), path: $path, access: access::Access::$access } ),*
+        ];
+
+        pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
+            $(
+                cfg.service(
+                    actix_web::web::resource($path)
+                        .guard(actix_web::guard::Method(actix_web::http::Method::$method))
+                        .route(actix_web::web::route().to($handler))
+                        .wrap(actix_web::middleware::from_fn(access::enforce)),
+                );
+            )*
+        }
+    };
+}
+
+route_table! {
+    GET  "/"                                   Anyone       => home::show,
+    GET  "/healthz"                            Anyone       => health::healthz,
+    GET  "/readyz"                             Anyone       => health::readyz,
+
+    GET  "/signup"                             Anyone       => signup::form,
+    POST "/signup"                             Anyone       => signup::submit,
+    GET  "/verify-email/{token}"               Anyone       => signup::verify_form,
+    POST "/verify-email/{token}"               Anyone       => signup::verify,
+
+    GET  "/login"                              Anyone       => auth::login_form,
+    POST "/login"                              Anyone       => auth::login,
+    POST "/logout"                             Anyone       => auth::logout,
+    GET  "/mfa"                                SecondFactor => auth::mfa_form,
+    POST "/mfa"                                SecondFactor => auth::mfa,
+    GET  "/mfa/enrol"                          MfaEnrolment => auth::enrol_form,
+    POST "/mfa/enrol"                          MfaEnrolment => auth::enrol,
+    GET  "/password/forgot"                    Anyone       => auth::forgot_form,
+    POST "/password/forgot"                    Anyone       => auth::forgot,
+    GET  "/password/reset/{token}"             Anyone       => auth::reset_form,
+    POST "/password/reset/{token}"             Anyone       => auth::reset,
+    GET  "/invitation/{token}"                 Anyone       => auth::invitation_form,
+    POST "/invitation/{token}"                 Anyone       => auth::accept_invitation,
+
+    GET  "/account"                            SignedIn     => account::show,
+    GET  "/account/password"                   SignedIn     => account::password_form,
+    POST "/account/password"                   SignedIn     => account::change_password,
+    GET  "/account/email"                      SignedIn     => account::email_form,
+    POST "/account/email"                      SignedIn     => account::change_email,
+    POST "/account/mfa/reset"                  SignedIn     => account::reset_mfa,
+
+    GET  "/institution/members"                IssuerAdmin  => members::list,
+    POST "/institution/members"                IssuerAdmin  => members::invite,
+    POST "/institution/members/{id}/signatory" IssuerAdmin  => members::set_signatory,
+    POST "/institution/members/{id}/deactivate" IssuerAdmin => members::deactivate,
+
+    GET  "/admin"                              Admin        => admin::users,
+    GET  "/admin/users/new"                    Admin        => admin::invite_form,
+    POST "/admin/users"                        Admin        => admin::invite,
+    GET  "/admin/users/{id}"                   Admin        => admin::user,
+    POST "/admin/users/{id}/role"              Admin        => admin::change_role,
+    POST "/admin/users/{id}/deactivate"        Admin        => admin::deactivate,
+    POST "/admin/users/{id}/reactivate"        Admin        => admin::reactivate,
+    POST "/admin/users/{id}/reset-mfa"         Admin        => admin::reset_mfa,
+    POST "/admin/users/{id}/unlock"            Admin        => admin::unlock,
+    GET  "/admin/institutions"                 Admin        => admin::institutions,
+    GET  "/admin/institutions/{id}"            Admin        => admin::institution,
+    POST "/admin/institutions/{id}/status"     Admin        => admin::set_institution_status,
+    GET  "/admin/audit"                        Admin        => admin::audit,
+
+    GET  "/demo/mail"                          Demo         => demo_mail::list,
+    GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,
 }

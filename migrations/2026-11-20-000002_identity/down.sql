@@ -1,0 +1,9 @@
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_refuse_change();
+DROP TABLE outbox;
+DROP TABLE sign_in_attempts;
+DROP TABLE recovery_codes;
+DROP TABLE email_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE institutions;

@@ -1,0 +1,307 @@
+//! The tamper-evident audit log. Each row's hash is an HMAC-SHA256, under a key kept outside the
+//! database, of the previous row's hash and the row's own canonical content. A trigger refuses
+//! UPDATE, DELETE and TRUNCATE; someone who disables it still cannot rewrite history without the key,
+//! and `verify` names the first row that does not fit.
+
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::{DateTime, SubsecRound, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use hmac::{Hmac, KeyInit, Mac};
+use serde::Serialize;
+use sha2::Sha256;
+use uuid::Uuid;
+
+use crate::config::Settings;
+use crate::db::schema::audit_log;
+
+/// The secret that keys the chain.
+#[derive(Clone)]
+pub struct AuditKey(Vec<u8>);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(..)")
+    }
+}
+
+impl AuditKey {
+    pub fn new(secret: &str) -> Self {
+        AuditKey(secret.as_bytes().to_vec())
+    }
+
+    /// AUDIT_KEY, or else a key generated once into `DATA_DIR/audit.key` (fine on a laptop; a
+    /// production deployment must set AUDIT_KEY, which the settings enforce).
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        if let Some(secret) = &settings.audit_key {
+            return Ok(AuditKey::new(secret));
+        }
+        let path = settings.data_dir.join("audit.key");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            return Ok(AuditKey::new(existing.trim()));
+        }
+        tracing::warn!(path = %path.display(), "AUDIT_KEY is unset: generating an audit key into DATA_DIR");
+        let secret = crate::auth::secrets::random_token();
+        write_private(&path, &secret)?;
+        Ok(AuditKey::new(&secret))
+    }
+
+    fn chain(&self, prev_hash: &[u8], content: &[u8]) -> Vec<u8> {
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(prev_hash);
+        mac.update(content);
+        mac.finalize().into_bytes().to_vec()
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+/// Who did it: a signed-in person, or nobody yet (a failed sign-in, a sign-up).
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub email: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+/// One thing that happened, as the log records it.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub action: &'static str,
+    pub object_type: &'static str,
+    pub object_id: Option<String>,
+    pub details: serde_json::Value,
+}
+
+impl Event {
+    pub fn new(action: &'static str, object_type: &'static str, object_id: impl ToString) -> Self {
+        Event {
+            action,
+            object_type,
+            object_id: Some(object_id.to_string()),
+            details: serde_json::json!({}),
+        }
+    }
+
+    pub fn with(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+/// What the chain covers, in a fixed field order.
+#[derive(Serialize)]
+struct Canonical<'a> {
+    seq: i64,
+    occurred_at: String,
+    actor_id: Option<Uuid>,
+    actor_email: Option<&'a str>,
+    action: &'a str,
+    object_type: &'a str,
+    object_id: Option<&'a str>,
+    client_addr: Option<&'a str>,
+    details: &'a serde_json::Value,
+}
+
+fn canonical(row: &AuditRow) -> Vec<u8> {
+    serde_json::to_vec(&Canonical {
+        seq: row.seq,
+        occurred_at: row.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        actor_id: row.actor_id,
+        actor_email: row.actor_email.as_deref(),
+        action: &row.action,
+        object_type: &row.object_type,
+        object_id: row.object_id.as_deref(),
+        client_addr: row.client_addr.as_deref(),
+        details: &row.details,
+    })
+    .unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub client_addr: Option<String>,
+    pub details: serde_json::Value,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+/// The chain starts from 32 zero bytes.
+const GENESIS: [u8; 32] = [0; 32];
+/// Appends take turns: each needs the hash of the row before it.
+const APPEND_LOCK: i64 = 727_002;
+
+/// Appends `event` to the log. Call it inside the transaction that makes the change, so the change
+/// and its record commit together or not at all.
+pub async fn record(
+    conn: &mut AsyncPgConnection,
+    key: &AuditKey,
+    actor: &Actor,
+    event: Event,
+) -> QueryResult<()> {
+    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))
+        .execute(conn)
+        .await?;
+    let last: Option<(i64, Vec<u8>)> = audit_log::table
+        .select((audit_log::seq, audit_log::hash))
+        .order(audit_log::seq.desc())
+        .first(conn)
+        .await
+        .optional()?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS.to_vec()),
+    };
+    let mut row = AuditRow {
+        seq,
+        occurred_at: Utc::now().trunc_subsecs(6),
+        actor_id: actor.user_id,
+        actor_email: actor.email.clone(),
+        action: event.action.into(),
+        object_type: event.object_type.into(),
+        object_id: event.object_id,
+        client_addr: actor.client_addr.clone(),
+        details: event.details,
+        prev_hash,
+        hash: Vec::new(),
+    };
+    row.hash = key.chain(&row.prev_hash, &canonical(&row));
+    diesel::insert_into(audit_log::table)
+        .values(&row)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The first row that breaks the chain, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub seq: i64,
+    pub reason: &'static str,
+}
+
+/// Walks the whole log in order; `Ok(None)` when every row fits, else the first that does not.
+pub async fn verify(
+    conn: &mut AsyncPgConnection,
+    key: &AuditKey,
+) -> QueryResult<(i64, Option<BrokenLink>)> {
+    const BATCH: i64 = 1000;
+    let mut expected_seq = 1;
+    let mut prev_hash = GENESIS.to_vec();
+    loop {
+        let rows: Vec<AuditRow> = audit_log::table
+            .select(AuditRow::as_select())
+            .filter(audit_log::seq.ge(expected_seq))
+            .order(audit_log::seq)
+            .limit(BATCH)
+            .load(conn)
+            .await?;
+        let done = (rows.len() as i64) < BATCH;
+        for row in rows {
+            let broken = |reason| {
+                Ok((
+                    row.seq - 1,
+                    Some(BrokenLink {
+                        seq: row.seq,
+                        reason,
+                    }),
+                ))
+            };
+            if row.seq != expected_seq {
+                return Ok((
+                    row.seq - 1,
+                    Some(BrokenLink {
+                        seq: expected_seq,
+                        reason: "missing row",
+                    }),
+                ));
+            }
+            if row.prev_hash != prev_hash {
+                return broken("does not follow the row before it");
+            }
+            if key.chain(&row.prev_hash, &canonical(&row)) != row.hash {
+                return broken("content does not match its hash");
+            }
+            prev_hash = row.hash;
+            expected_seq += 1;
+        }
+        if done {
+            return Ok((expected_seq - 1, None));
+        }
+    }
+}
+
+/// A page of the log for the admin's browser, newest first, filtered.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub action: Option<String>,
+    pub actor_email: Option<String>,
+    pub object_id: Option<String>,
+    pub before_seq: Option<i64>,
+}
+
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    filter: &Filter,
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    let mut query = audit_log::table.select(AuditRow::as_select()).into_boxed();
+    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        query = query.filter(audit_log::action.eq(action.to_owned()));
+    }
+    if let Some(email) = filter.actor_email.as_deref().filter(|a| !a.is_empty()) {
+        query = query.filter(audit_log::actor_email.ilike(format!("%{}%", escape_like(email))));
+    }
+    if let Some(object) = filter.object_id.as_deref().filter(|a| !a.is_empty()) {
+        query = query.filter(audit_log::object_id.eq(object.to_owned()));
+    }
+    if let Some(before) = filter.before_seq {
+        query = query.filter(audit_log::seq.lt(before));
+    }
+    query
+        .order(audit_log::seq.desc())
+        .limit(limit)
+        .load(conn)
+        .await
+}
+
+/// Every action name written so far, for the filter's choices.
+pub async fn actions(conn: &mut AsyncPgConnection) -> QueryResult<Vec<String>> {
+    audit_log::table
+        .select(audit_log::action)
+        .distinct()
+        .order(audit_log::action)
+        .load(conn)
+        .await
+}
+
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

@@ -1,0 +1,379 @@
+//! Accounts: issuer members and regulator staff.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::auth::Role;
+use crate::db::schema::users;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub institution_id: Option<Uuid>,
+    pub is_institution_admin: bool,
+    pub is_authorised_signatory: bool,
+    pub password_hash: Option<String>,
+    pub email_verified_at: Option<DateTime<Utc>>,
+    pub active: bool,
+    pub lang: String,
+    pub failed_logins: i32,
+    pub last_failed_login_at: Option<DateTime<Utc>>,
+    pub locked_at: Option<DateTime<Utc>>,
+    pub totp_secret: Option<String>,
+    pub totp_enabled_at: Option<DateTime<Utc>>,
+    pub totp_last_step: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn role(&self) -> Role {
+        self.role.parse().unwrap_or(Role::Issuer)
+    }
+
+    pub fn mfa_enabled(&self) -> bool {
+        self.totp_enabled_at.is_some()
+    }
+
+    pub fn lang(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::from_code(&self.lang).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub id: Uuid,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub institution_id: Option<Uuid>,
+    pub is_institution_admin: bool,
+    pub is_authorised_signatory: bool,
+    pub password_hash: Option<&'a str>,
+    pub email_verified_at: Option<DateTime<Utc>>,
+    pub lang: &'a str,
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, user: &NewUser<'_>) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Emails are compared without regard to case, as mail systems do.
+pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(lower(users::email).eq(email.to_lowercase()))
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+pub async fn email_taken(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<bool> {
+    Ok(find_by_email(conn, email).await?.is_some())
+}
+
+pub async fn members_of(conn: &mut AsyncPgConnection, institution: Uuid) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::institution_id.eq(institution))
+        .select(User::as_select())
+        .order((users::created_at, users::email))
+        .load(conn)
+        .await
+}
+
+/// Regulator accounts, optionally filtered by a search term over name and email, and by role.
+pub async fn regulators(
+    conn: &mut AsyncPgConnection,
+    search: &str,
+    role: Option<Role>,
+) -> QueryResult<Vec<User>> {
+    let mut query = users::table
+        .filter(users::role.ne(Role::Issuer.as_str()))
+        .select(User::as_select())
+        .into_boxed();
+    let term = search.trim();
+    if !term.is_empty() {
+        let pattern = format!("%{}%", crate::audit::escape_like(term));
+        query = query.filter(
+            users::email
+                .ilike(pattern.clone())
+                .or(users::display_name.ilike(pattern)),
+        );
+    }
+    if let Some(role) = role {
+        query = query.filter(users::role.eq(role.as_str()));
+    }
+    query.order(users::email).load(conn).await
+}
+
+pub async fn count_active_admins(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::active.eq(true))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Locks the active admins' rows so two admins demoting each other cannot both succeed.
+pub async fn lock_active_admins(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Uuid>> {
+    users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::active.eq(true))
+        .select(users::id)
+        .for_update()
+        .load(conn)
+        .await
+}
+
+pub async fn any_exist(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(users::table.select(users::id)))
+        .get_result(conn)
+        .await
+}
+
+pub async fn set_password(conn: &mut AsyncPgConnection, id: Uuid, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::failed_logins.eq(0),
+            users::locked_at.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::email_verified_at.is_null()),
+    )
+    .set(users::email_verified_at.eq(Utc::now()))
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Counts a failed sign-in; returns the new count of consecutive failures.
+pub async fn record_failed_login(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<i32> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::failed_logins.eq(users::failed_logins + 1),
+            users::last_failed_login_at.eq(Utc::now()),
+        ))
+        .returning(users::failed_logins)
+        .get_result(conn)
+        .await
+}
+
+pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::locked_at.eq(Utc::now()))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn unlock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::locked_at.eq(None::<DateTime<Utc>>),
+            users::failed_logins.eq(0),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn reset_failures(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(users::table.find(id).filter(users::failed_logins.ne(0)))
+        .set(users::failed_logins.eq(0))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_active(conn: &mut AsyncPgConnection, id: Uuid, active: bool) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::active.eq(active))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_role(conn: &mut AsyncPgConnection, id: Uuid, role: Role) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::role.eq(role.as_str()))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_signatory(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    signatory: bool,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::is_authorised_signatory.eq(signatory))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_lang(conn: &mut AsyncPgConnection, id: Uuid, lang: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::lang.eq(lang))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_email(conn: &mut AsyncPgConnection, id: Uuid, email: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::email.eq(email))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Starts (or restarts) TOTP enrolment with a fresh secret; enrolment completes with `enable_totp`.
+pub async fn begin_totp(conn: &mut AsyncPgConnection, id: Uuid, secret: &str) -> QueryResult<()> {
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::totp_enabled_at.is_null()),
+    )
+    .set(users::totp_secret.eq(secret))
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub async fn enable_totp(conn: &mut AsyncPgConnection, id: Uuid, step: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::totp_enabled_at.eq(Utc::now()),
+            users::totp_last_step.eq(step),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn clear_totp(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::totp_secret.eq(None::<String>),
+            users::totp_enabled_at.eq(None::<DateTime<Utc>>),
+            users::totp_last_step.eq(None::<i64>),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Accepts a TOTP time step only if it is later than the last one accepted: the same code (or an
+/// older one) never works twice, even from two requests racing each other.
+pub async fn accept_totp_step(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    step: i64,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        users::table.find(id).filter(
+            users::totp_last_step
+                .is_null()
+                .or(users::totp_last_step.lt(step)),
+        ),
+    )
+    .set(users::totp_last_step.eq(step))
+    .execute(conn)
+    .await?;
+    Ok(updated == 1)
+}
+
+/// Replaces a user's recovery codes with new ones (given as fingerprints).
+pub async fn replace_recovery_codes(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    hashes: &[Vec<u8>],
+) -> QueryResult<()> {
+    use crate::db::schema::recovery_codes;
+    diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = hashes
+        .iter()
+        .map(|h| {
+            (
+                recovery_codes::id.eq(Uuid::now_v7()),
+                recovery_codes::user_id.eq(id),
+                recovery_codes::code_hash.eq(h),
+            )
+        })
+        .collect();
+    diesel::insert_into(recovery_codes::table)
+        .values(rows)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Uses one of a user's recovery codes; `false` if it is not theirs or was used already.
+pub async fn use_recovery_code(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    hash: &[u8],
+) -> QueryResult<bool> {
+    use crate::db::schema::recovery_codes;
+    let used = diesel::update(
+        recovery_codes::table
+            .filter(recovery_codes::user_id.eq(id))
+            .filter(recovery_codes::code_hash.eq(hash))
+            .filter(recovery_codes::used_at.is_null()),
+    )
+    .set(recovery_codes::used_at.eq(Some(Utc::now())))
+    .execute(conn)
+    .await?;
+    Ok(used == 1)
+}
+
+pub async fn delete_recovery_codes(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    use crate::db::schema::recovery_codes;
+    diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(id)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn unverify_email(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::email_verified_at.eq(None::<DateTime<Utc>>))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,90 @@
+//! The background worker inside `stablereg serve`: delivers the outbox and sweeps away expired
+//! sessions and old sign-in counters. Every instance runs one; the database shares the work.
+
+use std::time::Duration;
+
+use diesel_async::AsyncConnection;
+use lettre::message::Mailbox;
+
+use crate::db::{self, Pool};
+use crate::mail::Transport;
+
+/// How often the worker looks for due mail when the last look found none.
+const IDLE_POLL: Duration = Duration::from_millis(500);
+/// Expired sessions are swept this often.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+pub struct Worker {
+    pub pool: Pool,
+    pub transport: Transport,
+    pub from: Mailbox,
+}
+
+impl Worker {
+    pub async fn run(self) {
+        let mut last_sweep = std::time::Instant::now();
+        loop {
+            match self.deliver_next().await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "mail delivery paused"),
+            }
+            if last_sweep.elapsed() >= SWEEP_EVERY {
+                if let Err(e) = self.sweep().await {
+                    tracing::warn!(error = %e, "sweep failed");
+                }
+                last_sweep = std::time::Instant::now();
+            }
+            tokio::time::sleep(IDLE_POLL).await;
+        }
+    }
+
+    /// Delivers one due mail; `Ok(true)` if there was one (so there may be more).
+    async fn deliver_next(&self) -> anyhow::Result<bool> {
+        let mut conn = self.pool.get().await?;
+        let transport = &self.transport;
+        let from = &self.from;
+        conn.transaction::<bool, anyhow::Error, _>(async move |conn| {
+                let Some(mail) = db::outbox::claim_due(conn).await? else {
+                    return Ok(false);
+                };
+                match transport.deliver(from, &mail).await {
+                    Ok(()) => {
+                        db::outbox::mark_sent(conn, mail.id).await?;
+                        tracing::info!(message_id = %mail.message_id, "mail delivered");
+                    }
+                    Err(e) => {
+                        let retry_in = backoff(mail.attempts);
+                        tracing::warn!(message_id = %mail.message_id, error = %e, retry_in_s = retry_in.num_seconds(), "mail not delivered, will retry");
+                        db::outbox::mark_failed(conn, mail.id, retry_in, &e.to_string()).await?;
+                    }
+                }
+                Ok(true)
+            })
+        .await
+    }
+
+    async fn sweep(&self) -> anyhow::Result<()> {
+        let mut conn = self.pool.get().await?;
+        let idle = crate::web::session::IDLE_TIMEOUT_ISSUER;
+        let absolute = crate::web::session::ABSOLUTE_TIMEOUT;
+        db::sessions::sweep(&mut conn, idle, absolute).await?;
+        db::sessions::sweep_sign_in_attempts(&mut conn).await?;
+        Ok(())
+    }
+}
+
+/// 1 s, 2 s, 4 s … up to 10 minutes between attempts.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    chrono::Duration::seconds(1i64 << attempts.clamp(0, 10)).min(chrono::Duration::minutes(10))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(super::backoff(0).num_seconds(), 1);
+        assert_eq!(super::backoff(3).num_seconds(), 8);
+        assert_eq!(super::backoff(40).num_seconds(), 600);
+    }
+}

@@ -1,0 +1,142 @@
+//! Mail: messages rendered in the recipient's language into the outbox (in the transaction of the
+//! change that causes them), and the transports the worker delivers them through: SMTP, or `.eml`
+//! files in a directory.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use askama::Template;
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use uuid::Uuid;
+
+use crate::config::Settings;
+use crate::db::outbox::{self, OutboxMail};
+use crate::i18n::Lang;
+
+/// A mail that asks the recipient to follow one link (verify, reset, accept an invitation): the
+/// shape of every mail the portal sends so far.
+pub struct LinkMail {
+    pub lang: Lang,
+    pub to: String,
+    pub greeting: String,
+    pub subject: String,
+    pub paragraphs: Vec<String>,
+    pub link: String,
+    pub link_label: String,
+    pub footnote: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/link.txt")]
+struct LinkText<'a> {
+    mail: &'a LinkMail,
+    portal: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/link.html")]
+struct LinkHtml<'a> {
+    mail: &'a LinkMail,
+    portal: String,
+}
+
+/// Renders `mail` and puts it in the outbox. Call it inside the transaction of the change.
+pub async fn enqueue(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    mail: LinkMail,
+) -> anyhow::Result<()> {
+    let portal = mail.lang.t("portal-name");
+    let body_text = LinkText {
+        mail: &mail,
+        portal: portal.clone(),
+    }
+    .render()?;
+    let body_html = LinkHtml {
+        mail: &mail,
+        portal,
+    }
+    .render()?;
+    let id = Uuid::now_v7();
+    let host = settings
+        .base_url
+        .host_str()
+        .unwrap_or("stablereg.localhost");
+    let row = OutboxMail {
+        id,
+        // Stable across retries, so a receiver that saw a mail once recognises a repeat.
+        message_id: format!("<{id}@{host}>"),
+        recipient: mail.to.clone(),
+        subject: mail.subject.clone(),
+        body_text,
+        body_html,
+        created_at: Utc::now(),
+        attempts: 0,
+        next_attempt_at: Utc::now(),
+        sent_at: None,
+        last_error: None,
+    };
+    outbox::insert(conn, &row).await?;
+    Ok(())
+}
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+impl Transport {
+    /// SMTP_URL when set (`smtp://` upgrades with STARTTLS when `?tls=required` is given or the
+    /// server offers it, `smtps://` is TLS from the start), else `.eml` files under DATA_DIR/mail.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Transport> {
+        match &settings.smtp_url {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .with_context(|| "SMTP_URL is not a usable SMTP URL")?
+                    .timeout(Some(std::time::Duration::from_secs(10)))
+                    .build();
+                Ok(Transport::Smtp(transport))
+            }
+            None => {
+                let dir = settings.mail_dir();
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                Ok(Transport::Files(
+                    AsyncFileTransport::<Tokio1Executor>::new(&dir),
+                    dir,
+                ))
+            }
+        }
+    }
+
+    pub fn writes_files(&self) -> bool {
+        matches!(self, Transport::Files(..))
+    }
+
+    pub async fn deliver(&self, from: &Mailbox, mail: &OutboxMail) -> anyhow::Result<()> {
+        let message = Message::builder()
+            .message_id(Some(mail.message_id.clone()))
+            .from(from.clone())
+            .to(mail.recipient.parse().context("bad recipient address")?)
+            .subject(&mail.subject)
+            .multipart(MultiPart::alternative_plain_html(
+                mail.body_text.clone(),
+                mail.body_html.clone(),
+            ))?;
+        match self {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await?;
+            }
+            Transport::Files(files, _) => {
+                files.send(message).await?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,97 @@
+//! What form pages share: per-field error messages (shown beside the field and in a summary at the
+//! top that links to it), and helpers for turning typed text into values.
+
+/// Field errors in the order the form shows its fields.
+#[derive(Debug, Default, Clone)]
+pub struct Errors {
+    items: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    /// The field's id, or "form" for a message about the whole form.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn is_form(&self) -> bool {
+        self.field == "form"
+    }
+}
+
+impl Errors {
+    pub fn add(&mut self, field: &'static str, message: String) {
+        self.items.push(FieldError { field, message });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The message for `field`, or "" when it has none.
+    pub fn get(&self, field: &str) -> &str {
+        self.items
+            .iter()
+            .find(|e| e.field == field)
+            .map_or("", |e| e.message.as_str())
+    }
+
+    pub fn items(&self) -> &[FieldError] {
+        &self.items
+    }
+
+    /// An error about the form as a whole (shown in the summary only).
+    pub fn form(message: String) -> Errors {
+        Errors {
+            items: vec![FieldError {
+                field: "form",
+                message,
+            }],
+        }
+    }
+}
+
+/// A checkbox posts its value only when ticked.
+pub fn ticked(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| !v.is_empty())
+}
+
+/// Email addresses are kept as typed but trimmed; the database compares them without case.
+pub fn normalise_email(raw: &str) -> String {
+    raw.trim().to_owned()
+}
+
+/// A plausible email address: something@something.tld, no spaces. Delivery is the real test.
+pub fn looks_like_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+        && email.len() <= 254
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_shape() {
+        assert!(looks_like_email("kim@hanbit-bank.co.kr"));
+        assert!(!looks_like_email("kim@localhost"));
+        assert!(!looks_like_email("kim hanbit@bank.kr"));
+        assert!(!looks_like_email("@bank.kr"));
+    }
+
+    #[test]
+    fn errors_find_their_field() {
+        let mut e = Errors::default();
+        e.add("email", "bad".into());
+        assert_eq!(e.get("email"), "bad");
+        assert_eq!(e.get("password"), "");
+    }
+}

@@ -1,0 +1,102 @@
+//! Inviting someone by email, shared by an institution's administrator (colleagues) and the portal
+//! admins (regulator staff): the account is made without a password, and a link valid for 72 hours
+//! lets its owner set one.
+
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::AppState;
+use super::auth::issue_link;
+use crate::audit::{self, Actor, Event};
+use crate::auth::Role;
+use crate::db::tokens::Purpose;
+use crate::db::{self, users::NewUser};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::mail::{self, LinkMail};
+
+pub struct Invitation<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+    pub institution: Option<(Uuid, &'a str)>,
+    pub signatory: bool,
+    pub lang: Lang,
+}
+
+/// Creates the invited account, its link and its mail, and audits it. Call inside a transaction.
+/// Who invites: shown in the mail, and recorded as the actor.
+pub struct Inviter {
+    pub name: String,
+    pub actor: Actor,
+}
+
+pub async fn invite(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    by: &Inviter,
+    invitation: Invitation<'_>,
+) -> AppResult<Uuid> {
+    let id = Uuid::now_v7();
+    let new_user = NewUser {
+        id,
+        email: invitation.email,
+        display_name: invitation.name,
+        role: invitation.role.as_str(),
+        institution_id: invitation.institution.map(|(id, _)| id),
+        is_institution_admin: false,
+        is_authorised_signatory: invitation.signatory,
+        password_hash: None,
+        email_verified_at: None,
+        lang: invitation.lang.code(),
+    };
+    db::users::insert(conn, &new_user).await?;
+    let user = db::users::find(conn, id).await?.ok_or(AppError::NotFound)?;
+    let link = issue_link(conn, state, &user, Purpose::Invitation, "invitation").await?;
+    let lang = invitation.lang;
+    let role_name = lang.t(invitation.role.label_key());
+    let body = match invitation.institution {
+        Some((_, institution)) => lang.t_with(
+            "mail-invite-member-body",
+            &[
+                ("inviter", by.name.clone().into()),
+                ("institution", institution.to_owned().into()),
+            ],
+        ),
+        None => lang.t_with(
+            "mail-invite-staff-body",
+            &[
+                ("inviter", by.name.clone().into()),
+                ("role", role_name.into()),
+            ],
+        ),
+    };
+    let mail = LinkMail {
+        lang,
+        to: invitation.email.to_owned(),
+        greeting: lang.t_with(
+            "mail-greeting",
+            &[("name", invitation.name.to_owned().into())],
+        ),
+        subject: lang.t("mail-invite-subject"),
+        paragraphs: vec![body],
+        link,
+        link_label: lang.t("mail-invite-action"),
+        footnote: lang.t("mail-invite-footnote"),
+    };
+    mail::enqueue(conn, &state.settings, mail).await?;
+    let details = serde_json::json!({
+        "email": invitation.email,
+        "role": invitation.role.as_str(),
+        "institution_id": invitation.institution.map(|(id, _)| id),
+        "authorised_signatory": invitation.signatory,
+    });
+    audit::record(
+        conn,
+        &state.audit_key,
+        &by.actor,
+        Event::new("user.invited", "user", id).with(details),
+    )
+    .await?;
+    Ok(id)
+}

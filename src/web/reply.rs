@@ -1,0 +1,45 @@
+//! Responses every handler builds the same way.
+
+use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
+use askama::Template;
+
+use crate::error::AppResult;
+
+/// A rendered page with the given status (200 for a page, 422 for a form sent back with errors).
+pub fn page(template: &impl Template, status: StatusCode) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(template.render()?))
+}
+
+/// After a successful POST: 303 so that reloading the next page does not post again.
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_owned()))
+        .finish()
+}
+
+/// A `next` parameter is followed only to a path on this site, never to another host.
+pub fn safe_next(next: &str) -> Option<String> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://");
+    ok.then(|| next.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(
+            super::safe_next("/admin?q=1").as_deref(),
+            Some("/admin?q=1")
+        );
+        assert_eq!(super::safe_next("//evil.example"), None);
+        assert_eq!(super::safe_next("https://evil.example"), None);
+        assert_eq!(super::safe_next("/\\evil.example"), None);
+        assert_eq!(super::safe_next(""), None);
+    }
+}

@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := target/release/stablereg
 TEST_CLUSTER := $(or $(TMPDIR),/tmp)/stablereg-test-cluster
 
-.PHONY: run test system-packages test-packages assets build lint bench clean-data
+.PHONY: run test system-packages test-packages assets build lint clean-data
 
 ## Serve the portal on http://127.0.0.1:8080 with demo data (embedded PostgreSQL unless DATABASE_URL).
 run: system-packages assets

@@ -1,5 +1,5 @@
 //! How hard we make guessing a password: after 5 consecutive failures each further attempt must wait
-//! longer (1 s, 2 s, 4 s … up to 15 minutes), and 100 consecutive failures lock the account until
+//! longer (1 s, 2 s, 4 s … up to 15 minutes), and more than 100 consecutive failures (the 101st) lock the account until
 //! the owner resets the password by email or an admin unlocks it. Counters live in PostgreSQL, so
 //! every instance of the portal sees the same ones.
 
@@ -7,8 +7,13 @@ use chrono::{DateTime, Duration, Utc};
 
 /// Consecutive failures before attempts are slowed down.
 pub const FREE_ATTEMPTS: i32 = 5;
-/// Consecutive failures that lock the account.
+/// Consecutive failures allowed; the next one locks the account.
 pub const LOCK_AFTER: i32 = 100;
+
+/// Whether this many consecutive failures lock the account.
+pub fn locks(failures: i32) -> bool {
+    failures > LOCK_AFTER
+}
 /// Sign-in attempts one client address may make in a minute.
 pub const ATTEMPTS_PER_ADDRESS_PER_MINUTE: i64 = 30;
 
@@ -39,6 +44,12 @@ mod tests {
         assert_eq!(delay_after(5), Duration::seconds(1));
         assert_eq!(delay_after(8), Duration::seconds(8));
         assert_eq!(delay_after(99), MAX_DELAY);
+    }
+
+    #[test]
+    fn the_hundred_and_first_failure_locks() {
+        assert!(!locks(100));
+        assert!(locks(101));
     }
 
     #[test]

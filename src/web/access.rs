@@ -45,6 +45,8 @@ pub enum Decision {
     Allow,
     /// Not signed in: a page asks for sign-in; a form post is refused.
     SignIn,
+    /// Signed in already, on a step of signing in: a page goes to the account; a form post is refused.
+    AlreadySignedIn,
     Forbidden,
     NotFound,
 }
@@ -59,6 +61,7 @@ pub fn decide(access: Access, session: Option<&Session>, demo_enabled: bool) -> 
         Access::Demo => Decision::NotFound,
         Access::SecondFactor => match (stage, user) {
             (Stage::PasswordVerified, Some(u)) if u.mfa_enabled => Decision::Allow,
+            (Stage::SignedIn, Some(_)) => Decision::AlreadySignedIn,
             _ => Decision::SignIn,
         },
         Access::MfaEnrolment => match (stage, user) {
@@ -125,7 +128,13 @@ pub async fn enforce(
                 .finish();
             Ok(req.into_response(response).map_into_right_body())
         }
-        Decision::SignIn | Decision::Forbidden => {
+        Decision::AlreadySignedIn if req.method() == Method::GET => {
+            let response = HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/account"))
+                .finish();
+            Ok(req.into_response(response).map_into_right_body())
+        }
+        Decision::SignIn | Decision::AlreadySignedIn | Decision::Forbidden => {
             Ok(refusal(req, AppError::Forbidden).map_into_right_body())
         }
         Decision::NotFound => Ok(refusal(req, AppError::NotFound).map_into_right_body()),

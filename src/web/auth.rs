@@ -290,7 +290,7 @@ async fn count_failure(
                 .with(serde_json::json!({"consecutive_failures": failures})),
         )
         .await?;
-        if failures >= sign_in::LOCK_AFTER && user.locked_at.is_none() {
+        if sign_in::locks(failures) && user.locked_at.is_none() {
             db::users::lock(conn, user.id).await?;
             audit::record(
                 conn,

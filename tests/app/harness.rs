@@ -234,10 +234,12 @@ impl Drop for TestDatabase {
 /// A running portal for one test.
 pub struct TestApp {
     pub address: String,
-    /// Kept so the folder lives as long as the app.
-    _data_dir: tempfile::TempDir,
+    /// The app's DATA_DIR, kept as long as the app.
+    pub data_dir: tempfile::TempDir,
     /// The test's own database, dropped with the app; `None` when the test brought its own.
     _db: Option<TestDatabase>,
+    pub database_url: String,
+    pub settings: Settings,
     /// A client that keeps cookies and does not follow redirects, like a careful browser.
     pub client: reqwest::Client,
     server: actix_web::dev::ServerHandle,
@@ -285,11 +287,13 @@ pub async fn spawn_app_with(config: TestConfig) -> TestApp {
     }
     let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("valid test settings");
     stablereg::telemetry::init(settings.log_format);
+    let database_url = settings.database_url.clone().expect("a database");
     let app = Application::build(settings, Signals::Ignore, config.extra_routes)
         .await
         .expect("the app builds");
     let port = app.port();
     let server = app.handle();
+    let settings = app.state.settings.clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -298,8 +302,10 @@ pub async fn spawn_app_with(config: TestConfig) -> TestApp {
         .expect("a client");
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        _data_dir: data_dir,
+        data_dir,
         _db: db,
+        database_url,
+        settings,
         client,
         server,
     }

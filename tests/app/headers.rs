@@ -2,6 +2,8 @@
 
 use reqwest::header::HeaderMap;
 
+use stablereg::auth::Role;
+
 use crate::harness::{TestConfig, spawn_app, spawn_app_with};
 
 /// Every route the portal has, with an example of each kind of response. Later issues add theirs.
@@ -84,4 +86,48 @@ async fn hsts_is_sent_when_the_portal_is_served_over_https() {
         cookie.contains("Secure"),
         "cookies are Secure over https: {cookie}"
     );
+}
+
+/// Every GET route of the route table, with its parameters filled in.
+fn table_paths(user: uuid::Uuid, institution: uuid::Uuid) -> Vec<String> {
+    stablereg::web::ROUTES
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| {
+            let id = if r.path.contains("institutions") {
+                institution
+            } else {
+                user
+            };
+            r.path
+                .replace("{id}", &id.to_string())
+                .replace("{token}", "not-a-real-token")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_page_of_the_route_table_carries_them_signed_out_and_signed_in() {
+    let app = spawn_app().await;
+    let issuer = app.create_issuer_admin("한빛").await;
+    let admin = app.create_account(Role::Admin, None, false).await;
+    let paths = table_paths(issuer.id, issuer.institution.unwrap());
+    assert!(paths.len() > 20, "the table has its routes");
+    for path in &paths {
+        let res = app.get(path).await;
+        assert_security_headers(path, res.headers());
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    for account in [&issuer, &admin] {
+        app.sign_in(account).await;
+        for path in &paths {
+            let res = app.get(path).await;
+            assert_security_headers(path, res.headers());
+            assert_eq!(
+                res.headers()["cache-control"],
+                "no-store",
+                "{path} signed in: never cached"
+            );
+        }
+    }
 }

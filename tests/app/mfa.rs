@@ -1,0 +1,248 @@
+//! The second factor (SECURITY.md "MFA"): regulator staff must enrol at first sign-in, a code works
+//! once, a code two steps old does not, and recovery codes are single-use.
+
+use reqwest::StatusCode;
+use stablereg::auth::{Role, totp};
+
+use crate::harness::spawn_app;
+use crate::support::{location, second_client};
+
+/// The secret as the enrolment page shows it (groups of four), without the spaces.
+fn secret_on_page(html: &str) -> String {
+    let shown = html
+        .split(r#"id="totp-secret">"#)
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    shown.replace(' ', "")
+}
+
+#[tokio::test]
+async fn regulator_staff_enrol_at_first_sign_in_and_keep_recovery_codes() {
+    let app = spawn_app().await;
+    let mut reviewer = app.create_account(Role::Reviewer, None, false).await;
+    app.sql(&format!(
+        "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL WHERE id = '{}'",
+        reviewer.id
+    ))
+    .await;
+
+    let res = app
+        .sign_in_password(&reviewer.email, &reviewer.password)
+        .await;
+    assert_eq!(location(&res), "/mfa/enrol");
+    // Nothing else is reachable before enrolment.
+    assert_eq!(
+        location(&app.get("/account").await),
+        "/login?next=%2Faccount"
+    );
+    let page = app.page("/mfa/enrol").await;
+    assert!(page.contains("<svg"), "the QR code is drawn on the server");
+    let secret = secret_on_page(&page);
+    let code = totp::code_at(&secret, totp::now()).unwrap();
+    let res = app
+        .submit("/mfa/enrol", "/mfa/enrol", &[("code", "000000")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .submit("/mfa/enrol", "/mfa/enrol", &[("code", &code)])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    let codes: Vec<String> = page
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10, "ten recovery codes, shown once");
+    assert_eq!(
+        app.get("/account").await.status(),
+        StatusCode::OK,
+        "signed in after enrolling"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "mfa.enrolled")
+    );
+
+    // Later, a recovery code signs in once.
+    reviewer.totp = Some(secret);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (attempt, expected) in [
+        (1, StatusCode::SEE_OTHER),
+        (2, StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let html = client
+            .get(app.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = crate::support::csrf_token(&html).unwrap();
+        let res = client
+            .post(app.url("/login"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("email", reviewer.email.as_str()),
+                ("password", reviewer.password.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&res), "/mfa");
+        let html = client
+            .get(app.url("/mfa"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = crate::support::csrf_token(&html).unwrap();
+        let typed = codes[0].to_lowercase().replace('-', " ");
+        let res = client
+            .post(app.url("/mfa"))
+            .form(&[("csrf_token", token.as_str()), ("code", typed.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), expected, "recovery code use {attempt}");
+        if attempt == 1 {
+            // Signing in rotated the session: the sign-out form carries the new token.
+            let html = client
+                .get(app.url("/account"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let token = crate::support::csrf_token(&html).unwrap();
+            client
+                .post(app.url("/logout"))
+                .form(&[("csrf_token", token.as_str())])
+                .send()
+                .await
+                .unwrap();
+            let html = client.get(app.url("/account")).send().await.unwrap();
+            assert_eq!(html.status(), StatusCode::SEE_OTHER);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_code_is_accepted_once_and_not_when_two_steps_old() {
+    let app = spawn_app().await;
+    let admin = app.create_account(Role::Admin, None, false).await;
+    let secret = admin.totp.clone().unwrap();
+
+    // Two steps old: refused.
+    let res = app.sign_in_password(&admin.email, &admin.password).await;
+    assert_eq!(location(&res), "/mfa");
+    let old = totp::code_at(&secret, totp::now() - 60).unwrap();
+    let current = totp::code_at(&secret, totp::now()).unwrap();
+    if old != current {
+        let res = app.submit("/mfa", "/mfa", &[("code", &old)]).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a code two steps old is rejected"
+        );
+    }
+    let res = app.submit("/mfa", "/mfa", &[("code", &current)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/account").await.status(), StatusCode::OK);
+
+    // The same code again, from another browser with the right password: refused as a replay.
+    let other = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let html = other
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::support::csrf_token(&html).unwrap();
+    other
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", admin.email.as_str()),
+            ("password", admin.password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = other
+        .get(app.url("/mfa"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::support::csrf_token(&html).unwrap();
+    let res = other
+        .post(app.url("/mfa"))
+        .form(&[("csrf_token", token.as_str()), ("code", current.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a replayed code is rejected"
+    );
+    assert!(res.text().await.unwrap().contains("이미 사용되었습니다"));
+    assert!(app.audit_actions().await.iter().any(|a| a == "mfa.failed"));
+}
+
+#[tokio::test]
+async fn issuer_members_may_turn_mfa_on_and_then_need_it() {
+    let app = spawn_app().await;
+    let issuer = app.create_issuer_admin("한빛").await;
+    app.sign_in(&issuer).await;
+    let page = app.page("/mfa/enrol").await;
+    assert!(
+        page.contains("current_password"),
+        "a signed-in user confirms with the password"
+    );
+    let secret = secret_on_page(&page);
+    let code = totp::code_at(&secret, totp::now()).unwrap();
+    let res = app
+        .submit(
+            "/mfa/enrol",
+            "/mfa/enrol",
+            &[("current_password", "wrong"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .submit(
+            "/mfa/enrol",
+            "/mfa/enrol",
+            &[("current_password", &issuer.password), ("code", &code)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // From now on, signing in asks for a code.
+    let res = app.sign_in_password(&issuer.email, &issuer.password).await;
+    assert_eq!(location(&res), "/mfa");
+    let _ = second_client;
+}

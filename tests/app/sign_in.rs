@@ -1,0 +1,343 @@
+//! Signing in: one answer for every kind of failure, growing delays, the lock, the per-address limit,
+//! and rehashing weak hashes (SECURITY.md "hashing" and "brute force").
+
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
+use reqwest::StatusCode;
+use stablereg::auth::Role;
+
+use crate::harness::{TestApp, TestConfig, spawn_app, spawn_app_with};
+use crate::support::{Account, PASSWORD, link_path, location};
+
+/// Posts the sign-in form as if from `addr` (the app trusts X-Forwarded-For in these tests).
+async fn attempt(
+    app: &TestApp,
+    token: &str,
+    email: &str,
+    password: &str,
+    addr: &str,
+) -> reqwest::Response {
+    app.client
+        .post(app.url("/login"))
+        .header("x-forwarded-for", addr)
+        .form(&[
+            ("csrf_token", token),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn behind_a_proxy() -> TestApp {
+    let mut config = TestConfig::default();
+    config.env.insert("TRUST_FORWARDED_FOR", "true".into());
+    spawn_app_with(config).await
+}
+
+async fn locked(app: &TestApp, account: &Account) -> bool {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        locked: bool,
+    }
+    let mut conn = app.db().await;
+    let row: Row = diesel_async::RunQueryDsl::get_result(
+        diesel::sql_query(format!(
+            "SELECT locked_at IS NOT NULL AS locked FROM users WHERE id = '{}'",
+            account.id
+        )),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    row.locked
+}
+
+#[tokio::test]
+async fn an_unknown_email_and_a_wrong_password_get_the_same_page() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    let unknown = app.sign_in_password("nobody@nowhere.kr", PASSWORD).await;
+    let wrong = app
+        .sign_in_password(&account.email, "not the password at all")
+        .await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.status(), unknown.status());
+    let message = "이메일 주소 또는 비밀번호가 올바르지 않거나";
+    assert!(unknown.text().await.unwrap().contains(message));
+    assert!(wrong.text().await.unwrap().contains(message));
+    let actions = app.audit_actions().await;
+    assert_eq!(actions.iter().filter(|a| *a == "sign_in.failed").count(), 2);
+}
+
+#[tokio::test]
+async fn after_five_failures_attempts_must_wait_and_then_may_try_again() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    for _ in 0..5 {
+        app.sign_in_password(&account.email, "wrong password here")
+            .await;
+    }
+    // The delay is on: even the right password is turned away unchecked.
+    let res = app.sign_in_password(&account.email, PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "sign_in.refused")
+    );
+    // Once the delay has passed the right password works, and the count starts again.
+    app.sql(&format!(
+        "UPDATE users SET last_failed_login_at = now() - interval '1 hour' WHERE id = '{}'",
+        account.id
+    ))
+    .await;
+    let res = app.sign_in_password(&account.email, PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_hundred_and_first_failure_locks_even_from_changing_addresses() {
+    let app = behind_a_proxy().await;
+    let account = app.create_issuer_admin("한빛").await;
+    let token = app.token("/login").await;
+    for i in 1..=101 {
+        // Skip the growing delay: this test is about the count, not the waiting.
+        app.sql(&format!(
+            "UPDATE users SET last_failed_login_at = NULL WHERE id = '{}'",
+            account.id
+        ))
+        .await;
+        let addr = format!("203.0.113.{}", i % 250);
+        let res = attempt(&app, &token, &account.email, "wrong password here", &addr).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attempt {i}"
+        );
+        assert_eq!(locked(&app, &account).await, i == 101, "after {i} failures");
+    }
+    app.sql(&format!(
+        "UPDATE users SET last_failed_login_at = NULL WHERE id = '{}'",
+        account.id
+    ))
+    .await;
+    let res = attempt(&app, &token, &account.email, PASSWORD, "198.51.100.7").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the right password is refused while locked"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "account.locked")
+    );
+
+    // A password reset by email lifts the lock.
+    app.submit(
+        "/password/forgot",
+        "/password/forgot",
+        &[("email", &account.email)],
+    )
+    .await;
+    let link = link_path(&app.last_mail_to(&account.email).await, &app);
+    let res = app
+        .submit(
+            &link,
+            &link,
+            &[
+                ("password", "Jeju-Olle-Trail-Seven"),
+                ("confirm", "Jeju-Olle-Trail-Seven"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/login?notice=password-reset");
+    assert!(!locked(&app, &account).await);
+    let res = attempt(
+        &app,
+        &app.token("/login").await,
+        &account.email,
+        "Jeju-Olle-Trail-Seven",
+        "198.51.100.7",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn one_address_may_try_thirty_times_a_minute() {
+    let app = behind_a_proxy().await;
+    let token = app.token("/login").await;
+    for i in 1..=30 {
+        let res = attempt(
+            &app,
+            &token,
+            "someone@nowhere.kr",
+            "guess guess guess",
+            "192.0.2.10",
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attempt {i}"
+        );
+    }
+    let res = attempt(
+        &app,
+        &token,
+        "someone@nowhere.kr",
+        "guess guess guess",
+        "192.0.2.10",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("로그인 시도가 너무 많습니다")
+    );
+    // Another address is not affected.
+    let res = attempt(
+        &app,
+        &token,
+        "someone@nowhere.kr",
+        "guess guess guess",
+        "192.0.2.11",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_weaker_stored_hash_is_replaced_at_sign_in() {
+    let app = spawn_app().await;
+    let account = app
+        .create_account(
+            Role::Issuer,
+            Some(app.create_institution("한빛").await),
+            true,
+        )
+        .await;
+    let weak = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(8192, 1, 1, None).unwrap(),
+    )
+    .hash_password(PASSWORD.as_bytes())
+    .unwrap()
+    .to_string();
+    app.sql(&format!(
+        "UPDATE users SET password_hash = '{weak}' WHERE id = '{}'",
+        account.id
+    ))
+    .await;
+    app.sign_in(&account).await;
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        password_hash: String,
+    }
+    let mut conn = app.db().await;
+    let row: Row = diesel_async::RunQueryDsl::get_result(
+        diesel::sql_query(format!(
+            "SELECT password_hash FROM users WHERE id = '{}'",
+            account.id
+        )),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    assert!(
+        row.password_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{}",
+        row.password_hash
+    );
+}
+
+#[tokio::test]
+async fn a_forgotten_password_answer_never_tells_whether_the_account_exists() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    let known = app
+        .submit(
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", &account.email)],
+        )
+        .await;
+    let unknown = app
+        .submit(
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", "ghost@nowhere.kr")],
+        )
+        .await;
+    assert_eq!(known.status(), unknown.status());
+    let (known, unknown) = (known.text().await.unwrap(), unknown.text().await.unwrap());
+    assert!(
+        known.contains("비밀번호 재설정 링크를 보냈습니다")
+            && unknown.contains("비밀번호 재설정 링크를 보냈습니다")
+    );
+    assert_eq!(app.mails_to(&account.email).await, 1);
+    assert_eq!(app.mails_to("ghost@nowhere.kr").await, 0);
+}
+
+#[tokio::test]
+async fn a_reset_link_works_once_for_an_hour_and_ends_every_session() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    app.sign_in(&account).await;
+    // Another browser of the same user, signed in too.
+    let other = crate::support::second_client(&app, &account).await;
+
+    app.submit(
+        "/password/forgot",
+        "/password/forgot",
+        &[("email", &account.email)],
+    )
+    .await;
+    let link = link_path(&app.last_mail_to(&account.email).await, &app);
+    let res = app
+        .submit(
+            &link,
+            &link,
+            &[
+                ("password", "Busan-Harbour-Gulls-Fly"),
+                ("confirm", "Busan-Harbour-Gulls-Fly"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        other
+            .get(app.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER,
+        "the other session ended"
+    );
+    assert_eq!(app.get(&link).await.status(), StatusCode::GONE, "used once");
+
+    // A second link, an hour old, is refused.
+    app.submit(
+        "/password/forgot",
+        "/password/forgot",
+        &[("email", &account.email)],
+    )
+    .await;
+    let link = link_path(&app.last_mail_to(&account.email).await, &app);
+    app.sql(
+        "UPDATE email_tokens SET expires_at = now() - interval '1 second' WHERE used_at IS NULL",
+    )
+    .await;
+    assert_eq!(app.get(&link).await.status(), StatusCode::GONE);
+}

@@ -1,0 +1,304 @@
+//! What the identity tests share: accounts made straight in the database, forms posted with their
+//! CSRF token the way a browser would, signing in (with a computed TOTP code), and reading the mail
+//! the portal queued.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use reqwest::{Response, StatusCode};
+use stablereg::auth::{Role, hashing, totp};
+use stablereg::db::{self, institutions::Institution, outbox::OutboxMail, users::NewUser};
+use uuid::Uuid;
+
+use crate::harness::TestApp;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// An account made for a test.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: Uuid,
+    pub email: String,
+    pub password: String,
+    pub institution: Option<Uuid>,
+    /// The TOTP secret, for accounts with MFA on.
+    pub totp: Option<String>,
+}
+
+impl TestApp {
+    pub async fn db(&self) -> AsyncPgConnection {
+        AsyncPgConnection::establish(&self.database_url)
+            .await
+            .expect("connects to the test database")
+    }
+
+    /// Runs SQL against the test's database (to age a session, tamper with a row…).
+    pub async fn sql(&self, query: &str) -> usize {
+        let mut conn = self.db().await;
+        diesel::sql_query(query)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{query}: {e}"))
+    }
+
+    /// GETs `page` and returns its body, asserting it answered 200.
+    pub async fn page(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.text().await.unwrap()
+    }
+
+    /// Opens `form_page` as a browser would, then posts `fields` with the page's CSRF token to `action`.
+    pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let html = self.page(form_page).await;
+        let token = csrf_token(&html).unwrap_or_else(|| panic!("{form_page} has a CSRF token"));
+        self.post(action, &token, fields).await
+    }
+
+    /// POSTs a form with an explicit CSRF token.
+    pub async fn post(&self, action: &str, token: &str, fields: &[(&str, &str)]) -> Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", token)];
+        form.extend_from_slice(fields);
+        self.client
+            .post(self.url(action))
+            .form(&form)
+            .send()
+            .await
+            .expect("answered")
+    }
+
+    /// The CSRF token of the current session, taken from a page that has a form.
+    pub async fn token(&self, page_with_form: &str) -> String {
+        csrf_token(&self.page(page_with_form).await).expect("a CSRF token")
+    }
+
+    pub async fn create_institution(&self, name: &str) -> Uuid {
+        let mut conn = self.db().await;
+        let id = Uuid::now_v7();
+        let institution = Institution {
+            id,
+            legal_name_ko: format!("{name} 주식회사"),
+            legal_name_en: format!("{name} Co., Ltd."),
+            // Any 10 digits with a valid check digit: tests need many, so derive one from the id.
+            business_registration_number: valid_brn(id.as_u128()),
+            corporate_registration_number: "1101111234569".into(),
+            lei: None,
+            institution_type: "bank".into(),
+            address: "서울특별시 중구 세종대로 110".into(),
+            contact_phone: "02-123-4567".into(),
+            status: "active".into(),
+            created_at: chrono::Utc::now(),
+        };
+        db::institutions::insert(&mut conn, &institution)
+            .await
+            .unwrap();
+        id
+    }
+
+    /// An account with a verified email and a password; regulator staff come with MFA on.
+    pub async fn create_account(
+        &self,
+        role: Role,
+        institution: Option<Uuid>,
+        institution_admin: bool,
+    ) -> Account {
+        let id = Uuid::now_v7();
+        let email = format!(
+            "{}-{}@test.stablereg.kr",
+            role.as_str(),
+            &id.simple().to_string()[20..]
+        );
+        let hash = hashing::hash(PASSWORD).await.unwrap();
+        let mut conn = self.db().await;
+        let user = NewUser {
+            id,
+            email: &email,
+            display_name: &format!("Test {}", role.as_str()),
+            role: role.as_str(),
+            institution_id: institution,
+            is_institution_admin: institution_admin,
+            is_authorised_signatory: false,
+            password_hash: Some(&hash),
+            email_verified_at: Some(chrono::Utc::now()),
+            lang: "ko",
+        };
+        db::users::insert(&mut conn, &user).await.unwrap();
+        let totp = if role.is_regulator() {
+            let secret = totp::new_secret();
+            db::users::begin_totp(&mut conn, id, &secret).await.unwrap();
+            db::users::enable_totp(&mut conn, id, 0).await.unwrap();
+            Some(secret)
+        } else {
+            None
+        };
+        Account {
+            id,
+            email,
+            password: PASSWORD.into(),
+            institution,
+            totp,
+        }
+    }
+
+    /// An issuer institution with its administrator.
+    pub async fn create_issuer_admin(&self, name: &str) -> Account {
+        let institution = self.create_institution(name).await;
+        self.create_account(Role::Issuer, Some(institution), true)
+            .await
+    }
+
+    /// Signs in with email and password only; returns the response to the password step.
+    pub async fn sign_in_password(&self, email: &str, password: &str) -> Response {
+        self.submit(
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// Signs in all the way (with a TOTP code for accounts that have MFA) and asserts it worked.
+    pub async fn sign_in(&self, account: &Account) {
+        let res = self
+            .sign_in_password(&account.email, &account.password)
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "password step for {}",
+            account.email
+        );
+        if let Some(secret) = &account.totp {
+            assert_eq!(location(&res), "/mfa");
+            // A fresh time step each time: a code is accepted only once.
+            self.sql(&format!(
+                "UPDATE users SET totp_last_step = NULL WHERE id = '{}'",
+                account.id
+            ))
+            .await;
+            let code = totp::code_at(secret, totp::now()).unwrap();
+            let res = self.submit("/mfa", "/mfa", &[("code", &code)]).await;
+            assert_eq!(
+                res.status(),
+                StatusCode::SEE_OTHER,
+                "second factor for {}",
+                account.email
+            );
+        }
+        assert_eq!(
+            self.get("/account").await.status(),
+            StatusCode::OK,
+            "{} is signed in",
+            account.email
+        );
+    }
+
+    /// The newest mail queued for `to`.
+    pub async fn last_mail_to(&self, to: &str) -> OutboxMail {
+        let mut conn = self.db().await;
+        db::outbox::latest(&mut conn, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.recipient == to)
+            .unwrap_or_else(|| panic!("no mail to {to}"))
+    }
+
+    pub async fn mails_to(&self, to: &str) -> usize {
+        let mut conn = self.db().await;
+        db::outbox::latest(&mut conn, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.recipient == to)
+            .count()
+    }
+
+    /// The audit actions recorded, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            action: String,
+        }
+        let mut conn = self.db().await;
+        let rows: Vec<Row> = diesel::sql_query("SELECT action FROM audit_log ORDER BY seq")
+            .load(&mut conn)
+            .await
+            .unwrap();
+        rows.into_iter().map(|r| r.action).collect()
+    }
+}
+
+/// The value of the first `csrf_token` field in a page.
+pub fn csrf_token(html: &str) -> Option<String> {
+    let after = html.split(r#"name="csrf_token" value=""#).nth(1)?;
+    Some(after.split('"').next()?.to_owned())
+}
+
+/// The path of the link in a mail that points back into the portal.
+pub fn link_path(mail: &OutboxMail, app: &TestApp) -> String {
+    let base = app
+        .settings
+        .base_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
+    mail.body_text
+        .split_whitespace()
+        .find(|w| w.starts_with(&base))
+        .map(|w| w.replacen(&base, "", 1))
+        .unwrap_or_else(|| panic!("no portal link in: {}", mail.body_text))
+}
+
+pub fn location(res: &Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// A business registration number with a valid check digit, derived from `seed`.
+pub fn valid_brn(seed: u128) -> String {
+    let body: Vec<u32> = format!("{:09}", seed % 1_000_000_000)
+        .chars()
+        .map(|c| c.to_digit(10).unwrap())
+        .collect();
+    let weights = [1, 3, 7, 1, 3, 7, 1, 3, 5];
+    let sum: u32 = body.iter().zip(weights).map(|(d, w)| d * w).sum::<u32>() + body[8] * 5 / 10;
+    let check = (10 - sum % 10) % 10;
+    format!(
+        "{}{check}",
+        body.iter()
+            .map(|d| char::from_digit(*d, 10).unwrap())
+            .collect::<String>()
+    )
+}
+
+/// A second browser (its own cookies) signed in as `account` with email and password.
+pub async fn second_client(app: &TestApp, account: &Account) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let html = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_token(&html).unwrap();
+    let res = client
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", &account.email),
+            ("password", &account.password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    client
+}

@@ -216,6 +216,14 @@ pub async fn reset_failures(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResu
         .map(|_| ())
 }
 
+/// Deactivates an account and ends every session of it at once.
+pub async fn deactivate(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    set_active(conn, id, false).await?;
+    crate::db::sessions::delete_all_of(conn, id)
+        .await
+        .map(|_| ())
+}
+
 pub async fn set_active(conn: &mut AsyncPgConnection, id: Uuid, active: bool) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set(users::active.eq(active))

@@ -276,7 +276,7 @@ async fn apply(
     }
     match change {
         AccountChange::Role(role) => db::users::set_role(conn, target.id, *role).await?,
-        AccountChange::Deactivate => db::users::set_active(conn, target.id, false).await?,
+        AccountChange::Deactivate => db::users::deactivate(conn, target.id).await?,
         AccountChange::Reactivate => db::users::set_active(conn, target.id, true).await?,
         AccountChange::ResetMfa => {
             db::users::clear_totp(conn, target.id).await?;
@@ -284,11 +284,8 @@ async fn apply(
         }
         AccountChange::Unlock => db::users::unlock(conn, target.id).await?,
     }
-    // A change of role, access or factor ends the account's sessions at once.
-    if matches!(
-        change,
-        AccountChange::Role(_) | AccountChange::Deactivate | AccountChange::ResetMfa
-    ) {
+    // A change of role or factor ends the account's sessions at once (deactivation does too).
+    if matches!(change, AccountChange::Role(_) | AccountChange::ResetMfa) {
         db::sessions::delete_all_of(conn, target.id).await?;
     }
     Ok(Ok(()))

@@ -204,8 +204,7 @@ pub async fn deactivate(
     let actor = who.audit_actor(&req);
     let key = &state.audit_key;
     conn.transaction::<_, AppError, _>(async move |conn| {
-        db::users::set_active(conn, member.id, false).await?;
-        db::sessions::delete_all_of(conn, member.id).await?;
+        db::users::deactivate(conn, member.id).await?;
         audit::record(
             conn,
             key,

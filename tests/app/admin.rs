@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use stablereg::auth::{Role, totp};
 
 use crate::harness::spawn_app;
-use crate::support::{link_path, location, second_client};
+use crate::support::{link_path, location};
 
 #[tokio::test]
 async fn an_admin_invites_a_reviewer_who_sets_a_password_and_enrols() {
@@ -36,44 +36,24 @@ async fn an_admin_invites_a_reviewer_who_sets_a_password_and_enrols() {
         mail.subject
     );
     let link = link_path(&mail, &app);
-    let invitee = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let html = invitee
-        .get(app.url(&link))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("박심사"));
-    let token = crate::support::csrf_token(&html).unwrap();
+    let invitee = app.visitor();
+    assert!(invitee.page(&link).await.contains("박심사"));
     let res = invitee
-        .post(app.url(&link))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("password", "Gwanghwamun-Square-Rain"),
-            ("confirm", "Gwanghwamun-Square-Rain"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .submit(
+            &link,
+            &link,
+            &[
+                ("password", "Gwanghwamun-Square-Rain"),
+                ("confirm", "Gwanghwamun-Square-Rain"),
+            ],
+        )
+        .await;
     assert_eq!(
         location(&res),
         "/mfa/enrol",
         "regulator staff go on to enrol their second factor"
     );
-    let html = invitee
-        .get(app.url("/mfa/enrol"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = invitee.page("/mfa/enrol").await;
     let secret = html
         .split(r#"id="totp-secret">"#)
         .nth(1)
@@ -82,29 +62,14 @@ async fn an_admin_invites_a_reviewer_who_sets_a_password_and_enrols() {
         .next()
         .unwrap()
         .replace(' ', "");
-    let token = crate::support::csrf_token(&html).unwrap();
     let code = totp::code_at(&secret, totp::now()).unwrap();
     let res = invitee
-        .post(app.url("/mfa/enrol"))
-        .form(&[("csrf_token", token.as_str()), ("code", code.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .submit("/mfa/enrol", "/mfa/enrol", &[("code", &code)])
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(
-        invitee
-            .get(app.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(invitee.get("/account").await.status(), StatusCode::OK);
     // The link is used up.
-    assert_eq!(
-        invitee.get(app.url(&link)).send().await.unwrap().status(),
-        StatusCode::GONE
-    );
+    assert_eq!(invitee.get(&link).await.status(), StatusCode::GONE);
     let actions = app.audit_actions().await;
     for expected in ["user.invited", "invitation.accepted", "mfa.enrolled"] {
         assert!(
@@ -228,56 +193,9 @@ async fn deactivation_ends_sessions_at_once_and_reactivation_restores_access() {
     let app = spawn_app().await;
     let admin = app.create_account(Role::Admin, None, false).await;
     let reviewer = app.create_account(Role::Reviewer, None, false).await;
-    let theirs = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    // The reviewer signs in (password + TOTP) in their own browser.
-    let html = theirs
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = crate::support::csrf_token(&html).unwrap();
-    theirs
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", reviewer.email.as_str()),
-            ("password", reviewer.password.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let html = theirs
-        .get(app.url("/mfa"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = crate::support::csrf_token(&html).unwrap();
-    let code = totp::code_at(reviewer.totp.as_ref().unwrap(), totp::now()).unwrap();
-    theirs
-        .post(app.url("/mfa"))
-        .form(&[("csrf_token", token.as_str()), ("code", code.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        theirs
-            .get(app.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    // The reviewer signs in (password and TOTP) in their own browser.
+    let theirs = app.visitor();
+    theirs.sign_in(&reviewer).await;
 
     app.sign_in(&admin).await;
     let token = app.token("/admin/users/new").await;
@@ -289,15 +207,7 @@ async fn deactivation_ends_sessions_at_once_and_reactivation_restores_access() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        theirs
-            .get(app.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(theirs.get("/account").await.status(), StatusCode::SEE_OTHER);
     let res = app
         .post(
             &format!("/admin/users/{}/reactivate", reviewer.id),
@@ -377,7 +287,8 @@ async fn a_suspended_institution_cannot_sign_in_and_the_audit_page_filters() {
     let app = spawn_app().await;
     let admin = app.create_account(Role::Admin, None, false).await;
     let issuer = app.create_issuer_admin("정지은행").await;
-    let theirs = second_client(&app, &issuer).await;
+    let theirs = app.visitor();
+    theirs.sign_in(&issuer).await;
     app.sign_in(&admin).await;
     let institution = issuer.institution.unwrap();
     assert!(
@@ -400,12 +311,7 @@ async fn a_suspended_institution_cannot_sign_in_and_the_audit_page_filters() {
             .contains("이용 정지")
     );
     assert_eq!(
-        theirs
-            .get(app.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        theirs.get("/account").await.status(),
         StatusCode::SEE_OTHER,
         "members are signed out"
     );

@@ -7,20 +7,12 @@ use std::time::{Duration, Instant};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use stablereg::embedded_pg::{Durability, EmbeddedPostgres};
 
-use crate::harness::test_cluster_root;
+use crate::harness::{free_port, test_cluster_root};
 
 fn fresh_root(name: &str) -> std::path::PathBuf {
     let root = test_cluster_root().join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     root
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn serve(data_dir: &std::path::Path, port: u16) -> Child {

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::harness::spawn_app;
-use crate::support::{PASSWORD, csrf_token};
+use crate::support::PASSWORD;
 
 #[tokio::test]
 async fn forms_without_the_sessions_token_are_refused() {
@@ -34,21 +34,7 @@ async fn forms_without_the_sessions_token_are_refused() {
     assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
 
     // A token from another browser's session.
-    let other = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let theirs = csrf_token(
-        &other
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let theirs = app.visitor().token("/login").await;
     let res = app.post("/login", &theirs, &fields).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 

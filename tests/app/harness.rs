@@ -231,6 +231,15 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// A running portal for one test.
 pub struct TestApp {
     pub address: String,

@@ -7,16 +7,8 @@ use diesel_async::AsyncConnection;
 use stablereg::i18n::Lang;
 use stablereg::mail::{self, LinkMail};
 
-use crate::harness::{TestApp, TestConfig, spawn_app, spawn_app_with};
+use crate::harness::{TestApp, TestConfig, free_port, spawn_app, spawn_app_with};
 use crate::smtp::SmtpServer;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 async fn eventually<F: AsyncFn() -> bool>(what: &str, limit: Duration, check: F) {
     let started = Instant::now();

@@ -2,6 +2,7 @@
 //! One test binary, so everything links once.
 
 mod access_matrix;
+mod account;
 mod admin;
 mod audit;
 mod browser;

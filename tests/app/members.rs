@@ -32,38 +32,20 @@ async fn an_institution_admin_invites_a_colleague_and_sets_who_may_sign() {
 
     // The colleague accepts and is signed in straight away (no MFA needed for issuers).
     let link = link_path(&mail, &app);
-    let colleague = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let html = colleague
-        .get(app.url(&link))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = crate::support::csrf_token(&html).unwrap();
+    let colleague = app.visitor();
     let res = colleague
-        .post(app.url(&link))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("password", "Daejeon-Science-Park-3"),
-            ("confirm", "Daejeon-Science-Park-3"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .submit(
+            &link,
+            &link,
+            &[
+                ("password", "Daejeon-Science-Park-3"),
+                ("confirm", "Daejeon-Science-Park-3"),
+            ],
+        )
+        .await;
     assert_eq!(location(&res), "/account?notice=welcome");
     assert_eq!(
-        colleague
-            .get(app.url("/institution/members"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        colleague.get("/institution/members").await.status(),
         StatusCode::FORBIDDEN,
         "only the institution's admin manages members"
     );

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use stablereg::auth::Role;
 
 use crate::harness::{TestConfig, spawn_app, spawn_app_with};
-use crate::support::{location, second_client};
+use crate::support::location;
 
 fn session_cookie(res: &reqwest::Response) -> Option<String> {
     res.headers()
@@ -119,16 +119,9 @@ async fn a_deactivated_users_open_session_fails_on_its_next_request() {
     let colleague = app
         .create_account(Role::Issuer, admin_of_institution.institution, false)
         .await;
-    let theirs = second_client(&app, &colleague).await;
-    assert_eq!(
-        theirs
-            .get(app.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    let theirs = app.visitor();
+    theirs.sign_in(&colleague).await;
+    assert_eq!(theirs.get("/account").await.status(), StatusCode::OK);
 
     app.sign_in(&admin_of_institution).await;
     let token = app.token("/institution/members").await;
@@ -140,15 +133,7 @@ async fn a_deactivated_users_open_session_fails_on_its_next_request() {
         )
         .await;
     assert_eq!(location(&res), "/institution/members?notice=deactivated");
-    assert_eq!(
-        theirs
-            .get(app.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(theirs.get("/account").await.status(), StatusCode::SEE_OTHER);
     // And they cannot sign in again.
     let res = app
         .sign_in_password(&colleague.email, &colleague.password)

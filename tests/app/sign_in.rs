@@ -295,7 +295,8 @@ async fn a_reset_link_works_once_for_an_hour_and_ends_every_session() {
     let account = app.create_issuer_admin("한빛").await;
     app.sign_in(&account).await;
     // Another browser of the same user, signed in too.
-    let other = crate::support::second_client(&app, &account).await;
+    let other = app.visitor();
+    other.sign_in(&account).await;
 
     app.submit(
         "/password/forgot",
@@ -316,12 +317,7 @@ async fn a_reset_link_works_once_for_an_hour_and_ends_every_session() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        other
-            .get(app.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        other.get("/account").await.status(),
         StatusCode::SEE_OTHER,
         "the other session ended"
     );

@@ -39,35 +39,46 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{query}: {e}"))
     }
 
-    /// GETs `page` and returns its body, asserting it answered 200.
+    /// The app's own client as a visitor: the helpers below act through it.
+    pub fn me(&self) -> Visitor<'_> {
+        Visitor {
+            app: self,
+            client: self.client.clone(),
+        }
+    }
+
+    /// Another browser: a client with cookies of its own.
+    pub fn visitor(&self) -> Visitor<'_> {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client");
+        Visitor { app: self, client }
+    }
+
     pub async fn page(&self, path: &str) -> String {
-        let res = self.get(path).await;
-        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
-        res.text().await.unwrap()
+        self.me().page(path).await
     }
 
-    /// Opens `form_page` as a browser would, then posts `fields` with the page's CSRF token to `action`.
     pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
-        let html = self.page(form_page).await;
-        let token = csrf_token(&html).unwrap_or_else(|| panic!("{form_page} has a CSRF token"));
-        self.post(action, &token, fields).await
+        self.me().submit(form_page, action, fields).await
     }
 
-    /// POSTs a form with an explicit CSRF token.
     pub async fn post(&self, action: &str, token: &str, fields: &[(&str, &str)]) -> Response {
-        let mut form: Vec<(&str, &str)> = vec![("csrf_token", token)];
-        form.extend_from_slice(fields);
-        self.client
-            .post(self.url(action))
-            .form(&form)
-            .send()
-            .await
-            .expect("answered")
+        self.me().post(action, token, fields).await
     }
 
-    /// The CSRF token of the current session, taken from a page that has a form.
     pub async fn token(&self, page_with_form: &str) -> String {
-        csrf_token(&self.page(page_with_form).await).expect("a CSRF token")
+        self.me().token(page_with_form).await
+    }
+
+    pub async fn sign_in_password(&self, email: &str, password: &str) -> Response {
+        self.me().sign_in_password(email, password).await
+    }
+
+    pub async fn sign_in(&self, account: &Account) {
+        self.me().sign_in(account).await
     }
 
     pub async fn create_institution(&self, name: &str) -> Uuid {
@@ -145,50 +156,16 @@ impl TestApp {
             .await
     }
 
-    /// Signs in with email and password only; returns the response to the password step.
-    pub async fn sign_in_password(&self, email: &str, password: &str) -> Response {
-        self.submit(
-            "/login",
-            "/login",
-            &[("email", email), ("password", password)],
-        )
-        .await
-    }
-
-    /// Signs in all the way (with a TOTP code for accounts that have MFA) and asserts it worked.
-    pub async fn sign_in(&self, account: &Account) {
-        let res = self
-            .sign_in_password(&account.email, &account.password)
-            .await;
-        assert_eq!(
-            res.status(),
-            StatusCode::SEE_OTHER,
-            "password step for {}",
-            account.email
-        );
-        if let Some(secret) = &account.totp {
-            assert_eq!(location(&res), "/mfa");
-            // A fresh time step each time: a code is accepted only once.
-            self.sql(&format!(
-                "UPDATE users SET totp_last_step = NULL WHERE id = '{}'",
-                account.id
-            ))
-            .await;
-            let code = totp::code_at(secret, totp::now()).unwrap();
-            let res = self.submit("/mfa", "/mfa", &[("code", &code)]).await;
-            assert_eq!(
-                res.status(),
-                StatusCode::SEE_OTHER,
-                "second factor for {}",
-                account.email
-            );
-        }
-        assert_eq!(
-            self.get("/account").await.status(),
-            StatusCode::OK,
-            "{} is signed in",
-            account.email
-        );
+    /// The account's current TOTP code, as its authenticator app shows it. A code is accepted only
+    /// once, so the last accepted step is forgotten first: a test may sign in twice within 30 s.
+    pub async fn current_code(&self, account: &Account) -> String {
+        self.sql(&format!(
+            "UPDATE users SET totp_last_step = NULL WHERE id = '{}'",
+            account.id
+        ))
+        .await;
+        let secret = account.totp.as_deref().expect("an account with MFA");
+        totp::code_at(secret, totp::now()).unwrap()
     }
 
     /// The newest mail queued for `to`.
@@ -273,32 +250,89 @@ pub fn valid_brn(seed: u128) -> String {
     )
 }
 
-/// A second browser (its own cookies) signed in as `account` with email and password.
-pub async fn second_client(app: &TestApp, account: &Account) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let html = client
-        .get(app.url("/login"))
-        .send()
+/// One browser: its own cookies (so its own session), and the things a person does with forms.
+pub struct Visitor<'a> {
+    app: &'a TestApp,
+    pub client: reqwest::Client,
+}
+
+impl Visitor<'_> {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.app.url(path))
+            .send()
+            .await
+            .expect("answered")
+    }
+
+    /// GETs a page and returns its body, asserting it answered 200.
+    pub async fn page(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.text().await.unwrap()
+    }
+
+    /// The CSRF token of this browser's session, from a page with a form.
+    pub async fn token(&self, page_with_form: &str) -> String {
+        csrf_token(&self.page(page_with_form).await)
+            .unwrap_or_else(|| panic!("{page_with_form} has a CSRF token"))
+    }
+
+    /// POSTs a form with an explicit CSRF token.
+    pub async fn post(&self, action: &str, token: &str, fields: &[(&str, &str)]) -> Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", token)];
+        form.extend_from_slice(fields);
+        self.client
+            .post(self.app.url(action))
+            .form(&form)
+            .send()
+            .await
+            .expect("answered")
+    }
+
+    /// Opens `form_page` as a browser would, then posts `fields` with its CSRF token to `action`.
+    pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.token(form_page).await;
+        self.post(action, &token, fields).await
+    }
+
+    /// The password step of signing in.
+    pub async fn sign_in_password(&self, email: &str, password: &str) -> Response {
+        self.submit(
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_token(&html).unwrap();
-    let res = client
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", &account.email),
-            ("password", &account.password),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    client
+    }
+
+    /// Signs in all the way (with a current TOTP code for accounts that have MFA) and asserts it.
+    pub async fn sign_in(&self, account: &Account) {
+        let res = self
+            .sign_in_password(&account.email, &account.password)
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "password step for {}",
+            account.email
+        );
+        if account.totp.is_some() {
+            assert_eq!(location(&res), "/mfa");
+            let code = self.app.current_code(account).await;
+            let res = self.submit("/mfa", "/mfa", &[("code", &code)]).await;
+            assert_eq!(
+                res.status(),
+                StatusCode::SEE_OTHER,
+                "second factor for {}",
+                account.email
+            );
+        }
+        assert_eq!(
+            self.get("/account").await.status(),
+            StatusCode::OK,
+            "{} is signed in",
+            account.email
+        );
+    }
 }

@@ -11,7 +11,8 @@ use crate::i18n::Lang;
 
 pub const LANG_COOKIE: &str = "lang";
 
-fn query_lang(query: &str) -> Option<Lang> {
+/// The language chosen with `?lang=` in this query string, if any.
+pub fn query_lang(query: &str) -> Option<Lang> {
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "lang")
         .and_then(|(_, v)| Lang::from_code(&v))

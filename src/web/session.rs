@@ -162,7 +162,16 @@ pub async fn load(
         && let Some(cookie) = req.cookie(cookie_name(&state))
     {
         match find_valid(&state, cookie.value()).await {
-            Ok(Some(session)) => {
+            Ok(Some(mut session)) => {
+                if let Some(lang) = super::lang::query_lang(req.query_string()) {
+                    remember_language(
+                        &state,
+                        &mut session,
+                        lang,
+                        super::client_addr(req.request()),
+                    )
+                    .await;
+                }
                 req.extensions_mut().insert(Current(Some(session)));
             }
             Ok(None) => {
@@ -198,6 +207,38 @@ fn session_cookie(name: &'static str, token: String, secure: bool) -> Cookie<'st
         .same_site(SameSite::Lax)
         .secure(secure)
         .finish()
+}
+
+/// A signed-in user who switches language keeps it: their mail follows the account's language.
+/// A failure here costs only the preference, never the page.
+async fn remember_language(state: &AppState, session: &mut Session, lang: Lang, addr: String) {
+    let Some(user) = session.user.as_mut().filter(|u| u.lang != lang) else {
+        return;
+    };
+    let actor = crate::audit::Actor {
+        user_id: Some(user.id),
+        email: Some(user.email.clone()),
+        client_addr: Some(addr),
+    };
+    let (key, id) = (&state.audit_key, user.id);
+    let saved = async {
+        let mut conn = state.pool.get().await?;
+        diesel_async::AsyncConnection::transaction::<_, AppError, _>(
+            &mut *conn,
+            async move |conn| {
+                db::users::set_lang(conn, id, lang.code()).await?;
+                let event = crate::audit::Event::new("user.language_changed", "user", id)
+                    .with(serde_json::json!({"lang": lang.code()}));
+                crate::audit::record(conn, key, &actor, event).await?;
+                Ok(())
+            },
+        )
+        .await
+    };
+    match saved.await {
+        Ok(()) => user.lang = lang,
+        Err(e) => tracing::warn!(error = %e, "cannot save the language preference"),
+    }
 }
 
 /// The session for `token` if it exists and may still be used; a dead one is deleted.

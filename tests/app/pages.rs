@@ -118,3 +118,34 @@ async fn static_files_are_versioned_cached_and_compressed() {
         "KRDS is served from npm's copy"
     );
 }
+
+#[tokio::test]
+async fn a_signed_in_users_language_choice_becomes_their_mail_language() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    app.sign_in(&account).await;
+    assert!(
+        app.page("/account?lang=en")
+            .await
+            .contains(r#"<html lang="en">"#)
+    );
+    // A password reset mail now comes in English.
+    app.submit(
+        "/password/forgot",
+        "/password/forgot",
+        &[("email", &account.email)],
+    )
+    .await;
+    let mail = app.last_mail_to(&account.email).await;
+    assert!(
+        mail.subject.contains("Reset your password"),
+        "{}",
+        mail.subject
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "user.language_changed")
+    );
+}

@@ -264,3 +264,49 @@ async fn the_stored_password_is_an_argon2id_phc_string() {
     );
     assert!(!row.password_hash.contains(PASSWORD));
 }
+
+#[tokio::test]
+async fn an_expired_verification_link_is_replaced_by_a_password_reset() {
+    let app = spawn_app().await;
+    app.submit(
+        "/signup",
+        "/signup",
+        &signup_fields(&valid_brn(77), "expired@gaonpay.kr", PASSWORD),
+    )
+    .await;
+    app.sql("UPDATE email_tokens SET expires_at = now() - interval '1 second'")
+        .await;
+    let res = app.sign_in_password("expired@gaonpay.kr", PASSWORD).await;
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("비밀번호 재설정을 요청하세요")
+    );
+    app.submit(
+        "/password/forgot",
+        "/password/forgot",
+        &[("email", "expired@gaonpay.kr")],
+    )
+    .await;
+    let link = link_path(&app.last_mail_to("expired@gaonpay.kr").await, &app);
+    let res = app
+        .submit(
+            &link,
+            &link,
+            &[
+                ("password", "Gyeongbok-Palace-Snow"),
+                ("confirm", "Gyeongbok-Palace-Snow"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/login?notice=password-reset");
+    let res = app
+        .sign_in_password("expired@gaonpay.kr", "Gyeongbok-Palace-Snow")
+        .await;
+    assert_eq!(
+        location(&res),
+        "/account",
+        "the reset confirmed the address"
+    );
+}

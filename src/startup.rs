@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::jobs::Worker;
 use crate::mail::Transport;
 use crate::web::{
-    self as routes, AppState, assets, csrf, error_pages, lang, security_headers, session,
+    self as routes, AppState, assets, csrf, error_pages, forms, lang, security_headers, session,
 };
 
 /// Extra routes a caller mounts beside the portal's own (the tests add a route that fails on purpose).
@@ -95,6 +95,7 @@ impl Application {
                 .service(assets::service(settings.static_dir.clone()))
                 .default_service(web::to(not_found))
                 .wrap(from_fn(csrf::refuse_cross_site))
+                .wrap(from_fn(forms::refuse_nul_in_query))
                 .wrap(from_fn(session::load))
                 .wrap(from_fn(lang::remember_choice))
                 .wrap(ErrorHandlers::new().default_handler(error_pages::render))

@@ -198,6 +198,20 @@ pub async fn record(
     Ok(())
 }
 
+/// Records an event that comes with no other change (a refused sign-in, say) in a transaction of
+/// its own.
+pub async fn record_alone(
+    conn: &mut AsyncPgConnection,
+    key: &AuditKey,
+    actor: &Actor,
+    event: Event,
+) -> QueryResult<()> {
+    diesel_async::AsyncConnection::transaction(conn, async move |conn| {
+        record(conn, key, actor, event).await
+    })
+    .await
+}
+
 /// The first row that breaks the chain, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokenLink {

@@ -60,6 +60,22 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
     .context("the migration task stopped")?
 }
 
+/// The unique constraint (or index) that `error` violated, if it is such an error: a race the
+/// application's own checks could not see, which the database settled.
+pub fn violated_unique(error: &anyhow::Error) -> Option<String> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error.downcast_ref::<Error>() {
+        Some(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+            Some(info.constraint_name().unwrap_or_default().to_owned())
+        }
+        _ => None,
+    }
+}
+
+pub fn is_unique_violation(error: &anyhow::Error) -> bool {
+    violated_unique(error).is_some()
+}
+
 /// Answers whether the database serves queries right now.
 pub async fn ping(pool: &Pool) -> anyhow::Result<()> {
     use diesel_async::RunQueryDsl;

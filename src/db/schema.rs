@@ -45,6 +45,7 @@ diesel::table! {
         totp_enabled_at -> Nullable<Timestamptz>,
         totp_last_step -> Nullable<Int8>,
         created_at -> Timestamptz,
+        pending_email -> Nullable<Text>,
     }
 }
 
@@ -57,7 +58,6 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> Timestamptz,
         last_seen_at -> Timestamptz,
-        reauthenticated_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -17,7 +17,6 @@ pub struct SessionRow {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
-    pub reauthenticated_at: Option<DateTime<Utc>>,
 }
 
 /// Creates a session whose cookie token has the fingerprint `token_hash`.
@@ -42,31 +41,30 @@ pub async fn create(
 }
 
 /// The session with this token fingerprint, and its user.
+/// The session with this token fingerprint, its user, and whether the user's institution (if any)
+/// is suspended: everything that decides whether the session may still be used, in one query.
 pub async fn find(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
-) -> QueryResult<Option<(SessionRow, Option<User>)>> {
-    use crate::db::schema::users;
-    sessions::table
-        .left_join(users::table)
+) -> QueryResult<Option<(SessionRow, Option<User>, bool)>> {
+    use crate::db::schema::{institutions, users};
+    let found: Option<(SessionRow, Option<User>, Option<String>)> = sessions::table
+        .left_join(users::table.left_join(institutions::table))
         .filter(sessions::token_hash.eq(token_hash))
-        .select((SessionRow::as_select(), Option::<User>::as_select()))
+        .select((
+            SessionRow::as_select(),
+            Option::<User>::as_select(),
+            institutions::status.nullable(),
+        ))
         .first(conn)
         .await
-        .optional()
+        .optional()?;
+    Ok(found.map(|(row, user, status)| (row, user, status.as_deref() == Some("suspended"))))
 }
 
 pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     diesel::update(sessions::table.find(id))
         .set(sessions::last_seen_at.eq(Utc::now()))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-pub async fn mark_reauthenticated(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::update(sessions::table.find(id))
-        .set(sessions::reauthenticated_at.eq(Utc::now()))
         .execute(conn)
         .await
         .map(|_| ())

@@ -13,6 +13,8 @@ pub enum Purpose {
     VerifyEmail,
     ResetPassword,
     Invitation,
+    /// Confirms a new email address (sent to that address).
+    ChangeEmail,
 }
 
 impl Purpose {
@@ -21,15 +23,18 @@ impl Purpose {
             Purpose::VerifyEmail => "verify_email",
             Purpose::ResetPassword => "reset_password",
             Purpose::Invitation => "invitation",
+            Purpose::ChangeEmail => "change_email",
         }
     }
 
-    /// How long a link stays valid: 24 h to verify, 1 h to reset, 72 h to accept an invitation.
+    /// How long a link stays valid: 24 h to verify or confirm a new address, 1 h to reset, 72 h to
+    /// accept an invitation.
     pub fn lifetime(self) -> Duration {
         match self {
             Purpose::VerifyEmail => Duration::hours(24),
             Purpose::ResetPassword => Duration::hours(1),
             Purpose::Invitation => Duration::hours(72),
+            Purpose::ChangeEmail => Duration::hours(24),
         }
     }
 }
@@ -108,4 +113,22 @@ pub async fn expire_all(
         .set(email_tokens::expires_at.eq(at))
         .execute(conn)
         .await
+}
+
+/// Whether a link of `purpose` was issued to `user` within `window` (one reset mail a minute is
+/// plenty; more would let anyone fill someone's mailbox).
+pub async fn issued_within(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    purpose: Purpose,
+    window: Duration,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(user))
+            .filter(email_tokens::purpose.eq(purpose.as_str()))
+            .filter(email_tokens::created_at.gt(Utc::now() - window)),
+    ))
+    .get_result(conn)
+    .await
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::auth::Role;
@@ -29,6 +29,8 @@ pub struct User {
     pub totp_enabled_at: Option<DateTime<Utc>>,
     pub totp_last_step: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// A new address waiting for its owner to confirm it.
+    pub pending_email: Option<String>,
 }
 
 impl User {
@@ -38,6 +40,19 @@ impl User {
 
     pub fn mfa_enabled(&self) -> bool {
         self.totp_enabled_at.is_some()
+    }
+
+    /// The catalogue key of the account's state, as lists and detail pages show it.
+    pub fn status_key(&self) -> &'static str {
+        if !self.active {
+            "status-deactivated"
+        } else if self.locked_at.is_some() {
+            "status-locked"
+        } else if self.password_hash.is_none() {
+            "status-invited"
+        } else {
+            "status-active"
+        }
     }
 
     pub fn lang(&self) -> crate::i18n::Lang {
@@ -177,16 +192,52 @@ pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> Quer
     .map(|_| ())
 }
 
-/// Counts a failed sign-in; returns the new count of consecutive failures.
-pub async fn record_failed_login(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<i32> {
-    diesel::update(users::table.find(id))
+/// Reserves one attempt at this account's password or code before the (slow) check runs: the
+/// attempt counts as a failure until `settle_success` takes it back. The row is locked while the
+/// limits are read and the count raised, so concurrent attempts each see the others' count and
+/// cannot all slip past a lock or a delay. `None` when the account is locked or must wait.
+pub async fn reserve_attempt(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<i32>> {
+    use crate::domain::sign_in;
+    conn.transaction(async move |conn| {
+        let (failures, last, locked): (i32, Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
+            users::table
+                .find(id)
+                .select((
+                    users::failed_logins,
+                    users::last_failed_login_at,
+                    users::locked_at,
+                ))
+                .for_update()
+                .first(conn)
+                .await?;
+        let now = Utc::now();
+        if locked.is_some() || sign_in::must_wait(failures, last, now) {
+            return Ok(None);
+        }
+        diesel::update(users::table.find(id))
+            .set((
+                users::failed_logins.eq(users::failed_logins + 1),
+                users::last_failed_login_at.eq(now),
+            ))
+            .returning(users::failed_logins)
+            .get_result(conn)
+            .await
+            .map(Some)
+    })
+    .await
+}
+
+/// The check succeeded: the reserved failure is taken back and the count starts again. `false` when
+/// the account was locked meanwhile (by a concurrent failure), in which case the success does not count.
+pub async fn settle_success(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    let updated = diesel::update(users::table.find(id).filter(users::locked_at.is_null()))
         .set((
-            users::failed_logins.eq(users::failed_logins + 1),
-            users::last_failed_login_at.eq(Utc::now()),
+            users::failed_logins.eq(0),
+            users::last_failed_login_at.eq(None::<DateTime<Utc>>),
         ))
-        .returning(users::failed_logins)
-        .get_result(conn)
-        .await
+        .execute(conn)
+        .await?;
+    Ok(updated == 1)
 }
 
 pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
@@ -203,14 +254,6 @@ pub async fn unlock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
             users::locked_at.eq(None::<DateTime<Utc>>),
             users::failed_logins.eq(0),
         ))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-pub async fn reset_failures(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::update(users::table.find(id).filter(users::failed_logins.ne(0)))
-        .set(users::failed_logins.eq(0))
         .execute(conn)
         .await
         .map(|_| ())
@@ -260,12 +303,38 @@ pub async fn set_lang(conn: &mut AsyncPgConnection, id: Uuid, lang: &str) -> Que
         .map(|_| ())
 }
 
-pub async fn set_email(conn: &mut AsyncPgConnection, id: Uuid, email: &str) -> QueryResult<()> {
+/// Puts a new address aside until it is confirmed.
+pub async fn set_pending_email(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    email: &str,
+) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set(users::email.eq(email))
+        .set(users::pending_email.eq(email))
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Makes the confirmed pending address the account's address (it was proven by the link).
+pub async fn confirm_pending_email(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<String>> {
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::pending_email.is_not_null()),
+    )
+    .set((
+        users::email.eq(users::pending_email.assume_not_null()),
+        users::pending_email.eq(None::<String>),
+        users::email_verified_at.eq(Utc::now()),
+    ))
+    .returning(users::email)
+    .get_result(conn)
+    .await
+    .optional()
 }
 
 /// Starts (or restarts) TOTP enrolment with a fresh secret; enrolment completes with `enable_totp`.
@@ -373,14 +442,6 @@ pub async fn use_recovery_code(
 pub async fn delete_recovery_codes(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     use crate::db::schema::recovery_codes;
     diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(id)))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-pub async fn unverify_email(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set(users::email_verified_at.eq(None::<DateTime<Utc>>))
         .execute(conn)
         .await
         .map(|_| ())

@@ -1,32 +1,39 @@
 //! A signed-in user's own account: who they are, and changing their password, email address or
-//! second factor. Each change asks for the password (and a code, once MFA is on) again.
+//! second factor. Each change asks for the password (and a code, once MFA is on) again, under the
+//! same attempt limits as signing in.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
-use super::auth::{check_second_factor, context_words, issue_link, password_errors};
+use super::auth::{
+    Checked, check_second_factor, context_words, issue_link, limited_check, link_invalid,
+    password_errors,
+};
 use super::csrf::Form;
 use super::forms::{Errors, looks_like_email, normalise_email};
 use super::reply::{page, redirect};
 use super::session::{self, SessionUser, Stage};
-use super::{AppState, PageContext};
+use super::{AppState, PageContext, actor_of};
 use crate::audit::{self, Event};
 use crate::auth::hashing;
+use crate::auth::secrets::fingerprint;
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::mail::{self, LinkMail};
 
 fn signed_in(req: &HttpRequest) -> AppResult<SessionUser> {
     session::user(req).ok_or(AppError::Forbidden)
 }
 
-async fn load(conn: &mut AsyncPgConnection, who: &SessionUser) -> AppResult<User> {
-    db::users::find(conn, who.id)
+async fn load(state: &AppState, who: &SessionUser) -> AppResult<User> {
+    let mut conn = state.pool.get().await?;
+    db::users::find(&mut conn, who.id)
         .await?
         .ok_or(AppError::Forbidden)
 }
@@ -50,11 +57,12 @@ async fn render_account(
     errors: Errors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let who = signed_in(req)?;
-    let mut conn = state.pool.get().await?;
-    let user = load(&mut conn, &who).await?;
+    let user = load(state, &signed_in(req)?).await?;
     let institution = match user.institution_id {
-        Some(id) => db::institutions::find(&mut conn, id).await?,
+        Some(id) => {
+            let mut conn = state.pool.get().await?;
+            db::institutions::find(&mut conn, id).await?
+        }
         None => None,
     };
     page(
@@ -76,46 +84,45 @@ pub struct Reauthentication {
     code: String,
 }
 
-/// Checks a re-authentication; a wrong one counts as a failed sign-in.
+/// Checks a re-authentication under the account's attempt limits; on failure, the errors to show
+/// beside the fields.
 async fn reauthenticate(
-    conn: &mut AsyncPgConnection,
     state: &AppState,
     req: &HttpRequest,
     user: &User,
     given: &Reauthentication,
-) -> AppResult<Result<(), &'static str>> {
-    let password_ok = hashing::verify(&given.current_password, user.password_hash.as_deref())
-        .await?
-        .matches;
-    let code_ok = !user.mfa_enabled()
-        || check_second_factor(conn, user, &given.code)
-            .await?
-            .is_some();
-    if password_ok && code_ok {
-        if let Some(s) = session::current(req) {
-            db::sessions::mark_reauthenticated(conn, s.id).await?;
-        }
+) -> AppResult<Result<(), Errors>> {
+    let mut password_ok = false;
+    let checked = limited_check(
+        state,
+        &actor_of(user, req),
+        user.id,
+        "reauthentication.failed",
+        async {
+            password_ok = hashing::verify(&given.current_password, user.password_hash.as_deref())
+                .await?
+                .matches;
+            if !password_ok || !user.mfa_enabled() {
+                return Ok(password_ok);
+            }
+            let mut conn = state.pool.get().await?;
+            Ok(check_second_factor(&mut conn, user, &given.code)
+                .await?
+                .is_some())
+        },
+    )
+    .await?;
+    if checked == Checked::Accepted {
         return Ok(Ok(()));
     }
-    let actor = SessionUser::from(user).audit_actor(req);
-    let key = &state.audit_key;
-    conn.transaction::<_, AppError, _>(async move |conn| {
-        db::users::record_failed_login(conn, user.id).await?;
-        audit::record(
-            conn,
-            key,
-            &actor,
-            Event::new("reauthentication.failed", "user", user.id),
-        )
-        .await?;
-        Ok(())
-    })
-    .await?;
-    Ok(Err(if password_ok {
-        "mfa-wrong-code"
+    let lang = PageContext::from_request(req).lang;
+    let mut errors = Errors::default();
+    if password_ok {
+        errors.add("code", lang.t("mfa-wrong-code"));
     } else {
-        "account-wrong-password"
-    }))
+        errors.add("current_password", lang.t("account-wrong-password"));
+    }
+    Ok(Err(errors))
 }
 
 #[derive(Template)]
@@ -153,9 +160,7 @@ pub async fn change_password(
     Form(form): Form<ChangePasswordForm>,
 ) -> AppResult<HttpResponse> {
     let who = signed_in(&req)?;
-    let mut conn = state.pool.get().await?;
-    let user = load(&mut conn, &who).await?;
-    let lang = PageContext::from_request(&req).lang;
+    let user = load(&state, &who).await?;
     let send_back = |errors: Errors| {
         page(
             &PasswordPage {
@@ -166,18 +171,27 @@ pub async fn change_password(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    if let Err(key) = reauthenticate(&mut conn, &state, &req, &user, &form.reauth).await? {
-        return send_back(Errors::form(lang.t(key)));
+    if let Err(errors) = reauthenticate(&state, &req, &user, &form.reauth).await? {
+        return send_back(errors);
     }
-    let words = context_words(&mut conn, &user).await?;
+    let words = {
+        let mut conn = state.pool.get().await?;
+        context_words(&mut conn, &user).await?
+    };
     let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    let errors = password_errors(lang, &form.password, &form.confirm, &word_refs);
+    let errors = password_errors(
+        PageContext::from_request(&req).lang,
+        &form.password,
+        &form.confirm,
+        &word_refs,
+    );
     if !errors.is_empty() {
         return send_back(errors);
     }
     let hash = hashing::hash(&form.password).await?;
-    let actor = who.audit_actor(&req);
+    let actor = actor_of(&user, &req);
     let (key, user_ref) = (&state.audit_key, &user);
+    let mut conn = state.pool.get().await?;
     let new = conn
         .transaction::<_, AppError, _>(async move |conn| {
             db::users::set_password(conn, user_ref.id, &hash).await?;
@@ -227,16 +241,16 @@ pub struct ChangeEmailForm {
     email: String,
 }
 
-/// A new address must be verified before it can be used to sign in: the change signs the user out
-/// and mails a verification link to the new address.
+/// A new address takes effect only once its owner follows the link sent to it; until then the
+/// account keeps its address, and the old address is told about the request. Whether the new
+/// address already has an account is never shown: its owner is told instead.
 pub async fn change_email(
     req: HttpRequest,
     state: web::Data<AppState>,
     Form(form): Form<ChangeEmailForm>,
 ) -> AppResult<HttpResponse> {
     let who = signed_in(&req)?;
-    let mut conn = state.pool.get().await?;
-    let user = load(&mut conn, &who).await?;
+    let user = load(&state, &who).await?;
     let lang = PageContext::from_request(&req).lang;
     let email = normalise_email(&form.email);
     let send_back = |errors: Errors, email: String| {
@@ -250,65 +264,201 @@ pub async fn change_email(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    if !looks_like_email(&email) {
+    if !looks_like_email(&email) || email.eq_ignore_ascii_case(&user.email) {
         let mut errors = Errors::default();
-        errors.add("email", lang.t("field-email-invalid"));
+        errors.add(
+            "email",
+            lang.t(if looks_like_email(&email) {
+                "account-email-same"
+            } else {
+                "field-email-invalid"
+            }),
+        );
         return send_back(errors, email);
     }
-    if let Err(key) = reauthenticate(&mut conn, &state, &req, &user, &form.reauth).await? {
-        return send_back(Errors::form(lang.t(key)), email);
-    }
-    if db::users::email_taken(&mut conn, &email).await? {
-        let mut errors = Errors::default();
-        errors.add("email", lang.t("account-email-unavailable"));
+    if let Err(errors) = reauthenticate(&state, &req, &user, &form.reauth).await? {
         return send_back(errors, email);
     }
-    let actor = who.audit_actor(&req);
+    let actor = actor_of(&user, &req);
     let (state_ref, user_ref, email_ref) = (&state, &user, &email);
+    let mut conn = state.pool.get().await?;
     conn.transaction::<_, AppError, _>(async move |conn| {
-        db::users::set_email(conn, user_ref.id, email_ref).await?;
-        db::users::unverify_email(conn, user_ref.id).await?;
-        db::sessions::delete_all_of(conn, user_ref.id).await?;
-        let changed = db::users::find(conn, user_ref.id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let link = issue_link(
+        if let Some(owner) = db::users::find_by_email(conn, email_ref).await? {
+            mail::enqueue(
+                conn,
+                &state_ref.settings,
+                address_in_use_mail(&owner, state_ref),
+            )
+            .await?;
+        } else {
+            db::users::set_pending_email(conn, user_ref.id, email_ref).await?;
+            let mut pending = user_ref.clone();
+            pending.email = email_ref.clone();
+            let link = issue_link(conn, state_ref, &pending, Purpose::ChangeEmail).await?;
+            mail::enqueue(
+                conn,
+                &state_ref.settings,
+                confirm_new_address_mail(&pending, link),
+            )
+            .await?;
+        }
+        mail::enqueue(
             conn,
-            state_ref,
-            &changed,
-            Purpose::VerifyEmail,
-            "verify-email",
+            &state_ref.settings,
+            change_requested_mail(user_ref, email_ref, state_ref),
         )
         .await?;
-        let lang = changed.lang();
-        let mail = LinkMail {
-            lang,
-            to: changed.email.clone(),
-            greeting: lang.t_with(
-                "mail-greeting",
-                &[("name", changed.display_name.clone().into())],
-            ),
-            subject: lang.t("mail-verify-subject"),
-            paragraphs: vec![lang.t("mail-email-changed-body")],
-            link,
-            link_label: lang.t("mail-verify-action"),
-            footnote: lang.t("mail-verify-footnote"),
-        };
-        mail::enqueue(conn, &state_ref.settings, mail).await?;
-        let details = serde_json::json!({"from": user_ref.email, "to": email_ref});
+        let details = serde_json::json!({"to": email_ref});
         audit::record(
             conn,
             &state_ref.audit_key,
             &actor,
-            Event::new("email.changed", "user", user_ref.id).with(details),
+            Event::new("email.change_requested", "user", user_ref.id).with(details),
         )
         .await?;
         Ok(())
     })
     .await?;
-    // All of the user's sessions, this one included, ended in the transaction.
-    session::forget(&req);
-    Ok(redirect("/login?notice=email-changed"))
+    Ok(redirect("/account?notice=email-change-sent"))
+}
+
+fn greeting(lang: Lang, user: &User) -> String {
+    lang.t_with(
+        "mail-greeting",
+        &[("name", user.display_name.clone().into())],
+    )
+}
+
+fn confirm_new_address_mail(user: &User, link: String) -> LinkMail {
+    let lang = user.lang();
+    LinkMail {
+        lang,
+        to: user.email.clone(),
+        greeting: greeting(lang, user),
+        subject: lang.t("mail-email-confirm-subject"),
+        paragraphs: vec![lang.t("mail-email-confirm-body")],
+        link,
+        link_label: lang.t("mail-email-confirm-action"),
+        footnote: lang.t("mail-email-confirm-footnote"),
+    }
+}
+
+fn change_requested_mail(user: &User, new_email: &str, state: &AppState) -> LinkMail {
+    let lang = user.lang();
+    let base = state.settings.base_url.as_str().trim_end_matches('/');
+    LinkMail {
+        lang,
+        to: user.email.clone(),
+        greeting: greeting(lang, user),
+        subject: lang.t("mail-email-requested-subject"),
+        paragraphs: vec![lang.t_with(
+            "mail-email-requested-body",
+            &[("email", new_email.to_owned().into())],
+        )],
+        link: format!("{base}/password/forgot"),
+        link_label: lang.t("mail-exists-action"),
+        footnote: lang.t("mail-email-requested-footnote"),
+    }
+}
+
+fn address_in_use_mail(owner: &User, state: &AppState) -> LinkMail {
+    let lang = owner.lang();
+    let base = state.settings.base_url.as_str().trim_end_matches('/');
+    LinkMail {
+        lang,
+        to: owner.email.clone(),
+        greeting: greeting(lang, owner),
+        subject: lang.t("mail-exists-subject"),
+        paragraphs: vec![lang.t("mail-exists-body")],
+        link: format!("{base}/password/forgot"),
+        link_label: lang.t("mail-exists-action"),
+        footnote: lang.t("mail-exists-footnote"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/confirm_email.html")]
+struct ConfirmEmailPage {
+    ctx: PageContext,
+    email: String,
+}
+
+/// Opening the link shows a button: mail scanners that follow links must not use it up.
+pub async fn confirm_email_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let Some(id) = db::tokens::peek(&mut conn, Purpose::ChangeEmail, &fingerprint(&token)).await?
+    else {
+        return link_invalid(&req);
+    };
+    let Some(pending) = db::users::find(&mut conn, id)
+        .await?
+        .and_then(|u| u.pending_email)
+    else {
+        return link_invalid(&req);
+    };
+    session::ensure(&req, &mut conn).await?;
+    page(
+        &ConfirmEmailPage {
+            ctx: PageContext::from_request(&req),
+            email: pending,
+        },
+        StatusCode::OK,
+    )
+}
+
+pub async fn confirm_email(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    Form(_): Form<serde::de::IgnoredAny>,
+) -> AppResult<HttpResponse> {
+    let addr = super::client_addr(&req);
+    let (key, token_ref) = (&state.audit_key, &token);
+    let mut conn = state.pool.get().await?;
+    let confirmed = conn
+        .transaction::<_, AppError, _>(async move |conn| {
+            let Some(id) =
+                db::tokens::consume(conn, Purpose::ChangeEmail, &fingerprint(token_ref)).await?
+            else {
+                return Ok(false);
+            };
+            let Some(before) = db::users::find(conn, id).await? else {
+                return Ok(false);
+            };
+            let Some(email) = db::users::confirm_pending_email(conn, id).await? else {
+                return Ok(false);
+            };
+            let actor = audit::Actor {
+                user_id: Some(id),
+                email: Some(email.clone()),
+                client_addr: Some(addr),
+            };
+            let details = serde_json::json!({"from": before.email, "to": email});
+            audit::record(
+                conn,
+                key,
+                &actor,
+                Event::new("email.changed", "user", id).with(details),
+            )
+            .await?;
+            Ok(true)
+        })
+        .await;
+    match confirmed {
+        Ok(true) => Ok(redirect(if session::user(&req).is_some() {
+            "/account?notice=email-changed"
+        } else {
+            "/login?notice=email-changed"
+        })),
+        Ok(false) => link_invalid(&req),
+        // Someone took the address in the meantime: the unique index refuses it.
+        Err(AppError::Internal(e)) if crate::db::is_unique_violation(&e) => link_invalid(&req),
+        Err(e) => Err(e),
+    }
 }
 
 /// Turns the second factor off (to move to a new phone, say). Regulator staff must enrol again
@@ -319,24 +469,17 @@ pub async fn reset_mfa(
     Form(form): Form<Reauthentication>,
 ) -> AppResult<HttpResponse> {
     let who = signed_in(&req)?;
-    let mut conn = state.pool.get().await?;
-    let user = load(&mut conn, &who).await?;
+    let user = load(&state, &who).await?;
     if !user.mfa_enabled() {
         return Ok(redirect("/account"));
     }
-    if let Err(key) = reauthenticate(&mut conn, &state, &req, &user, &form).await? {
-        let lang = PageContext::from_request(&req).lang;
-        return render_account(
-            &req,
-            &state,
-            Errors::form(lang.t(key)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    if let Err(errors) = reauthenticate(&state, &req, &user, &form).await? {
+        return render_account(&req, &state, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let actor = who.audit_actor(&req);
+    let actor = actor_of(&user, &req);
     let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
     let regulator = user.role().is_regulator();
+    let mut conn = state.pool.get().await?;
     let new = conn
         .transaction::<_, AppError, _>(async move |conn| {
             db::users::clear_totp(conn, user_ref.id).await?;

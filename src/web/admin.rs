@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::auth::regulator_role;
 use super::csrf::Form;
 use super::forms::{Errors, looks_like_email, normalise_email};
-use super::invitations::{self, Invitation};
+use super::invitations::{self, Invitation, Invited};
 use super::reply::{page, redirect};
 use super::session::{self, SessionUser};
 use super::{AppState, PageContext};
@@ -88,6 +88,7 @@ struct InvitePage {
 pub async fn invite_form(req: HttpRequest) -> AppResult<HttpResponse> {
     let form = InviteForm {
         role: Role::Reviewer.as_str().into(),
+        lang: PageContext::from_request(&req).lang.code().into(),
         ..InviteForm::default()
     };
     page(
@@ -140,7 +141,7 @@ pub async fn invite(
     };
     let (state_ref, who_ref, name, email_ref) =
         (&state, &inviter, form.name.trim().to_owned(), &email);
-    let id = conn
+    let invited = conn
         .transaction::<_, AppError, _>(async move |conn| {
             let invitation = Invitation {
                 name: &name,
@@ -153,7 +154,21 @@ pub async fn invite(
             invitations::invite(conn, state_ref, who_ref, invitation).await
         })
         .await?;
-    Ok(redirect(&format!("/admin/users/{id}?notice=invited")))
+    match invited {
+        Invited::Created(id) => Ok(redirect(&format!("/admin/users/{id}?notice=invited"))),
+        // Taken between the check above and the insert: the same answer as the check's.
+        Invited::AddressInUse => {
+            let mut errors = Errors::default();
+            errors.add("email", lang.t("invite-email-unavailable"));
+            let page_data = InvitePage {
+                ctx: PageContext::from_request(&req),
+                form,
+                errors,
+                roles: Role::REGULATOR_ROLES,
+            };
+            page(&page_data, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
 }
 
 #[derive(Template)]

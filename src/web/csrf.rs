@@ -38,6 +38,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
             let session = session::current(&req).ok_or(AppError::Forbidden)?;
             let field: TokenField =
                 serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest)?;
+            if super::forms::has_nul(url::form_urlencoded::parse(&body)) {
+                return Err(AppError::BadRequest.into());
+            }
             if field.csrf_token.is_empty() || !same_secret(&field.csrf_token, &session.csrf_token) {
                 return Err(AppError::Forbidden.into());
             }

@@ -31,12 +31,47 @@ pub struct Inviter {
     pub actor: Actor,
 }
 
+/// What came of an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invited {
+    Created(Uuid),
+    /// The address already has an account: its owner was told, and nothing was made.
+    AddressInUse,
+}
+
+/// Makes the invited account and mails its link. When the address already has an account, its owner
+/// gets a mail instead; the caller decides whether the inviter may learn that.
 pub async fn invite(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     by: &Inviter,
     invitation: Invitation<'_>,
-) -> AppResult<Uuid> {
+) -> AppResult<Invited> {
+    if let Some(owner) = db::users::find_by_email(conn, invitation.email).await? {
+        let lang = owner.lang();
+        let base = state.settings.base_url.as_str().trim_end_matches('/');
+        let mail = LinkMail {
+            lang,
+            to: owner.email.clone(),
+            greeting: lang.t_with(
+                "mail-greeting",
+                &[("name", owner.display_name.clone().into())],
+            ),
+            subject: lang.t("mail-invite-exists-subject"),
+            paragraphs: vec![lang.t_with(
+                "mail-invite-exists-body",
+                &[("inviter", by.name.clone().into())],
+            )],
+            link: format!("{base}/login"),
+            link_label: lang.t("nav-login"),
+            footnote: lang.t("mail-invite-exists-footnote"),
+        };
+        mail::enqueue(conn, &state.settings, mail).await?;
+        let event = Event::new("user.invite_refused", "user", owner.id)
+            .with(serde_json::json!({"reason": "email_in_use"}));
+        audit::record(conn, &state.audit_key, &by.actor, event).await?;
+        return Ok(Invited::AddressInUse);
+    }
     let id = Uuid::now_v7();
     let new_user = NewUser {
         id,
@@ -52,7 +87,7 @@ pub async fn invite(
     };
     db::users::insert(conn, &new_user).await?;
     let user = db::users::find(conn, id).await?.ok_or(AppError::NotFound)?;
-    let link = issue_link(conn, state, &user, Purpose::Invitation, "invitation").await?;
+    let link = issue_link(conn, state, &user, Purpose::Invitation).await?;
     let lang = invitation.lang;
     let role_name = lang.t(invitation.role.label_key());
     let body = match invitation.institution {
@@ -98,5 +133,5 @@ pub async fn invite(
         Event::new("user.invited", "user", id).with(details),
     )
     .await?;
-    Ok(id)
+    Ok(Invited::Created(id))
 }

@@ -64,11 +64,15 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> AppResult<Htt
 async fn render(
     req: &HttpRequest,
     state: &AppState,
-    form: InviteForm,
+    mut form: InviteForm,
     errors: Errors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let (_, institution_id) = admin_of(req)?;
+    if form.lang.is_empty() {
+        // The invitation mail defaults to the inviter's language.
+        form.lang = PageContext::from_request(req).lang.code().to_owned();
+    }
     let mut conn = state.pool.get().await?;
     let institution = db::institutions::find(&mut conn, institution_id)
         .await?
@@ -101,13 +105,12 @@ pub async fn invite(
     if !looks_like_email(&email) {
         errors.add("email", lang.t("field-email-invalid"));
     }
-    let mut conn = state.pool.get().await?;
-    if errors.is_empty() && db::users::email_taken(&mut conn, &email).await? {
-        errors.add("email", lang.t("invite-email-unavailable"));
-    }
     if !errors.is_empty() {
         return render(&req, &state, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
+    // Whether the address already has an account is not the institution's business: its owner is
+    // told by mail, and the page answers the same either way.
+    let mut conn = state.pool.get().await?;
     let institution = db::institutions::find(&mut conn, institution_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -42,23 +42,33 @@ impl AppState {
     }
 }
 
-/// The client's address: the TCP peer, or the first address a trusted proxy reports when
-/// TRUST_FORWARDED_FOR is on (behind a load balancer every peer is the balancer).
+/// The client's address: the TCP peer, or, with TRUST_FORWARDED_FOR on, the address the proxy in
+/// front of us saw. That is the last entry of X-Forwarded-For (the one the proxy appended): earlier
+/// entries, and the Forwarded header, come from the client and can say anything.
 pub fn client_addr(req: &HttpRequest) -> String {
     let trust = req
         .app_data::<actix_web::web::Data<AppState>>()
         .is_some_and(|s| s.settings.trust_forwarded_for);
-    let info = req.connection_info();
-    let addr = if trust {
-        info.realip_remote_addr()
-    } else {
-        info.peer_addr()
-    };
-    let addr = addr.unwrap_or("unknown");
-    // Strip a port, keeping IPv6 addresses whole.
-    match addr.parse::<std::net::SocketAddr>() {
-        Ok(sock) => sock.ip().to_string(),
-        Err(_) => addr.to_owned(),
+    let forwarded = trust
+        .then(|| req.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok());
+    match forwarded {
+        Some(ip) => ip.to_string(),
+        None => req
+            .peer_addr()
+            .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string()),
+    }
+}
+
+/// The audit log's actor for `user` acting through this request.
+pub fn actor_of(user: &crate::db::users::User, req: &HttpRequest) -> crate::audit::Actor {
+    crate::audit::Actor {
+        user_id: Some(user.id),
+        email: Some(user.email.clone()),
+        client_addr: Some(client_addr(req)),
     }
 }
 
@@ -113,6 +123,8 @@ route_table! {
     GET  "/account/email"                      SignedIn     => account::email_form,
     POST "/account/email"                      SignedIn     => account::change_email,
     POST "/account/mfa/reset"                  SignedIn     => account::reset_mfa,
+    GET  "/email/confirm/{token}"              Anyone       => account::confirm_email_form,
+    POST "/email/confirm/{token}"              Anyone       => account::confirm_email,
 
     GET  "/institution/members"                IssuerAdmin  => members::list,
     POST "/institution/members"                IssuerAdmin  => members::invite,
@@ -135,4 +147,62 @@ route_table! {
 
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    fn app_state(trust: bool) -> actix_web::web::Data<super::AppState> {
+        let mut settings = crate::config::Settings::from_lookup(|_| None).unwrap();
+        settings.trust_forwarded_for = trust;
+        let pool = crate::db::pool("postgres://nobody@localhost/none", 1).unwrap();
+        actix_web::web::Data::new(super::AppState {
+            settings: settings.clone(),
+            pool,
+            assets: super::assets::AssetVersion::of_dir(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("static")
+                    .as_path(),
+            )
+            .unwrap(),
+            audit_key: crate::audit::AuditKey::new("k"),
+            transport: crate::mail::Transport::from_settings(&crate::config::Settings {
+                data_dir: std::env::temp_dir(),
+                ..settings
+            })
+            .unwrap(),
+        })
+    }
+
+    #[actix_web::test]
+    async fn only_the_proxys_own_entry_is_believed() {
+        let req = TestRequest::default()
+            .peer_addr("10.0.0.5:4000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "6.6.6.6, 203.0.113.9"))
+            .insert_header(("forwarded", "for=7.7.7.7"))
+            .app_data(app_state(true))
+            .to_http_request();
+        assert_eq!(super::client_addr(&req), "203.0.113.9");
+        let req = TestRequest::default()
+            .peer_addr("10.0.0.5:4000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "6.6.6.6"))
+            .app_data(app_state(false))
+            .to_http_request();
+        assert_eq!(
+            super::client_addr(&req),
+            "10.0.0.5",
+            "not behind a trusted proxy: the peer"
+        );
+        let req = TestRequest::default()
+            .peer_addr("10.0.0.5:4000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "not an address"))
+            .app_data(app_state(true))
+            .to_http_request();
+        assert_eq!(
+            super::client_addr(&req),
+            "10.0.0.5",
+            "garbage is not an address"
+        );
+    }
 }

@@ -20,13 +20,17 @@ pub fn redirect(to: &str) -> HttpResponse {
         .finish()
 }
 
-/// A `next` parameter is followed only to a path on this site, never to another host.
+/// A `next` parameter is followed only to a path on this site, never to another host. Browsers drop
+/// tabs and newlines from URLs (so `/\t/evil.example` becomes `//evil.example`) and read `\` as `/`,
+/// so any of those, any control character, and anything that is not a plain absolute path is refused.
 pub fn safe_next(next: &str) -> Option<String> {
-    let ok = next.starts_with('/')
+    let plain = next.starts_with('/')
         && !next.starts_with("//")
-        && !next.contains('\\')
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
         && !next.contains("://");
-    ok.then(|| next.to_owned())
+    plain.then(|| next.to_owned())
 }
 
 #[cfg(test)]
@@ -40,6 +44,14 @@ mod tests {
         assert_eq!(super::safe_next("//evil.example"), None);
         assert_eq!(super::safe_next("https://evil.example"), None);
         assert_eq!(super::safe_next("/\\evil.example"), None);
+        assert_eq!(super::safe_next("/\t/evil.example"), None);
+        assert_eq!(super::safe_next("/\n/evil.example"), None);
+        assert_eq!(super::safe_next("/ /evil.example"), None);
+        assert_eq!(
+            super::safe_next("/%09/evil.example").as_deref(),
+            Some("/%09/evil.example"),
+            "still encoded: a path"
+        );
         assert_eq!(super::safe_next(""), None);
     }
 }

@@ -7,7 +7,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, web};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
@@ -23,8 +23,6 @@ pub const IDLE_TIMEOUT_REGULATOR: Duration = Duration::minutes(15);
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 /// `last_seen_at` is written at most this often, not on every request.
 const TOUCH_AFTER: Duration = Duration::seconds(60);
-/// How recent a password (and code) check must be for a sensitive change.
-pub const REAUTH_WINDOW: Duration = Duration::minutes(5);
 
 /// How far signing in has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,18 +98,12 @@ pub struct Session {
     pub stage: Stage,
     pub csrf_token: String,
     pub user: Option<SessionUser>,
-    pub reauthenticated_at: Option<DateTime<Utc>>,
 }
 
 impl Session {
     /// The user, once fully signed in.
     pub fn signed_in(&self) -> Option<&SessionUser> {
         self.user.as_ref().filter(|_| self.stage == Stage::SignedIn)
-    }
-
-    pub fn recently_reauthenticated(&self) -> bool {
-        self.reauthenticated_at
-            .is_some_and(|t| Utc::now() - t < REAUTH_WINDOW)
     }
 }
 
@@ -245,7 +237,7 @@ async fn remember_language(state: &AppState, session: &mut Session, lang: Lang, 
 async fn find_valid(state: &AppState, token: &str) -> AppResult<Option<Session>> {
     let mut conn = state.pool.get().await?;
     let conn = &mut conn;
-    let Some((row, user)) = db::sessions::find(conn, &fingerprint(token)).await? else {
+    let Some((row, user, suspended)) = db::sessions::find(conn, &fingerprint(token)).await? else {
         return Ok(None);
     };
     let now = Utc::now();
@@ -255,7 +247,8 @@ async fn find_valid(state: &AppState, token: &str) -> AppResult<Option<Session>>
     };
     let alive = now - row.last_seen_at < idle
         && now - row.created_at < ABSOLUTE_TIMEOUT
-        && (row.user_id.is_none() || user.as_ref().is_some_and(|u| u.active));
+        && (row.user_id.is_none() || user.as_ref().is_some_and(|u| u.active))
+        && !suspended;
     if !alive {
         db::sessions::delete(conn, row.id).await?;
         return Ok(None);
@@ -268,7 +261,6 @@ async fn find_valid(state: &AppState, token: &str) -> AppResult<Option<Session>>
         stage: Stage::parse(&row.stage),
         csrf_token: row.csrf_token,
         user: user.as_ref().map(SessionUser::from),
-        reauthenticated_at: row.reauthenticated_at,
     }))
 }
 
@@ -312,7 +304,6 @@ pub async fn create(
         stage,
         csrf_token: row.csrf_token,
         user: user.map(SessionUser::from),
-        reauthenticated_at: None,
     };
     Ok(NewSession { token, session })
 }

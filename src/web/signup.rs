@@ -194,6 +194,9 @@ pub async fn submit(
         Ok(valid) => valid,
         Err(errors) => return send_back(&req, form, errors),
     };
+    // Hashed before anything is looked up, so an address that has an account answers as slowly as
+    // one that has not.
+    let hash = crate::auth::hashing::hash(&form.password).await?;
     let mut conn = state.pool.get().await?;
     if db::institutions::brn_taken(&mut conn, valid.brn.digits()).await? {
         let mut errors = Errors::default();
@@ -237,7 +240,6 @@ pub async fn submit(
             StatusCode::OK,
         );
     }
-    let hash = crate::auth::hashing::hash(&form.password).await?;
     let institution = Institution {
         id: Uuid::now_v7(),
         legal_name_ko: form.legal_name_ko.trim().to_owned(),
@@ -272,7 +274,7 @@ pub async fn submit(
                 };
                 db::users::insert(conn, &new_user).await?;
                 let user = db::users::find(conn, user_id).await?.ok_or(AppError::NotFound)?;
-                let link = issue_link(conn, state_ref, &user, Purpose::VerifyEmail, "verify-email").await?;
+                let link = issue_link(conn, state_ref, &user, Purpose::VerifyEmail).await?;
                 mail::enqueue(conn, &state_ref.settings, verification_mail(&user, inst_ref, link)).await?;
                 let details = serde_json::json!({"business_registration_number": inst_ref.business_registration_number});
                 audit::record(conn, &state_ref.audit_key, actor_ref, Event::new("institution.signed_up", "institution", inst_ref.id).with(details)).await?;
@@ -288,8 +290,20 @@ pub async fn submit(
             },
             StatusCode::OK,
         ),
-        // Two sign-ups of the same institution racing: the database's unique index decides.
-        Err(AppError::Internal(e)) if is_unique_violation(&e) => {
+        // Two sign-ups racing: the database's unique indexes decide. The same address racing gets
+        // the page a new sign-up gets, as any address in use does.
+        Err(AppError::Internal(e))
+            if db::violated_unique(&e).is_some_and(|c| c == "users_email_key") =>
+        {
+            page(
+                &SentPage {
+                    ctx: PageContext::from_request(&req),
+                    email: valid.email,
+                },
+                StatusCode::OK,
+            )
+        }
+        Err(AppError::Internal(e)) if db::is_unique_violation(&e) => {
             form.password.clear();
             form.confirm.clear();
             let mut errors = Errors::default();
@@ -301,16 +315,6 @@ pub async fn submit(
         }
         Err(e) => Err(e),
     }
-}
-
-fn is_unique_violation(e: &anyhow::Error) -> bool {
-    matches!(
-        e.downcast_ref::<diesel::result::Error>(),
-        Some(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _
-        ))
-    )
 }
 
 /// The form again, with what was typed (but never the password) and the errors.

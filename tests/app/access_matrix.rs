@@ -102,6 +102,8 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
     ("POST", "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
     ("POST", "/account/mfa/reset",                   [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("POST", "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
 
     ("GET",  "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO ]),
     ("POST", "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO ]),

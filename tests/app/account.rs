@@ -92,73 +92,128 @@ async fn changing_the_password_asks_for_the_current_one_and_ends_other_sessions(
 }
 
 #[tokio::test]
-async fn changing_the_email_needs_the_code_too_and_a_verified_new_address() {
+async fn a_new_email_address_counts_only_once_confirmed_and_the_old_one_is_told() {
     let app = spawn_app().await;
     let approver = app.create_account(Role::Approver, None, false).await;
     app.sign_in(&approver).await;
-    let res = app
-        .submit(
-            "/account/email",
-            "/account/email",
-            &[
-                ("email", "new-approver@fsc.example"),
-                ("current_password", &approver.password),
-                ("code", ""),
-            ],
-        )
-        .await;
+    let fields = |code: &str| {
+        vec![
+            ("email".to_owned(), "new-approver@fsc.example".to_owned()),
+            ("current_password".to_owned(), approver.password.clone()),
+            ("code".to_owned(), code.to_owned()),
+        ]
+    };
+    let as_refs = |v: &Vec<(String, String)>| {
+        v.iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    let post = async |code: &str| {
+        let owned = as_refs(&fields(code));
+        let refs: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        app.submit("/account/email", "/account/email", &refs).await
+    };
+    let res = post("").await;
     assert_eq!(
         res.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "with MFA on, the code is asked again"
     );
+    let page = res.text().await.unwrap();
     assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("new-approver@fsc.example"),
+        page.contains("new-approver@fsc.example"),
         "the typed address comes back"
     );
+    assert!(page.contains(r#"id="code" name="code" value="" class="krds-input" autocomplete="one-time-code" aria-invalid="true""#), "the code field is marked");
 
     let code = app.current_code(&approver).await;
+    let res = post(&code).await;
+    assert_eq!(location(&res), "/account?notice=email-change-sent");
+    // Nothing changes until the new address is confirmed: the old one still signs in.
+    assert!(
+        app.page("/account")
+            .await
+            .contains("new-approver@fsc.example 주소로 변경을 기다리는 중입니다")
+    );
+    let told = app.last_mail_to(&approver.email).await;
+    assert!(
+        told.subject.contains("이메일 주소 변경 요청")
+            && told.body_text.contains("new-approver@fsc.example")
+    );
+    let other = app.visitor();
+    assert_eq!(
+        location(
+            &other
+                .sign_in_password(&approver.email, &approver.password)
+                .await
+        ),
+        "/mfa"
+    );
+
+    let link = link_path(&app.last_mail_to("new-approver@fsc.example").await, &app);
+    assert!(link.starts_with("/email/confirm/"));
+    assert!(app.page(&link).await.contains("new-approver@fsc.example"));
+    let res = app.submit(&link, &link, &[]).await;
+    assert_eq!(location(&res), "/account?notice=email-changed");
+    assert_eq!(
+        app.get(&link).await.status(),
+        StatusCode::GONE,
+        "the link works once"
+    );
+    let res = app
+        .visitor()
+        .sign_in_password("new-approver@fsc.example", &approver.password)
+        .await;
+    assert_eq!(location(&res), "/mfa");
+    let res = app
+        .visitor()
+        .sign_in_password(&approver.email, &approver.password)
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the old address no longer signs in"
+    );
+    let actions = app.audit_actions().await;
+    assert!(
+        actions.iter().any(|a| a == "email.change_requested")
+            && actions.iter().any(|a| a == "email.changed")
+    );
+}
+
+#[tokio::test]
+async fn moving_to_an_address_in_use_reveals_nothing_and_tells_its_owner() {
+    let app = spawn_app().await;
+    let issuer = app.create_issuer_admin("한빛").await;
+    let other = app.create_issuer_admin("다른").await;
+    app.sign_in(&issuer).await;
     let res = app
         .submit(
             "/account/email",
             "/account/email",
             &[
-                ("email", "new-approver@fsc.example"),
-                ("current_password", &approver.password),
-                ("code", &code),
+                ("email", &other.email),
+                ("current_password", &issuer.password),
             ],
         )
         .await;
-    assert_eq!(location(&res), "/login?notice=email-changed");
     assert_eq!(
-        app.get("/account").await.status(),
-        StatusCode::SEE_OTHER,
-        "signed out everywhere"
+        location(&res),
+        "/account?notice=email-change-sent",
+        "the same answer as for a free address"
     );
-    let res = app
-        .sign_in_password("new-approver@fsc.example", &approver.password)
-        .await;
     assert!(
-        res.text()
+        app.last_mail_to(&other.email)
             .await
-            .unwrap()
-            .contains("이메일 주소가 아직 확인되지 않았습니다")
+            .subject
+            .contains("이미 가입된 이메일 주소입니다")
     );
-    let link = link_path(&app.last_mail_to("new-approver@fsc.example").await, &app);
-    let res = app.submit(&link, &link, &[]).await;
-    assert_eq!(location(&res), "/login?notice=email-verified");
-    let res = app
-        .sign_in_password("new-approver@fsc.example", &approver.password)
-        .await;
-    assert_eq!(location(&res), "/mfa");
     assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "email.changed")
+        !app.page("/account").await.contains("변경을 기다리는 중"),
+        "nothing is pending"
     );
 }
 

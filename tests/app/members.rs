@@ -117,3 +117,90 @@ async fn another_institutions_member_is_not_found() {
             .contains(&their_colleague.email)
     );
 }
+
+#[tokio::test]
+async fn inviting_an_address_that_has_an_account_reveals_nothing_and_tells_its_owner() {
+    let app = spawn_app().await;
+    let admin = app.create_issuer_admin("한빛").await;
+    let regulator = app.create_account(Role::Admin, None, false).await;
+    app.sign_in(&admin).await;
+    let res = app
+        .submit(
+            "/institution/members",
+            "/institution/members",
+            &[
+                ("name", "누구"),
+                ("email", &regulator.email),
+                ("lang", "ko"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&res),
+        "/institution/members?notice=invited",
+        "the same answer as for a new address"
+    );
+    assert!(
+        app.last_mail_to(&regulator.email)
+            .await
+            .subject
+            .contains("초대를 처리할 수 없었습니다")
+    );
+    assert!(
+        !app.page("/institution/members")
+            .await
+            .contains(&regulator.email),
+        "nobody was added"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "user.invite_refused")
+    );
+}
+
+#[tokio::test]
+async fn an_invitation_into_a_suspended_institution_cannot_be_accepted() {
+    let app = spawn_app().await;
+    let admin = app.create_issuer_admin("한빛").await;
+    app.sign_in(&admin).await;
+    app.submit(
+        "/institution/members",
+        "/institution/members",
+        &[
+            ("name", "최준호"),
+            ("email", "junho@hanbit.kr"),
+            ("lang", "ko"),
+        ],
+    )
+    .await;
+    let link = link_path(&app.last_mail_to("junho@hanbit.kr").await, &app);
+    app.sql(&format!(
+        "UPDATE institutions SET status = 'suspended' WHERE id = '{}'",
+        admin.institution.unwrap()
+    ))
+    .await;
+    assert_eq!(
+        app.get("/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "the admin's own session ends with the suspension"
+    );
+    let invitee = app.visitor();
+    let res = invitee
+        .submit(
+            &link,
+            &link,
+            &[
+                ("password", "Daejeon-Science-Park-3"),
+                ("confirm", "Daejeon-Science-Park-3"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("이용이 정지되어"));
+    assert_eq!(
+        invitee.get("/account").await.status(),
+        StatusCode::SEE_OTHER
+    );
+}

@@ -285,8 +285,20 @@ async fn a_forgotten_password_answer_never_tells_whether_the_account_exists() {
         known.contains("비밀번호 재설정 링크를 보냈습니다")
             && unknown.contains("비밀번호 재설정 링크를 보냈습니다")
     );
+    // The mail is queued after the answer; once it is there, there is one, and none for the ghost.
+    app.last_mail_to(&account.email).await;
     assert_eq!(app.mails_to(&account.email).await, 1);
     assert_eq!(app.mails_to("ghost@nowhere.kr").await, 0);
+
+    // A second request within a minute sends nothing more: nobody's mailbox can be flooded.
+    app.submit(
+        "/password/forgot",
+        "/password/forgot",
+        &[("email", &account.email)],
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.mails_to(&account.email).await, 1);
 }
 
 #[tokio::test]
@@ -323,17 +335,100 @@ async fn a_reset_link_works_once_for_an_hour_and_ends_every_session() {
     );
     assert_eq!(app.get(&link).await.status(), StatusCode::GONE, "used once");
 
-    // A second link, an hour old, is refused.
+    // A second link, an hour old, is refused. (Requested two minutes after the first, so it is sent.)
+    app.sql("UPDATE email_tokens SET created_at = now() - interval '2 minutes'")
+        .await;
+    let first = app.last_mail_to(&account.email).await.id;
     app.submit(
         "/password/forgot",
         "/password/forgot",
         &[("email", &account.email)],
     )
     .await;
-    let link = link_path(&app.last_mail_to(&account.email).await, &app);
+    let mut second = app.last_mail_to(&account.email).await;
+    while second.id == first {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        second = app.last_mail_to(&account.email).await;
+    }
+    let link = link_path(&second, &app);
     app.sql(
         "UPDATE email_tokens SET expires_at = now() - interval '1 second' WHERE used_at IS NULL",
     )
     .await;
     assert_eq!(app.get(&link).await.status(), StatusCode::GONE);
+}
+
+/// Attempts racing each other cannot slip past the lock: with 100 failures counted, 13 wrong
+/// passwords and the right one arrive at once; the first wrong one locks, and the right one is refused.
+#[tokio::test]
+async fn concurrent_attempts_cannot_slip_past_the_lock() {
+    let app = behind_a_proxy().await;
+    let account = app.create_issuer_admin("한빛").await;
+    app.sql(&format!(
+        "UPDATE users SET failed_logins = 100 WHERE id = '{}'",
+        account.id
+    ))
+    .await;
+    let token = app.token("/login").await;
+    let attempts = (0..14).map(|i| {
+        let password = if i == 7 {
+            PASSWORD.to_owned()
+        } else {
+            format!("wrong password number {i}")
+        };
+        let (app, token, email) = (&app, token.clone(), account.email.clone());
+        async move {
+            attempt(app, &token, &email, &password, &format!("198.51.100.{i}"))
+                .await
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::UNPROCESSABLE_ENTITY),
+        "{statuses:?}"
+    );
+    assert!(locked(&app, &account).await);
+    let failed = app
+        .audit_actions()
+        .await
+        .iter()
+        .filter(|a| *a == "sign_in.failed")
+        .count();
+    assert_eq!(
+        failed, 1,
+        "only one attempt was checked; the others found the account locked or waiting"
+    );
+}
+
+/// A NUL character, in a form or a query, is a 400: never a 500 from the database.
+#[tokio::test]
+async fn a_nul_character_is_refused_as_bad_input() {
+    let app = spawn_app().await;
+    let res = app
+        .submit(
+            "/login",
+            "/login",
+            &[("email", "a\0b@x.kr"), ("password", "whatever at all")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("요청을 처리할 수 없습니다")
+    );
+    let admin = app.create_account(Role::Admin, None, false).await;
+    app.sign_in(&admin).await;
+    assert_eq!(
+        app.get("/admin?q=%00").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.get("/admin/audit?actor=x%00y").await.status(),
+        StatusCode::BAD_REQUEST
+    );
 }

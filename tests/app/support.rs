@@ -168,15 +168,18 @@ impl TestApp {
         totp::code_at(secret, totp::now()).unwrap()
     }
 
-    /// The newest mail queued for `to`.
+    /// The newest mail queued for `to`, waiting a little for mail that is queued after the response
+    /// (a password reset is).
     pub async fn last_mail_to(&self, to: &str) -> OutboxMail {
-        let mut conn = self.db().await;
-        db::outbox::latest(&mut conn, 100)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|m| m.recipient == to)
-            .unwrap_or_else(|| panic!("no mail to {to}"))
+        for _ in 0..50 {
+            let mut conn = self.db().await;
+            let latest = db::outbox::latest(&mut conn, 100).await.unwrap();
+            if let Some(mail) = latest.into_iter().find(|m| m.recipient == to) {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {to}")
     }
 
     pub async fn mails_to(&self, to: &str) -> usize {

@@ -35,4 +35,4 @@ set-password-submit-reset = Reset the password
 set-password-submit-invitation = Set the password and start
 set-password-lead = { $name }, choose the password you will use from now on.
 link-invalid-title = This link has expired or has been used
-link-invalid-body = Links sent by mail work once and for a limited time. Ask for a new link, or ask whoever invited you to invite you again.
+link-invalid-body = Links sent by mail work once and for a limited time. Ask for a password reset to get a new link; if an invitation link has expired, ask for a password reset with the address you were invited at.

@@ -27,3 +27,4 @@ notice-reactivated = The account has been reactivated.
 notice-role-changed = The role has been changed, and the account's sign-ins have ended.
 notice-mfa-reset = Two-step verification has been reset. The user enrols again at the next sign-in.
 notice-unlocked = The account has been unlocked.
+notice-email-change-sent = We have sent a confirmation mail to the new address. The change takes effect when you follow its link; until then your current address stays.

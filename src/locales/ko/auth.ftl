@@ -35,4 +35,4 @@ set-password-submit-reset = 비밀번호 재설정
 set-password-submit-invitation = 비밀번호 설정하고 시작하기
 set-password-lead = { $name }님, 앞으로 사용할 비밀번호를 정하세요.
 link-invalid-title = 링크가 만료되었거나 이미 사용되었습니다
-link-invalid-body = 메일로 받은 링크는 한 번만, 정해진 시간 안에만 쓸 수 있습니다. 새 링크를 요청하거나 초대한 담당자에게 다시 보내 달라고 요청하세요.
+link-invalid-body = 메일로 받은 링크는 한 번만, 정해진 시간 안에만 쓸 수 있습니다. 비밀번호 재설정을 요청하면 새 링크를 받을 수 있습니다. 초대 링크가 만료된 경우에도 초대받은 이메일 주소로 비밀번호 재설정을 요청하면 됩니다.

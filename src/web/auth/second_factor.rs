@@ -1,0 +1,272 @@
+//! The second factor: entering a code after the password, and enrolling (a QR code drawn on the
+//! server, the secret as text, ten recovery codes shown once).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use diesel_async::AsyncPgConnection;
+use serde::Deserialize;
+
+use super::{Checked, NextQuery, limited_check, session_user};
+use crate::audit::{self, Event};
+use crate::auth::secrets::{fingerprint, normalise_recovery_code, recovery_code};
+use crate::auth::{hashing, totp};
+use crate::db::{self, users::User};
+use crate::error::{AppError, AppResult};
+use crate::web::csrf::Form;
+use crate::web::forms::Errors;
+use crate::web::reply::{page, redirect, safe_next};
+use crate::web::session::{self, Stage};
+use crate::web::{AppState, PageContext, actor_of};
+
+#[derive(Template)]
+#[template(path = "auth/mfa.html")]
+struct MfaPage {
+    ctx: PageContext,
+    next: String,
+    errors: Errors,
+}
+
+pub async fn mfa_form(req: HttpRequest, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+    let next = safe_next(&query.next).unwrap_or_default();
+    page(
+        &MfaPage {
+            ctx: PageContext::from_request(&req),
+            next,
+            errors: Errors::default(),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    current_password: String,
+}
+
+pub async fn mfa(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<CodeForm>,
+) -> AppResult<HttpResponse> {
+    let user = {
+        let mut conn = state.pool.get().await?;
+        session_user(&mut conn, &req).await?
+    };
+    let actor = actor_of(&user, &req);
+    let mut how = None;
+    let checked = limited_check(&state, &actor, user.id, "mfa.failed", async {
+        let mut conn = state.pool.get().await?;
+        how = check_second_factor(&mut conn, &user, &form.code).await?;
+        Ok(how.is_some())
+    })
+    .await?;
+    let (Checked::Accepted, Some(how)) = (checked, how) else {
+        let ctx = PageContext::from_request(&req);
+        let mut errors = Errors::default();
+        errors.add("code", ctx.t("mfa-wrong-code"));
+        let next = safe_next(&form.next).unwrap_or_default();
+        return page(
+            &MfaPage { ctx, next, errors },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
+    let mut conn = state.pool.get().await?;
+    let new = diesel_async::AsyncConnection::transaction::<_, AppError, _>(
+        &mut *conn,
+        async move |conn| {
+            audit::record(conn, key, &actor, Event::new(how, "user", user_ref.id)).await?;
+            Ok(session::create(conn, old, Some(user_ref), Stage::SignedIn).await?)
+        },
+    )
+    .await?;
+    session::install(&req, new);
+    Ok(redirect(
+        &safe_next(&form.next).unwrap_or_else(|| "/account".into()),
+    ))
+}
+
+/// Checks a TOTP code (accepted once) or a recovery code (used up); the audit action on success.
+pub async fn check_second_factor(
+    conn: &mut AsyncPgConnection,
+    user: &User,
+    code: &str,
+) -> AppResult<Option<&'static str>> {
+    let Some(secret) = user.totp_secret.as_deref().filter(|_| user.mfa_enabled()) else {
+        return Ok(None);
+    };
+    if let Some(step) = totp::matching_step(secret, code, totp::now()) {
+        return Ok(db::users::accept_totp_step(conn, user.id, step)
+            .await?
+            .then_some("sign_in.succeeded"));
+    }
+    let recovery = fingerprint(&normalise_recovery_code(code));
+    Ok(db::users::use_recovery_code(conn, user.id, &recovery)
+        .await?
+        .then_some("mfa.recovery_code_used"))
+}
+
+#[derive(Template)]
+#[template(path = "auth/enrol.html")]
+struct EnrolPage {
+    ctx: PageContext,
+    secret: String,
+    qr_svg: String,
+    next: String,
+    /// A signed-in user enrolling by choice confirms with their password.
+    ask_password: bool,
+    errors: Errors,
+}
+
+#[derive(Template)]
+#[template(path = "auth/recovery_codes.html")]
+struct RecoveryCodesPage {
+    ctx: PageContext,
+    codes: Vec<String>,
+    next: String,
+}
+
+pub async fn enrol_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<NextQuery>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let user = session_user(&mut conn, &req).await?;
+    let secret = match user.totp_secret.clone() {
+        Some(secret) => secret,
+        None => {
+            let secret = totp::new_secret();
+            db::users::begin_totp(&mut conn, user.id, &secret).await?;
+            secret
+        }
+    };
+    let next = safe_next(&query.next).unwrap_or_default();
+    render_enrol(&req, &user, secret, next, Errors::default(), StatusCode::OK)
+}
+
+fn render_enrol(
+    req: &HttpRequest,
+    user: &User,
+    secret: String,
+    next: String,
+    errors: Errors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let ask_password = session::current(req).is_some_and(|s| s.stage == Stage::SignedIn);
+    let qr_svg = totp::qr_svg(&secret, &user.email)?;
+    page(
+        &EnrolPage {
+            ctx: PageContext::from_request(req),
+            secret: spaced(&secret),
+            qr_svg,
+            next,
+            ask_password,
+            errors,
+        },
+        status,
+    )
+}
+
+/// The secret in groups of four, as people type it into an authenticator app.
+fn spaced(secret: &str) -> String {
+    secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub async fn enrol(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<CodeForm>,
+) -> AppResult<HttpResponse> {
+    let user = {
+        let mut conn = state.pool.get().await?;
+        session_user(&mut conn, &req).await?
+    };
+    let secret = user.totp_secret.clone().ok_or(AppError::Conflict)?;
+    let lang = PageContext::from_request(&req).lang;
+    let next = safe_next(&form.next).unwrap_or_default();
+    let actor = actor_of(&user, &req);
+    // A signed-in user turning MFA on proves it is them, under the same limits as signing in.
+    if session::current(&req).is_some_and(|s| s.stage == Stage::SignedIn) {
+        let password = form.current_password.clone();
+        let checked = limited_check(&state, &actor, user.id, "reauthentication.failed", async {
+            Ok(hashing::verify(&password, user.password_hash.as_deref())
+                .await?
+                .matches)
+        })
+        .await?;
+        if checked != Checked::Accepted {
+            let mut errors = Errors::default();
+            errors.add("current_password", lang.t("account-wrong-password"));
+            return render_enrol(
+                &req,
+                &user,
+                secret,
+                next,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    }
+    let Some(step) = totp::matching_step(&secret, &form.code, totp::now()) else {
+        let mut errors = Errors::default();
+        errors.add("code", lang.t("mfa-wrong-code"));
+        return render_enrol(
+            &req,
+            &user,
+            secret,
+            next,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let codes: Vec<String> = (0..10).map(|_| recovery_code()).collect();
+    let hashes: Vec<Vec<u8>> = codes.iter().map(|c| fingerprint(c)).collect();
+    let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
+    let mut conn = state.pool.get().await?;
+    let new = diesel_async::AsyncConnection::transaction::<_, AppError, _>(
+        &mut *conn,
+        async move |conn| {
+            db::users::enable_totp(conn, user_ref.id, step).await?;
+            db::users::replace_recovery_codes(conn, user_ref.id, &hashes).await?;
+            audit::record(
+                conn,
+                key,
+                &actor,
+                Event::new("mfa.enrolled", "user", user_ref.id),
+            )
+            .await?;
+            // Enrolling completes signing in, and is a change of privilege: a new session token.
+            let enrolled = db::users::find(conn, user_ref.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(session::create(conn, old, Some(&enrolled), Stage::SignedIn).await?)
+        },
+    )
+    .await?;
+    session::install(&req, new);
+    let next = if next.is_empty() {
+        "/account".to_owned()
+    } else {
+        next
+    };
+    page(
+        &RecoveryCodesPage {
+            ctx: PageContext::from_request(&req),
+            codes,
+            next,
+        },
+        StatusCode::OK,
+    )
+}

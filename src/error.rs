@@ -18,6 +18,9 @@ pub enum AppError {
     Conflict,
     #[error("too many requests")]
     TooManyRequests,
+    /// A form sent again after its first submission finished: go where the first went.
+    #[error("repeated submission")]
+    Repeat(String),
     /// The database (or another dependency) cannot be reached; the user should try again shortly.
     #[error("service unavailable: {0:#}")]
     Unavailable(anyhow::Error),
@@ -33,6 +36,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Repeat(_) => StatusCode::SEE_OTHER,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -41,6 +45,11 @@ impl ResponseError for AppError {
     /// An empty body: the error-page middleware renders the page, because only it can see the request
     /// (its language and id).
     fn error_response(&self) -> HttpResponse {
+        if let AppError::Repeat(location) = self {
+            return HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, location.clone()))
+                .finish();
+        }
         match self {
             AppError::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
             AppError::Unavailable(cause) => {

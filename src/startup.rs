@@ -94,6 +94,7 @@ impl Application {
                 .configure(extra)
                 .service(assets::service(settings.static_dir.clone()))
                 .default_service(web::to(not_found))
+                .wrap(from_fn(csrf::record_submission))
                 .wrap(from_fn(csrf::refuse_cross_site))
                 .wrap(from_fn(forms::refuse_nul_in_query))
                 .wrap(from_fn(session::load))

@@ -128,6 +128,7 @@ diesel::joinable!(recovery_codes -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     email_tokens,
+    form_submissions,
     institutions,
     outbox,
     public_holidays,
@@ -136,3 +137,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_in_attempts,
     users,
 );
+
+diesel::table! {
+    form_submissions (key) {
+        key -> Uuid,
+        session_id -> Uuid,
+        created_at -> Timestamptz,
+        location -> Nullable<Text>,
+    }
+}

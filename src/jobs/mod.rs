@@ -70,6 +70,7 @@ impl Worker {
         let absolute = crate::web::session::ABSOLUTE_TIMEOUT;
         db::sessions::sweep(&mut conn, idle, absolute).await?;
         db::sessions::sweep_sign_in_attempts(&mut conn).await?;
+        db::form_submissions::sweep(&mut conn).await?;
         Ok(())
     }
 }

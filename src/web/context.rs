@@ -107,6 +107,11 @@ impl PageContext {
             .to_string()
     }
 
+    /// A fresh one-time key for a form (see `csrf::Form`).
+    pub fn form_key(&self) -> String {
+        uuid::Uuid::new_v4().to_string()
+    }
+
     /// Whether `id` is the signed-in user (no one may deactivate themself).
     pub fn is_me(&self, id: &uuid::Uuid) -> bool {
         self.user.as_ref().is_some_and(|u| u.id == *id)

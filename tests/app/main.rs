@@ -11,6 +11,7 @@ mod browser_pages;
 mod cli;
 mod cluster;
 mod csrf;
+mod double_submit;
 mod errors;
 mod harness;
 mod headers;

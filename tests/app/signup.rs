@@ -289,7 +289,11 @@ async fn an_expired_verification_link_is_replaced_by_a_password_reset() {
         &[("email", "expired@gaonpay.kr")],
     )
     .await;
-    let link = link_path(&app.last_mail_to("expired@gaonpay.kr").await, &app);
+    let link = link_path(
+        &app.mail_to_about("expired@gaonpay.kr", "비밀번호 재설정")
+            .await,
+        &app,
+    );
     let res = app
         .submit(
             &link,

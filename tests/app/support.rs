@@ -182,6 +182,22 @@ impl TestApp {
         panic!("no mail to {to}")
     }
 
+    /// The newest mail to `to` whose subject contains `subject`, waiting for it to be queued.
+    pub async fn mail_to_about(&self, to: &str, subject: &str) -> OutboxMail {
+        for _ in 0..50 {
+            let mut conn = self.db().await;
+            let latest = db::outbox::latest(&mut conn, 100).await.unwrap();
+            if let Some(mail) = latest
+                .into_iter()
+                .find(|m| m.recipient == to && m.subject.contains(subject))
+            {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {to} about {subject:?}")
+    }
+
     pub async fn mails_to(&self, to: &str) -> usize {
         let mut conn = self.db().await;
         db::outbox::latest(&mut conn, 1000)

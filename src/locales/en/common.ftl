@@ -28,3 +28,4 @@ notice-role-changed = The role has been changed, and the account's sign-ins have
 notice-mfa-reset = Two-step verification has been reset. The user enrols again at the next sign-in.
 notice-unlocked = The account has been unlocked.
 notice-email-change-sent = We have sent a confirmation mail to the new address. The change takes effect when you follow its link; until then your current address stays.
+notice-already-submitted = This form was already sent and has been handled.

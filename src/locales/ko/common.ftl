@@ -28,3 +28,4 @@ notice-role-changed = 역할을 변경했습니다. 해당 사용자의 로그�
 notice-mfa-reset = 2단계 인증을 초기화했습니다. 다음 로그인 때 다시 등록해야 합니다.
 notice-unlocked = 계정 잠금을 해제했습니다.
 notice-email-change-sent = 새 주소로 확인 메일을 보냈습니다. 메일의 링크를 누르면 주소가 바뀝니다. 그때까지는 지금 주소를 그대로 사용합니다.
+notice-already-submitted = 이 양식은 이미 제출되어 처리되었습니다.

@@ -23,6 +23,9 @@ use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 
+/// The admin acting, for the audit log and the rules about themself. The route table is what admits
+/// only admins to these handlers; the role is checked here again so a handler can never act for
+/// someone else by mistake.
 fn admin(req: &HttpRequest) -> AppResult<SessionUser> {
     session::user(req)
         .filter(|u| u.role == Role::Admin)

@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := target/release/stablereg
 TEST_CLUSTER := $(or $(TMPDIR),/tmp)/stablereg-test-cluster
 
-.PHONY: run test system-packages test-packages assets build lint clean-data
+.PHONY: run test bench system-packages test-packages assets build lint clean-data
 
 ## Serve the portal on http://127.0.0.1:8080 with demo data (embedded PostgreSQL unless DATABASE_URL).
 run: system-packages assets
@@ -22,6 +22,12 @@ test: system-packages test-packages assets
 	status=0; RUST_LOG=$${RUST_LOG:-error} RUST_TEST_THREADS=$${RUST_TEST_THREADS:-4} cargo test --locked || status=$$?; \
 	  DATA_DIR=$(TEST_CLUSTER) DATABASE_URL= target/debug/stablereg db stop >/dev/null 2>&1 || true; \
 	  exit $$status
+
+## Speed and memory of a release build under load from wrk on loopback; writes bench-report.md.
+bench: system-packages assets
+	@command -v wrk >/dev/null 2>&1 && command -v bc >/dev/null 2>&1 || { missing="wrk bc"; $(call install_packages); }
+	cargo build --release --locked
+	bash tests/bench/run.sh
 
 ## PostgreSQL server binaries, Node.js and npm: what `make run` needs beyond Rust.
 system-packages:

@@ -63,13 +63,34 @@ impl ResponseError for AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
         match e {
-            Error::NotFound => AppError::NotFound,
-            // The database went away in the middle of a request: a 503 like any other outage.
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable(e.into()),
+            diesel::result::Error::NotFound => AppError::NotFound,
+            e if database_unavailable(&e) => AppError::Unavailable(e.into()),
             other => AppError::Internal(other.into()),
         }
+    }
+}
+
+/// Whether a database error means the database cannot be used right now (it went away, is shutting
+/// down or starting up) rather than that something is wrong with the request: an outage is a 503
+/// for the user, never a 500.
+fn database_unavailable(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        // PostgreSQL's own words for SQLSTATE class 57 (operator intervention): an admin shutdown,
+        // a crash shutdown, or a server not yet accepting connections.
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            let message = info.message();
+            message.starts_with("terminating connection")
+                || message.contains("database system is shutting down")
+                || message.contains("database system is starting up")
+                || message.contains("database system is in recovery mode")
+        }
+        _ => false,
     }
 }
 
@@ -87,7 +108,10 @@ impl From<askama::Error> for AppError {
 
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
-        AppError::Internal(e)
+        match e.downcast_ref::<diesel::result::Error>() {
+            Some(db) if database_unavailable(db) => AppError::Unavailable(e),
+            _ => AppError::Internal(e),
+        }
     }
 }
 

@@ -36,6 +36,10 @@ async fn readyz_follows_the_database_down_and_up() {
     let readyz = app.url("/readyz");
     assert_eq!(probe.get(&readyz).send().await.unwrap().status(), 200);
 
+    // A signed-in user, whose every page needs the database (the session lives there).
+    let issuer = app.create_issuer_admin("한빛").await;
+    app.sign_in(&issuer).await;
+
     pg.stop().unwrap();
     for _ in 0..3 {
         let res = probe
@@ -59,6 +63,18 @@ async fn readyz_follows_the_database_down_and_up() {
             .unwrap()
             .status(),
         200
+    );
+    let res = app.get("/account").await;
+    assert_eq!(
+        res.status(),
+        503,
+        "a signed-in page is a 503 while the database is down, never a 500"
+    );
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("서비스를 잠시 이용할 수 없습니다")
     );
 
     pg.ensure_running().unwrap();

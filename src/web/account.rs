@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::auth::{
     Checked, check_second_factor, context_words, issue_link, limited_check, link_invalid,
-    password_errors,
+    link_user, password_errors,
 };
 use super::csrf::Form;
 use super::forms::{Errors, looks_like_email, normalise_email};
@@ -265,8 +265,7 @@ pub async fn change_email(
         )
     };
     if !looks_like_email(&email) || email.eq_ignore_ascii_case(&user.email) {
-        let mut errors = Errors::default();
-        errors.add(
+        let errors = Errors::one(
             "email",
             lang.t(if looks_like_email(&email) {
                 "account-email-same"
@@ -390,11 +389,7 @@ pub async fn confirm_email_form(
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let Some(id) = db::tokens::peek(&mut conn, Purpose::ChangeEmail, &fingerprint(&token)).await?
-    else {
-        return link_invalid(&req);
-    };
-    let Some(pending) = db::users::find(&mut conn, id)
+    let Some(pending) = link_user(&mut conn, Purpose::ChangeEmail, &token)
         .await?
         .and_then(|u| u.pending_email)
     else {

@@ -161,8 +161,7 @@ pub async fn invite(
         Invited::Created(id) => Ok(redirect(&format!("/admin/users/{id}?notice=invited"))),
         // Taken between the check above and the insert: the same answer as the check's.
         Invited::AddressInUse => {
-            let mut errors = Errors::default();
-            errors.add("email", lang.t("invite-email-unavailable"));
+            let errors = Errors::one("email", lang.t("invite-email-unavailable"));
             let page_data = InvitePage {
                 ctx: PageContext::from_request(&req),
                 form,

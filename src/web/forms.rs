@@ -41,6 +41,13 @@ impl Errors {
         &self.items
     }
 
+    /// A single error beside `field`.
+    pub fn one(field: &'static str, message: String) -> Errors {
+        let mut errors = Errors::default();
+        errors.add(field, message);
+        errors
+    }
+
     /// An error about the form as a whole (shown in the summary only).
     pub fn form(message: String) -> Errors {
         Errors {

@@ -9,7 +9,7 @@ use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::auth::{issue_link, link_invalid, password_errors};
+use super::auth::{issue_link, link_invalid, link_user, password_errors};
 use super::csrf::Form;
 use super::forms::{Errors, looks_like_email, normalise_email};
 use super::reply::{page, redirect};
@@ -199,8 +199,7 @@ pub async fn submit(
     let hash = crate::auth::hashing::hash(&form.password).await?;
     let mut conn = state.pool.get().await?;
     if db::institutions::brn_taken(&mut conn, valid.brn.digits()).await? {
-        let mut errors = Errors::default();
-        errors.add(
+        let errors = Errors::one(
             "business_registration_number",
             lang.t_with("signup-brn-taken", &[("brn", valid.brn.to_string().into())]),
         );
@@ -306,8 +305,7 @@ pub async fn submit(
         Err(AppError::Internal(e)) if db::is_unique_violation(&e) => {
             form.password.clear();
             form.confirm.clear();
-            let mut errors = Errors::default();
-            errors.add(
+            let errors = Errors::one(
                 "business_registration_number",
                 lang.t_with("signup-brn-taken", &[("brn", valid.brn.to_string().into())]),
             );
@@ -389,13 +387,9 @@ pub async fn verify_form(
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let Some(id) = db::tokens::peek(&mut conn, Purpose::VerifyEmail, &fingerprint(&token)).await?
-    else {
+    let Some(user) = link_user(&mut conn, Purpose::VerifyEmail, &token).await? else {
         return link_invalid(&req);
     };
-    let user = db::users::find(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     session::ensure(&req, &mut conn).await?;
     page(
         &VerifyPage {

@@ -62,8 +62,7 @@ pub async fn forgot(
     let email = normalise_email(&form.email);
     let ctx = PageContext::from_request(&req);
     if !looks_like_email(&email) {
-        let mut errors = Errors::default();
-        errors.add("email", ctx.t("field-email-invalid"));
+        let errors = Errors::one("email", ctx.t("field-email-invalid"));
         return page(
             &ForgotPage {
                 ctx,
@@ -199,7 +198,8 @@ pub fn link_invalid(req: &HttpRequest) -> AppResult<HttpResponse> {
 }
 
 /// The user behind a still-valid link, without using it up.
-async fn link_user(
+/// The active user behind a still-valid link of `purpose`, without using the link up.
+pub async fn link_user(
     conn: &mut AsyncPgConnection,
     purpose: Purpose,
     token: &str,

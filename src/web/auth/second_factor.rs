@@ -68,8 +68,7 @@ pub async fn mfa(
     .await?;
     let (Checked::Accepted, Some(how)) = (checked, how) else {
         let ctx = PageContext::from_request(&req);
-        let mut errors = Errors::default();
-        errors.add("code", ctx.t("mfa-wrong-code"));
+        let errors = Errors::one("code", ctx.t("mfa-wrong-code"));
         let next = safe_next(&form.next).unwrap_or_default();
         return page(
             &MfaPage { ctx, next, errors },
@@ -207,8 +206,7 @@ pub async fn enrol(
         })
         .await?;
         if checked != Checked::Accepted {
-            let mut errors = Errors::default();
-            errors.add("current_password", lang.t("account-wrong-password"));
+            let errors = Errors::one("current_password", lang.t("account-wrong-password"));
             return render_enrol(
                 &req,
                 &user,
@@ -220,8 +218,7 @@ pub async fn enrol(
         }
     }
     let Some(step) = totp::matching_step(&secret, &form.code, totp::now()) else {
-        let mut errors = Errors::default();
-        errors.add("code", lang.t("mfa-wrong-code"));
+        let errors = Errors::one("code", lang.t("mfa-wrong-code"));
         return render_enrol(
             &req,
             &user,

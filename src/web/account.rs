@@ -16,6 +16,7 @@ use super::csrf::Form;
 use super::forms::{Errors, looks_like_email, normalise_email};
 use super::reply::{page, redirect};
 use super::session::{self, SessionUser, Stage};
+use super::signup::already_registered_mail;
 use super::{AppState, PageContext, actor_of};
 use crate::audit::{self, Event};
 use crate::auth::hashing;
@@ -286,7 +287,7 @@ pub async fn change_email(
             mail::enqueue(
                 conn,
                 &state_ref.settings,
-                address_in_use_mail(&owner, state_ref),
+                already_registered_mail(&owner, state_ref),
             )
             .await?;
         } else {
@@ -357,21 +358,6 @@ fn change_requested_mail(user: &User, new_email: &str, state: &AppState) -> Link
         link: format!("{base}/password/forgot"),
         link_label: lang.t("mail-exists-action"),
         footnote: lang.t("mail-email-requested-footnote"),
-    }
-}
-
-fn address_in_use_mail(owner: &User, state: &AppState) -> LinkMail {
-    let lang = owner.lang();
-    let base = state.settings.base_url.as_str().trim_end_matches('/');
-    LinkMail {
-        lang,
-        to: owner.email.clone(),
-        greeting: greeting(lang, owner),
-        subject: lang.t("mail-exists-subject"),
-        paragraphs: vec![lang.t("mail-exists-body")],
-        link: format!("{base}/password/forgot"),
-        link_label: lang.t("mail-exists-action"),
-        footnote: lang.t("mail-exists-footnote"),
     }
 }
 

@@ -355,7 +355,9 @@ fn verification_mail(user: &User, institution: &Institution, link: String) -> Li
     }
 }
 
-fn already_registered_mail(user: &User, state: &AppState) -> LinkMail {
+/// Tells the owner of an address that someone tried to use it for a new account (a sign-up, or an
+/// email change); the page the other person sees says nothing about it.
+pub fn already_registered_mail(user: &User, state: &AppState) -> LinkMail {
     let lang = user.lang();
     let base = state.settings.base_url.as_str().trim_end_matches('/');
     LinkMail {

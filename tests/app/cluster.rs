@@ -7,27 +7,33 @@ use std::time::{Duration, Instant};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use stablereg::embedded_pg::{Durability, EmbeddedPostgres};
 
-use crate::harness::{free_port, test_cluster_root};
+use crate::harness::{ScratchCluster, free_port};
 
-fn fresh_root(name: &str) -> std::path::PathBuf {
-    let root = test_cluster_root().join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    root
+/// A running `stablereg serve`, killed if the test ends before it was terminated.
+struct Serving(Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-fn serve(data_dir: &std::path::Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_stablereg"))
-        .arg("serve")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATA_DIR", data_dir)
-        .env("BIND", format!("127.0.0.1:{port}"))
-        .env("STATIC_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
-        .env("WORKERS", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("stablereg serve starts")
+fn serve(data_dir: &std::path::Path, port: u16) -> Serving {
+    Serving(
+        Command::new(env!("CARGO_BIN_EXE_stablereg"))
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATA_DIR", data_dir)
+            .env("BIND", format!("127.0.0.1:{port}"))
+            .env("STATIC_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
+            .env("WORKERS", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("stablereg serve starts"),
+    )
 }
 
 async fn wait_ready(port: u16) {
@@ -42,7 +48,8 @@ async fn wait_ready(port: u16) {
     panic!("stablereg serve did not become ready");
 }
 
-fn terminate(mut child: Child) {
+fn terminate(mut serving: Serving) {
+    let child = &mut serving.0;
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGTERM,
@@ -57,7 +64,7 @@ fn terminate(mut child: Child) {
 
 #[tokio::test]
 async fn sigterm_stops_the_embedded_cluster_and_a_second_run_reuses_it() {
-    let root = fresh_root("serve");
+    let root = ScratchCluster::new("serve");
     let port = free_port();
     let first = serve(&root, port);
     wait_ready(port).await;
@@ -93,12 +100,11 @@ async fn sigterm_stops_the_embedded_cluster_and_a_second_run_reuses_it() {
     drop(conn);
     terminate(second);
     assert!(!pg.is_ready());
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn a_stale_pid_file_does_not_stop_the_cluster_from_starting() {
-    let root = fresh_root("stale");
+    let root = ScratchCluster::new("stale");
     let mut pg = EmbeddedPostgres::new(&root, Durability::Disposable).unwrap();
     pg.ensure_running().unwrap();
     pg.stop().unwrap();
@@ -123,7 +129,6 @@ fn a_stale_pid_file_does_not_stop_the_cluster_from_starting() {
     assert!(again.is_ready());
     again.stop_if_started_here().unwrap();
     assert!(!again.is_ready());
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]

@@ -42,6 +42,35 @@ pub fn test_cluster_root() -> PathBuf {
     std::env::temp_dir().join("stablereg-test-cluster")
 }
 
+/// A folder for a cluster of one test's own. Dropping it stops any server running there and removes
+/// the folder, whether the test passed or not, so a failed test leaves no PostgreSQL behind.
+pub struct ScratchCluster(PathBuf);
+
+impl ScratchCluster {
+    pub fn new(name: &str) -> ScratchCluster {
+        let root = test_cluster_root().join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        ScratchCluster(root)
+    }
+}
+
+impl std::ops::Deref for ScratchCluster {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchCluster {
+    fn drop(&mut self) {
+        if let Ok(pg) = EmbeddedPostgres::new(&self.0, Durability::Disposable) {
+            let _ = pg.stop();
+        }
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn start_cluster() -> Cluster {
     let base_url = match std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
         Some(url) => Url::parse(&url).expect("DATABASE_URL is a URL"),

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use stablereg::embedded_pg::{Durability, EmbeddedPostgres};
 
-use crate::harness::{TestConfig, spawn_app, spawn_app_with, test_cluster_root};
+use crate::harness::{ScratchCluster, TestConfig, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_when_all_is_well() {
@@ -22,8 +22,7 @@ async fn healthz_and_readyz_answer_when_all_is_well() {
 #[tokio::test]
 async fn readyz_follows_the_database_down_and_up() {
     // A cluster of this test's own, so stopping it disturbs no other test.
-    let root = test_cluster_root().join(format!("outage-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = ScratchCluster::new("outage");
     let mut pg = EmbeddedPostgres::new(&root, Durability::Disposable).unwrap();
     pg.ensure_running().unwrap();
     let mut config = TestConfig::default();
@@ -97,6 +96,4 @@ async fn readyz_follows_the_database_down_and_up() {
         "ready again within 2 s of the database's return"
     );
     drop(app);
-    pg.stop().unwrap();
-    let _ = std::fs::remove_dir_all(&root);
 }

@@ -21,24 +21,13 @@ async fn eventually<F: AsyncFn() -> bool>(what: &str, limit: Duration, check: F)
     panic!("{what} did not happen within {limit:?}");
 }
 
-#[derive(diesel::QueryableByName, Debug)]
-struct Outbox {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    message_id: String,
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    sent: bool,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    attempts: i32,
-}
-
-async fn outbox(app: &TestApp) -> Vec<Outbox> {
+/// The outbox, oldest first.
+async fn outbox(app: &TestApp) -> Vec<stablereg::db::outbox::OutboxMail> {
     let mut conn = app.db().await;
-    diesel_async::RunQueryDsl::load(
-        diesel::sql_query("SELECT message_id, sent_at IS NOT NULL AS sent, attempts FROM outbox ORDER BY created_at"),
-        &mut conn,
-    )
-    .await
-    .unwrap()
+    let newest_first = stablereg::db::outbox::latest(&mut conn, i64::MAX)
+        .await
+        .unwrap();
+    newest_first.into_iter().rev().collect()
 }
 
 fn mail_files(app: &TestApp) -> Vec<String> {
@@ -90,7 +79,7 @@ async fn the_file_transport_writes_each_mail_once() {
     .await;
     eventually("delivery to a file", Duration::from_secs(10), async || {
         let rows = outbox(&app).await;
-        !rows.is_empty() && rows.iter().all(|m| m.sent)
+        !rows.is_empty() && rows.iter().all(|m| m.sent_at.is_some())
     })
     .await;
     let files = mail_files(&app);
@@ -128,7 +117,7 @@ async fn smtp_down_then_up_delivers_every_mail_exactly_once() {
         Duration::from_secs(10),
         async || {
             let rows = outbox(&app).await;
-            rows.len() == 3 && rows.iter().all(|m| m.attempts >= 1 && !m.sent)
+            rows.len() == 3 && rows.iter().all(|m| m.attempts >= 1 && m.sent_at.is_none())
         },
     )
     .await;
@@ -137,7 +126,7 @@ async fn smtp_down_then_up_delivers_every_mail_exactly_once() {
     eventually(
         "delivery once SMTP is up",
         Duration::from_secs(40),
-        async || outbox(&app).await.iter().all(|m| m.sent),
+        async || outbox(&app).await.iter().all(|m| m.sent_at.is_some()),
     )
     .await;
     // Give a duplicate every chance to show up.

@@ -50,18 +50,7 @@ async fn an_institution_admin_invites_a_colleague_and_sets_who_may_sign() {
         "only the institution's admin manages members"
     );
 
-    #[derive(diesel::QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        id: uuid::Uuid,
-    }
-    let mut conn = app.db().await;
-    let Id { id } = diesel_async::RunQueryDsl::get_result(
-        diesel::sql_query("SELECT id FROM users WHERE email = 'junho@hanbit.kr'"),
-        &mut conn,
-    )
-    .await
-    .unwrap();
+    let id = app.user_by_email("junho@hanbit.kr").await.id;
     let token = app.token("/institution/members").await;
     let res = app
         .post(

@@ -36,22 +36,7 @@ async fn behind_a_proxy() -> TestApp {
 }
 
 async fn locked(app: &TestApp, account: &Account) -> bool {
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        locked: bool,
-    }
-    let mut conn = app.db().await;
-    let row: Row = diesel_async::RunQueryDsl::get_result(
-        diesel::sql_query(format!(
-            "SELECT locked_at IS NOT NULL AS locked FROM users WHERE id = '{}'",
-            account.id
-        )),
-        &mut conn,
-    )
-    .await
-    .unwrap();
-    row.locked
+    app.user(account.id).await.locked_at.is_some()
 }
 
 #[tokio::test]
@@ -238,26 +223,10 @@ async fn a_weaker_stored_hash_is_replaced_at_sign_in() {
     ))
     .await;
     app.sign_in(&account).await;
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        password_hash: String,
-    }
-    let mut conn = app.db().await;
-    let row: Row = diesel_async::RunQueryDsl::get_result(
-        diesel::sql_query(format!(
-            "SELECT password_hash FROM users WHERE id = '{}'",
-            account.id
-        )),
-        &mut conn,
-    )
-    .await
-    .unwrap();
+    let password_hash = app.user(account.id).await.password_hash.unwrap_or_default();
     assert!(
-        row.password_hash
-            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-        "{}",
-        row.password_hash
+        password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{password_hash}"
     );
 }
 

@@ -244,25 +244,16 @@ async fn the_stored_password_is_an_argon2id_phc_string() {
         &signup_fields(&valid_brn(9), "hash@gaonpay.kr", PASSWORD),
     )
     .await;
-    #[derive(diesel::QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        password_hash: String,
-    }
-    let mut conn = app.db().await;
-    let row: Row = diesel_async::RunQueryDsl::get_result(
-        diesel::sql_query("SELECT password_hash FROM users WHERE email = 'hash@gaonpay.kr'"),
-        &mut conn,
-    )
-    .await
-    .unwrap();
+    let password_hash = app
+        .user_by_email("hash@gaonpay.kr")
+        .await
+        .password_hash
+        .unwrap_or_default();
     assert!(
-        row.password_hash
-            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-        "{}",
-        row.password_hash
+        password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{password_hash}"
     );
-    assert!(!row.password_hash.contains(PASSWORD));
+    assert!(!password_hash.contains(PASSWORD));
 }
 
 #[tokio::test]

@@ -210,17 +210,29 @@ impl TestApp {
 
     /// The audit actions recorded, oldest first.
     pub async fn audit_actions(&self) -> Vec<String> {
-        #[derive(diesel::QueryableByName)]
-        struct Row {
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            action: String,
-        }
         let mut conn = self.db().await;
-        let rows: Vec<Row> = diesel::sql_query("SELECT action FROM audit_log ORDER BY seq")
-            .load(&mut conn)
+        let newest_first =
+            stablereg::audit::page(&mut conn, &stablereg::audit::Filter::default(), i64::MAX)
+                .await
+                .unwrap();
+        newest_first.into_iter().rev().map(|r| r.action).collect()
+    }
+
+    /// An account as the database holds it now.
+    pub async fn user(&self, id: Uuid) -> stablereg::db::users::User {
+        let mut conn = self.db().await;
+        db::users::find(&mut conn, id)
             .await
-            .unwrap();
-        rows.into_iter().map(|r| r.action).collect()
+            .unwrap()
+            .expect("the account exists")
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> stablereg::db::users::User {
+        let mut conn = self.db().await;
+        db::users::find_by_email(&mut conn, email)
+            .await
+            .unwrap()
+            .expect("the account exists")
     }
 }
 

@@ -328,7 +328,9 @@ async fn a_reset_link_works_once_for_an_hour_and_ends_every_session() {
 }
 
 /// Attempts racing each other cannot slip past the lock: with 100 failures counted, 13 wrong
-/// passwords and the right one arrive at once; the first wrong one locks, and the right one is refused.
+/// passwords and the right one arrive at once. Exactly one of them is checked, whichever reserves the
+/// attempt first; all the others find the account waiting or locked. When the checked one was wrong,
+/// it was the 101st failure: the account is locked and even the right password is refused after it.
 #[tokio::test]
 async fn concurrent_attempts_cannot_slip_past_the_lock() {
     let app = behind_a_proxy().await;
@@ -353,23 +355,64 @@ async fn concurrent_attempts_cannot_slip_past_the_lock() {
         }
     });
     let statuses = futures_util::future::join_all(attempts).await;
+    let signed_in = statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count();
+    let turned_away = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    assert_eq!(signed_in + turned_away, statuses.len(), "{statuses:?}");
+    let actions = app.audit_actions().await;
+    let failed = actions.iter().filter(|a| *a == "sign_in.failed").count();
+    assert_eq!(
+        failed + signed_in,
+        1,
+        "exactly one attempt was checked; the others found the account locked or waiting: {statuses:?}"
+    );
+    assert_eq!(locked(&app, &account).await, failed == 1);
+    if failed == 1 {
+        let after = attempt(&app, &token, &account.email, PASSWORD, "198.51.100.99").await;
+        assert_eq!(after.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(locked(&app, &account).await);
+    }
+}
+
+/// The same race with only wrong passwords, so its outcome is certain: one failure is checked and
+/// locks the account, and the right password afterwards is refused.
+#[tokio::test]
+async fn racing_wrong_passwords_lock_the_account_once() {
+    let app = behind_a_proxy().await;
+    let account = app.create_issuer_admin("한빛").await;
+    app.sql(&format!(
+        "UPDATE users SET failed_logins = 100 WHERE id = '{}'",
+        account.id
+    ))
+    .await;
+    let token = app.token("/login").await;
+    let attempts = (0..14).map(|i| {
+        let (app, token, email) = (&app, token.clone(), account.email.clone());
+        async move {
+            let password = format!("wrong password number {i}");
+            attempt(app, &token, &email, &password, &format!("198.51.100.{i}"))
+                .await
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
     assert!(
         statuses
             .iter()
             .all(|s| *s == StatusCode::UNPROCESSABLE_ENTITY),
         "{statuses:?}"
     );
+    let actions = app.audit_actions().await;
+    let count = |name: &str| actions.iter().filter(|a| *a == name).count();
+    assert_eq!(count("sign_in.failed"), 1);
+    assert_eq!(count("account.locked"), 1);
+    assert_eq!(count("sign_in.refused"), 13);
     assert!(locked(&app, &account).await);
-    let failed = app
-        .audit_actions()
-        .await
-        .iter()
-        .filter(|a| *a == "sign_in.failed")
-        .count();
-    assert_eq!(
-        failed, 1,
-        "only one attempt was checked; the others found the account locked or waiting"
-    );
+    let after = attempt(&app, &token, &account.email, PASSWORD, "198.51.100.99").await;
+    assert_eq!(after.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(locked(&app, &account).await);
 }
 
 /// A NUL character, in a form or a query, is a 400: never a 500 from the database.

@@ -448,8 +448,13 @@ async fn arrive(b: &Browser, lang: Lang, path: &str, h1: &str) -> url::Url {
     };
     let started = Instant::now();
     let url = loop {
+        // The URL is read on both sides of the heading: a navigation finishing between two reads
+        // would otherwise pair the old page's URL with the new page's heading.
         let url = b.client.current_url().await.expect("a current URL");
-        if matches(&url) && heading(b).await == h1 {
+        if matches(&url)
+            && heading(b).await == h1
+            && b.client.current_url().await.expect("a current URL") == url
+        {
             break url;
         }
         assert!(

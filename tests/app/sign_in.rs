@@ -355,7 +355,10 @@ async fn concurrent_attempts_cannot_slip_past_the_lock() {
         }
     });
     let statuses = futures_util::future::join_all(attempts).await;
-    let signed_in = statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count();
+    let signed_in = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
     let turned_away = statuses
         .iter()
         .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)

@@ -5,6 +5,7 @@ mod access_matrix;
 mod account;
 mod admin;
 mod audit;
+mod bad_input;
 mod browser;
 mod browser_identity;
 mod browser_pages;

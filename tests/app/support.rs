@@ -288,6 +288,10 @@ pub struct Visitor<'a> {
 }
 
 impl Visitor<'_> {
+    pub fn url(&self, path: &str) -> String {
+        self.app.url(path)
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client
             .get(self.app.url(path))

@@ -95,15 +95,21 @@ fn query(names: Vec<String>) -> impl Strategy<Value = String> {
 }
 
 /// The forms the portal renders (each GET route opened by the visitor it is for): each form's
-/// fields by its action, and every name seen, plus the query parameters pages read.
+/// fields by its action, with the values the page offers for them (choices, hidden values), and
+/// every name seen, plus the query parameters pages read.
 struct Fields {
     all: Vec<String>,
-    by_action: BTreeMap<String, Vec<String>>,
+    by_action: BTreeMap<String, Vec<Field>>,
+}
+
+struct Field {
+    name: String,
+    offered: Vec<String>,
 }
 
 async fn rendered_fields(world: &World<'_>) -> Fields {
     let mut all = BTreeSet::from(["lang", "next", "notice", "page"].map(str::to_owned));
-    let mut by_action: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_action: BTreeMap<String, Vec<Field>> = BTreeMap::new();
     for route in routes("GET") {
         let visitor = world.visitor_for(route.access);
         let page = world.path(route.path);
@@ -113,15 +119,12 @@ async fn rendered_fields(world: &World<'_>) -> Fields {
             let tag = form.split('>').next().unwrap_or_default();
             // A form without an action posts to its own page (the mailed-link pages do).
             let action = attribute(tag, "action").unwrap_or_else(|| page.clone());
-            let names = form.split(" name=\"").skip(1).filter_map(|piece| {
-                let name: String = piece.chars().take_while(|c| *c != '"').collect();
-                (!name.is_empty() && name != "csrf_token").then_some(name)
-            });
             let fields = by_action.entry(action).or_default();
-            for name in names {
+            for (name, offered) in form_fields(form) {
                 all.insert(name.clone());
-                if !fields.contains(&name) {
-                    fields.push(name);
+                match fields.iter_mut().find(|f| f.name == name) {
+                    Some(field) => field.offered.extend(offered),
+                    None => fields.push(Field { name, offered }),
                 }
             }
         }
@@ -136,6 +139,42 @@ async fn rendered_fields(world: &World<'_>) -> Fields {
         all: all.into_iter().collect(),
         by_action,
     }
+}
+
+/// The named fields of one form, each with the non-empty values the markup gives it (an input's
+/// `value`, a select's options).
+fn form_fields(form: &str) -> Vec<(String, Vec<String>)> {
+    let mut fields: Vec<(String, Vec<String>)> = Vec::new();
+    let mut select: Option<String> = None;
+    for tag in form.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or_default();
+        let kind = tag.split_whitespace().next().unwrap_or_default();
+        let value = attribute(tag, "value").filter(|v| !v.is_empty());
+        let name = match kind {
+            "input" | "select" | "textarea" | "button" => attribute(tag, "name"),
+            "option" => select.clone(),
+            "/select" => {
+                select = None;
+                continue;
+            }
+            _ => continue,
+        };
+        let Some(name) = name.filter(|n| n != "csrf_token") else {
+            continue;
+        };
+        if kind == "select" {
+            select = Some(name.clone());
+        }
+        let index = match fields.iter().position(|(n, _)| *n == name) {
+            Some(index) => index,
+            None => {
+                fields.push((name, Vec::new()));
+                fields.len() - 1
+            }
+        };
+        fields[index].1.extend(value);
+    }
+    fields
 }
 
 /// The value of the first `name="…"` attribute in `html`.
@@ -400,8 +439,7 @@ async fn arbitrary_form_fields_never_give_a_5xx() {
         let own_fields = fields_seen
             .by_action
             .get(&path)
-            .cloned()
-            .unwrap_or_default();
+            .map_or(&[][..], Vec::as_slice);
         let mut handled = 0;
         for case in 0..cases() {
             let mut form = vec![("csrf_token".to_owned(), token.clone())];
@@ -416,8 +454,20 @@ async fn arbitrary_form_fields_never_give_a_5xx() {
                     serde_urlencoded::to_string(&form).unwrap().into_bytes()
                 }
                 _ => {
-                    for name in &own_fields {
-                        form.push((name.clone(), sample(&mut runner, &any_value)));
+                    // Half the time a value the page offers (so choices pass and the handler
+                    // goes further), else anything.
+                    for field in own_fields {
+                        let offered =
+                            !field.offered.is_empty() && sample(&mut runner, &any::<bool>());
+                        let value = if offered {
+                            sample(
+                                &mut runner,
+                                &proptest::sample::select(field.offered.clone()),
+                            )
+                        } else {
+                            sample(&mut runner, &any_value)
+                        };
+                        form.push((field.name.clone(), value));
                     }
                     serde_urlencoded::to_string(&form).unwrap().into_bytes()
                 }
@@ -445,7 +495,7 @@ async fn arbitrary_form_fields_never_give_a_5xx() {
         }
         assert!(
             handled > 0,
-            "POST {path}: no case got past the form's parsing (fields {own_fields:?}, seed {seed})"
+            "POST {path}: no case got past the form's parsing (seed {seed})"
         );
         world.assert_visitors_intact(&format!("POST {path}")).await;
     }

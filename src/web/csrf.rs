@@ -125,12 +125,17 @@ struct Submission(uuid::Uuid);
 
 /// Middleware: records how the first submission of a form ended, for its repeats. A redirect is
 /// replayed as it is; a page shown on success sends repeats to the account (or home); a form sent
-/// back with errors frees the key, so the corrected form can be sent.
+/// back with errors frees the key, so the corrected form can be sent. A repeat leaves here as the
+/// plain redirect it is: it travelled as an error only to skip the handler, and the request log
+/// would otherwise report every double click as one.
 pub async fn record_submission(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let res = next.call(req).await?.map_into_boxed_body();
+    if let Some(location) = replayed(&res) {
+        return Ok(res.into_response(super::reply::redirect(&location)));
+    }
     let Some(Submission(key)) = res.request().extensions().get::<Submission>().copied() else {
         return Ok(res);
     };
@@ -164,6 +169,14 @@ pub async fn record_submission(
         }
     }
     Ok(res)
+}
+
+/// Where a repeated submission is sent, when this response answers one.
+fn replayed(res: &ServiceResponse) -> Option<String> {
+    match res.response().error()?.as_error::<AppError>()? {
+        AppError::Repeat(location) => Some(location.clone()),
+        _ => None,
+    }
 }
 
 /// Middleware: a POST that the browser says comes from another site, or whose Origin is not ours,

@@ -278,7 +278,13 @@ async fn apply(
             change,
             AccountChange::Deactivate | AccountChange::Role(Role::Reviewer | Role::Approver)
         );
-    if matches!(change, AccountChange::Deactivate | AccountChange::Role(_)) && target.id == who.id {
+    // Their own MFA an admin resets from their account, which asks for the password and a code
+    // again; here one click would do it, which a hijacked session must not be able to.
+    let about_themself = matches!(
+        change,
+        AccountChange::Deactivate | AccountChange::Role(_) | AccountChange::ResetMfa
+    );
+    if about_themself && target.id == who.id {
         return Ok(Err(Refused::Myself));
     }
     if matches!(change, AccountChange::Role(_)) && !target.role().is_regulator() {

@@ -91,17 +91,14 @@ pub fn normalise_email(raw: &str) -> String {
     raw.trim().to_owned()
 }
 
-/// A plausible email address: something@something.tld, no spaces. Delivery is the real test.
+/// An address the mailer can send to (lettre's own parser, so nothing accepted here fails at
+/// delivery for its form) with a domain that has a dot: something@something.tld.
 pub fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
+    let Ok(address) = email.parse::<lettre::Address>() else {
         return false;
     };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.chars().any(char::is_whitespace)
-        && email.len() <= 254
+    let domain = address.domain();
+    domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && email.len() <= 254
 }
 
 #[cfg(test)]
@@ -114,6 +111,13 @@ mod tests {
         assert!(!looks_like_email("kim@localhost"));
         assert!(!looks_like_email("kim hanbit@bank.kr"));
         assert!(!looks_like_email("@bank.kr"));
+        assert!(
+            !looks_like_email("kim:lee@bank.kr"),
+            "the mailer refuses it"
+        );
+        assert!(!looks_like_email("kim@@bank.kr"));
+        assert!(looks_like_email("kim.o'brien+fsc@bank.kr"));
+        assert!(looks_like_email("김@은행.한국"));
     }
 
     #[test]

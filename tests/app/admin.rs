@@ -102,7 +102,7 @@ async fn an_invitation_link_expires_after_72_hours() {
 }
 
 #[tokio::test]
-async fn the_last_active_admin_stays_and_no_admin_deactivates_themself() {
+async fn the_last_active_admin_stays_and_no_admin_deactivates_or_resets_themself() {
     let app = spawn_app().await;
     let admin = app.create_account(Role::Admin, None, false).await;
     app.sign_in(&admin).await;
@@ -111,16 +111,23 @@ async fn the_last_active_admin_stays_and_no_admin_deactivates_themself() {
 
     let res = app.post(&format!("{me}/deactivate"), &token, &[]).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("자신의 계정은 비활성화하거나 역할을 바꿀 수 없습니다")
-    );
+    assert!(res.text().await.unwrap().contains(
+        "자신의 계정을 비활성화하거나, 역할을 바꾸거나, 2단계 인증을 초기화할 수 없습니다"
+    ));
     let res = app
         .post(&format!("{me}/role"), &token, &[("role", "reviewer")])
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
+    // Their own MFA an admin resets only from their account, which asks for password and code.
+    let page = app.page(&me).await;
+    assert!(
+        !page.contains("/reset-mfa"),
+        "no reset button on one's own page"
+    );
+    assert!(page.contains(r#"<a href="/account">"#));
+    let res = app.post(&format!("{me}/reset-mfa"), &token, &[]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(app.user(admin.id).await.mfa_enabled(), "MFA stays on");
 
     // A second admin may not demote the first while the first is the only other… so make two,
     // deactivate one, and the last one standing cannot be demoted by anyone.

@@ -304,6 +304,23 @@ pub async fn page(
         .await
 }
 
+/// Whether one of `actions` was recorded on the object `object_id` within `window`.
+pub async fn acted_on_within(
+    conn: &mut AsyncPgConnection,
+    actions: &[&str],
+    object_id: Uuid,
+    window: chrono::Duration,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        audit_log::table
+            .filter(audit_log::object_id.eq(object_id.to_string()))
+            .filter(audit_log::action.eq_any(actions))
+            .filter(audit_log::occurred_at.gt(Utc::now() - window)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// Every action name written so far, for the filter's choices.
 pub async fn actions(conn: &mut AsyncPgConnection) -> QueryResult<Vec<String>> {
     audit_log::table

@@ -8,6 +8,7 @@ use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+pub mod client_attempts;
 pub mod form_submissions;
 pub mod institutions;
 pub mod outbox;

@@ -82,9 +82,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    sign_in_attempts (client_addr, attempted_at) {
+    client_attempts (client_addr, attempted_at) {
         client_addr -> Text,
         attempted_at -> Timestamptz,
+        kind -> Text,
     }
 }
 
@@ -127,6 +128,7 @@ diesel::joinable!(recovery_codes -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
+    client_attempts,
     email_tokens,
     form_submissions,
     institutions,
@@ -134,7 +136,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     public_holidays,
     recovery_codes,
     sessions,
-    sign_in_attempts,
     users,
 );
 

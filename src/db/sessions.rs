@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{sessions, sign_in_attempts};
+use crate::db::schema::sessions;
 use crate::db::users::User;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -113,29 +113,6 @@ pub async fn sweep(
                 .lt(now - idle)
                 .or(sessions::created_at.lt(now - absolute)),
         ),
-    )
-    .execute(conn)
-    .await
-}
-
-/// Counts a sign-in attempt from `addr` and returns how many it made in the last minute.
-pub async fn count_sign_in_attempt(conn: &mut AsyncPgConnection, addr: &str) -> QueryResult<i64> {
-    diesel::insert_into(sign_in_attempts::table)
-        .values(sign_in_attempts::client_addr.eq(addr))
-        .execute(conn)
-        .await?;
-    sign_in_attempts::table
-        .filter(sign_in_attempts::client_addr.eq(addr))
-        .filter(sign_in_attempts::attempted_at.gt(Utc::now() - Duration::minutes(1)))
-        .count()
-        .get_result(conn)
-        .await
-}
-
-pub async fn sweep_sign_in_attempts(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
-    diesel::delete(
-        sign_in_attempts::table
-            .filter(sign_in_attempts::attempted_at.lt(Utc::now() - Duration::minutes(5))),
     )
     .execute(conn)
     .await

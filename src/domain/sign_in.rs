@@ -16,6 +16,9 @@ pub fn locks(failures: i32) -> bool {
 }
 /// Sign-in attempts one client address may make in a minute.
 pub const ATTEMPTS_PER_ADDRESS_PER_MINUTE: i64 = 30;
+/// Sign-ups one client address may send in an hour: an institution signs up once, and each
+/// sign-up sends a mail.
+pub const SIGN_UPS_PER_ADDRESS_PER_HOUR: i64 = 10;
 
 const MAX_DELAY: Duration = Duration::minutes(15);
 

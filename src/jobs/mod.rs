@@ -69,7 +69,7 @@ impl Worker {
         let idle = crate::web::session::IDLE_TIMEOUT_ISSUER;
         let absolute = crate::web::session::ABSOLUTE_TIMEOUT;
         db::sessions::sweep(&mut conn, idle, absolute).await?;
-        db::sessions::sweep_sign_in_attempts(&mut conn).await?;
+        db::client_attempts::sweep(&mut conn).await?;
         db::form_submissions::sweep(&mut conn).await?;
         Ok(())
     }

@@ -16,7 +16,7 @@ use super::csrf::Form;
 use super::forms::{Errors, looks_like_email, normalise_email};
 use super::reply::{page, redirect};
 use super::session::{self, SessionUser, Stage};
-use super::signup::already_registered_mail;
+use super::signup::{AddressUse, tell_owner_once_an_hour};
 use super::{AppState, PageContext, actor_of};
 use crate::audit::{self, Event};
 use crate::auth::hashing;
@@ -284,12 +284,10 @@ pub async fn change_email(
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, AppError, _>(async move |conn| {
         if let Some(owner) = db::users::find_by_email(conn, email_ref).await? {
-            mail::enqueue(
-                conn,
-                &state_ref.settings,
-                already_registered_mail(&owner, state_ref),
-            )
-            .await?;
+            tell_owner_once_an_hour(conn, state_ref, &owner, AddressUse::EmailChange).await?;
+            let details = serde_json::json!({"by": user_ref.id});
+            let event = Event::new("email_change.address_in_use", "user", owner.id).with(details);
+            audit::record(conn, &state_ref.audit_key, &actor, event).await?;
         } else {
             db::users::set_pending_email(conn, user_ref.id, email_ref).await?;
             let mut pending = user_ref.clone();

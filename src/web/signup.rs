@@ -17,6 +17,7 @@ use super::{AppState, PageContext, client_addr, session};
 use crate::audit::{self, Actor, Event};
 use crate::auth::Role;
 use crate::auth::secrets::fingerprint;
+use crate::db::client_attempts::AttemptKind;
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::users::{NewUser, User};
@@ -24,6 +25,7 @@ use crate::db::{self};
 use crate::domain::identifiers::{
     BusinessRegistrationNumber, CorporateRegistrationNumber, IdentifierError, Lei,
 };
+use crate::domain::sign_in;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::mail::{self, LinkMail};
@@ -194,6 +196,16 @@ pub async fn submit(
         Ok(valid) => valid,
         Err(errors) => return send_back(&req, form, errors),
     };
+    // Each sign-up costs a password hash and sends a mail: one address gets a few an hour, so the
+    // form cannot be used to flood mailboxes in the portal's name.
+    let attempts = {
+        let mut conn = state.pool.get().await?;
+        db::client_attempts::count(&mut conn, &client_addr(&req), AttemptKind::SignUp).await?
+    };
+    if attempts > sign_in::SIGN_UPS_PER_ADDRESS_PER_HOUR {
+        let errors = Errors::form(lang.t("signup-too-many"));
+        return send_back_with(&req, form, errors, StatusCode::TOO_MANY_REQUESTS);
+    }
     // Hashed before anything is looked up, so an address that has an account answers as slowly as
     // one that has not.
     let hash = crate::auth::hashing::hash(&form.password).await?;
@@ -214,12 +226,7 @@ pub async fn submit(
         // Say nothing on the page about the address having an account; tell its owner instead.
         let (state_ref, actor_ref) = (&state, &actor);
         conn.transaction::<_, AppError, _>(async move |conn| {
-            mail::enqueue(
-                conn,
-                &state_ref.settings,
-                already_registered_mail(&existing, state_ref),
-            )
-            .await?;
+            tell_owner_once_an_hour(conn, state_ref, &existing, AddressUse::SignUp).await?;
             audit::record(
                 conn,
                 &state_ref.audit_key,
@@ -316,7 +323,17 @@ pub async fn submit(
 }
 
 /// The form again, with what was typed (but never the password) and the errors.
-fn send_back(req: &HttpRequest, mut form: SignupForm, errors: Errors) -> AppResult<HttpResponse> {
+fn send_back(req: &HttpRequest, form: SignupForm, errors: Errors) -> AppResult<HttpResponse> {
+    send_back_with(req, form, errors, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// The form again with everything typed but the passwords, and the errors on top.
+fn send_back_with(
+    req: &HttpRequest,
+    mut form: SignupForm,
+    errors: Errors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     form.password.clear();
     form.confirm.clear();
     page(
@@ -326,7 +343,7 @@ fn send_back(req: &HttpRequest, mut form: SignupForm, errors: Errors) -> AppResu
             errors,
             types: INSTITUTION_TYPES,
         },
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
     )
 }
 
@@ -355,9 +372,45 @@ fn verification_mail(user: &User, institution: &Institution, link: String) -> Li
     }
 }
 
-/// Tells the owner of an address that someone tried to use it for a new account (a sign-up, or an
-/// email change); the page the other person sees says nothing about it.
-pub fn already_registered_mail(user: &User, state: &AppState) -> LinkMail {
+/// What someone tried to use an address that has an account for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressUse {
+    SignUp,
+    EmailChange,
+}
+
+/// Tells the owner of an address that someone tried to use it (the page the other person sees says
+/// nothing about it), at most once an hour, so retries cannot fill their mailbox. Call inside the
+/// transaction that audits the attempt: the audit rows are what the hour is counted from.
+pub async fn tell_owner_once_an_hour(
+    conn: &mut diesel_async::AsyncPgConnection,
+    state: &AppState,
+    owner: &User,
+    attempt: AddressUse,
+) -> AppResult<()> {
+    let told_lately = audit::acted_on_within(
+        conn,
+        ADDRESS_IN_USE_ACTIONS,
+        owner.id,
+        chrono::Duration::hours(1),
+    )
+    .await?;
+    if !told_lately {
+        mail::enqueue(
+            conn,
+            &state.settings,
+            already_registered_mail(owner, state, attempt),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The audit actions that record an attempt on an address in use (each one told its owner, unless
+/// another had within the hour).
+const ADDRESS_IN_USE_ACTIONS: &[&str] = &["signup.refused", "email_change.address_in_use"];
+
+fn already_registered_mail(user: &User, state: &AppState, attempt: AddressUse) -> LinkMail {
     let lang = user.lang();
     let base = state.settings.base_url.as_str().trim_end_matches('/');
     LinkMail {
@@ -368,7 +421,10 @@ pub fn already_registered_mail(user: &User, state: &AppState) -> LinkMail {
             &[("name", user.display_name.clone().into())],
         ),
         subject: lang.t("mail-exists-subject"),
-        paragraphs: vec![lang.t("mail-exists-body")],
+        paragraphs: vec![lang.t(match attempt {
+            AddressUse::SignUp => "mail-exists-body",
+            AddressUse::EmailChange => "mail-exists-change-body",
+        })],
         link: format!("{base}/password/forgot"),
         link_label: lang.t("mail-exists-action"),
         footnote: lang.t("mail-exists-footnote"),

@@ -205,16 +205,31 @@ async fn moving_to_an_address_in_use_reveals_nothing_and_tells_its_owner() {
         "/account?notice=email-change-sent",
         "the same answer as for a free address"
     );
+    let told = app.last_mail_to(&other.email).await;
+    assert!(told.subject.contains("이미 가입된 이메일 주소입니다"));
     assert!(
-        app.last_mail_to(&other.email)
-            .await
-            .subject
-            .contains("이미 가입된 이메일 주소입니다")
+        told.body_text
+            .contains("계정 이메일을 이 주소로 바꾸려 했지만"),
+        "the mail says what was tried: {}",
+        told.body_text
     );
     assert!(
         !app.page("/account").await.contains("변경을 기다리는 중"),
         "nothing is pending"
     );
+    // Trying again within the hour tells the owner nothing more.
+    let res = app
+        .submit(
+            "/account/email",
+            "/account/email",
+            &[
+                ("email", &other.email),
+                ("current_password", &issuer.password),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/account?notice=email-change-sent");
+    assert_eq!(app.mails_to(&other.email).await, 1);
 }
 
 #[tokio::test]

@@ -191,6 +191,50 @@ async fn signing_up_with_an_email_in_use_reveals_nothing_on_the_page() {
     // The owner of the address is told instead.
     let mail = app.last_mail_to(&existing.email).await;
     assert!(mail.subject.contains("이미 가입된 이메일 주소입니다"));
+    assert!(mail.body_text.contains("새 기관 가입을 시도했지만"));
+    // Once an hour: trying again gets the same page, and the owner no second mail.
+    let res = app
+        .submit(
+            "/signup",
+            "/signup",
+            &signup_fields(&valid_brn(43), &existing.email, PASSWORD),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.mails_to(&existing.email).await, 1);
+    let refused = app.audit_actions().await;
+    assert_eq!(
+        refused.iter().filter(|a| *a == "signup.refused").count(),
+        2,
+        "both attempts are in the audit log"
+    );
+}
+
+/// Each sign-up costs a password hash and sends a mail, so one address may send ten an hour; the
+/// eleventh comes back as a 429 with everything typed but the passwords, and sends nothing.
+#[tokio::test]
+async fn one_address_may_sign_up_ten_times_an_hour() {
+    let app = spawn_app().await;
+    for i in 0..10 {
+        let (brn, email) = (valid_brn(5000 + i), format!("applicant{i}@gaonpay.kr"));
+        let res = app
+            .submit("/signup", "/signup", &signup_fields(&brn, &email, PASSWORD))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "sign-up {i}");
+    }
+    let res = app
+        .submit(
+            "/signup",
+            "/signup",
+            &signup_fields(&valid_brn(6000), "eleventh@gaonpay.kr", PASSWORD),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("최근 1시간 동안 같은 네트워크에서 가입 신청이 너무 많았습니다"));
+    assert!(page.contains("eleventh@gaonpay.kr") && page.contains("가온페이 주식회사"));
+    assert!(!page.contains(PASSWORD), "passwords are never sent back");
+    assert_eq!(app.mails_to("eleventh@gaonpay.kr").await, 0);
 }
 
 /// SECURITY.md "passwords": 11 characters rejected, 12 and 128 accepted, a listed password

@@ -9,6 +9,7 @@ mail-reset-action = Reset my password
 mail-reset-footnote = The link works once, for 1 hour. If you did not ask for this, ignore this mail: your password stays as it is.
 mail-exists-subject = [Stablecoin Issuer Registration Portal] This email address already has an account
 mail-exists-body = Someone tried to sign up a new institution with this email address, but it already has an account. If it was you and you do not remember your password, reset it through the link below.
+mail-exists-change-body = Someone signed in to the portal tried to move their account to this email address, but it already has an account, so nothing was moved. If you do not remember your password, reset it through the link below.
 mail-exists-action = Ask for a password reset
 mail-exists-footnote = If it was not you, ignore this mail: your account has not changed.
 mail-invite-subject = [Stablecoin Issuer Registration Portal] You have been invited

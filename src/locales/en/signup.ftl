@@ -18,3 +18,4 @@ verify-title = Confirm your email address
 verify-lead = { $name }, press the button to confirm your email address; you can then sign in.
 verify-submit = Confirm my email address
 demo-open-mailbox = Open the mail in the demo mailbox
+signup-too-many = Too many sign-ups have come from your network in the last hour. What you typed is kept, except the passwords: try again later, or contact the regulator's portal team if you need to sign up several institutions.

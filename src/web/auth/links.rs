@@ -12,6 +12,7 @@ use super::{context_words, issue_link, password_errors};
 use crate::audit::{self, Actor, Event};
 use crate::auth::hashing;
 use crate::auth::secrets::fingerprint;
+use crate::db::client_attempts::AttemptKind;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::domain::sign_in;
@@ -76,7 +77,7 @@ pub async fn forgot(
     let addr = client_addr(&req);
     let attempts = {
         let mut conn = state.pool.get().await?;
-        db::sessions::count_sign_in_attempt(&mut conn, &addr).await?
+        db::client_attempts::count(&mut conn, &addr, AttemptKind::SignIn).await?
     };
     if attempts > sign_in::ATTEMPTS_PER_ADDRESS_PER_MINUTE {
         let errors = Errors::form(ctx.t("login-too-many"));

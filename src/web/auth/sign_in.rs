@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::{Checked, NextQuery, limited_check};
 use crate::audit::{self, Actor, Event};
 use crate::auth::hashing;
+use crate::db::client_attempts::AttemptKind;
 use crate::db::{self, users::User};
 use crate::domain::sign_in;
 use crate::error::{AppError, AppResult};
@@ -158,7 +159,7 @@ async fn check_sign_in(
 ) -> AppResult<Result<User, Refusal>> {
     let (attempts, found) = {
         let mut conn = state.pool.get().await?;
-        let attempts = db::sessions::count_sign_in_attempt(&mut conn, addr).await?;
+        let attempts = db::client_attempts::count(&mut conn, addr, AttemptKind::SignIn).await?;
         (attempts, db::users::find_by_email(&mut conn, email).await?)
     };
     if attempts > sign_in::ATTEMPTS_PER_ADDRESS_PER_MINUTE {

@@ -275,6 +275,27 @@ pub async fn set_active(conn: &mut AsyncPgConnection, id: Uuid, active: bool) ->
         .map(|_| ())
 }
 
+/// An unused invitation sent again: the account takes what the new invitation says.
+pub async fn renew_invitation(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    name: &str,
+    role: Role,
+    signatory: bool,
+    lang: &str,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id).filter(users::password_hash.is_null()))
+        .set((
+            users::display_name.eq(name),
+            users::role.eq(role.as_str()),
+            users::is_authorised_signatory.eq(signatory),
+            users::lang.eq(lang),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 pub async fn set_role(conn: &mut AsyncPgConnection, id: Uuid, role: Role) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set(users::role.eq(role.as_str()))

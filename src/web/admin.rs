@@ -125,7 +125,10 @@ pub async fn invite(
         errors.add("role", lang.t("field-choose-one"));
     }
     let mut conn = state.pool.get().await?;
-    if errors.is_empty() && db::users::email_taken(&mut conn, &email).await? {
+    if errors.is_empty()
+        && let Some(owner) = db::users::find_by_email(&mut conn, &email).await?
+        && !invitations::may_invite_again(&owner, None)
+    {
         errors.add("email", lang.t("invite-email-unavailable"));
     }
     let Some(role) = role.filter(|_| errors.is_empty()) else {

@@ -48,6 +48,9 @@ pub async fn invite(
     invitation: Invitation<'_>,
 ) -> AppResult<Invited> {
     if let Some(owner) = db::users::find_by_email(conn, invitation.email).await? {
+        if may_invite_again(&owner, invitation.institution.map(|(id, _)| id)) {
+            return invite_again(conn, state, by, &owner, invitation).await;
+        }
         let lang = owner.lang();
         let base = state.settings.base_url.as_str().trim_end_matches('/');
         let mail = LinkMail {
@@ -88,38 +91,12 @@ pub async fn invite(
     db::users::insert(conn, &new_user).await?;
     let user = db::users::find(conn, id).await?.ok_or(AppError::NotFound)?;
     let link = issue_link(conn, state, &user, Purpose::Invitation).await?;
-    let lang = invitation.lang;
-    let role_name = lang.t(invitation.role.label_key());
-    let body = match invitation.institution {
-        Some((_, institution)) => lang.t_with(
-            "mail-invite-member-body",
-            &[
-                ("inviter", by.name.clone().into()),
-                ("institution", institution.to_owned().into()),
-            ],
-        ),
-        None => lang.t_with(
-            "mail-invite-staff-body",
-            &[
-                ("inviter", by.name.clone().into()),
-                ("role", role_name.into()),
-            ],
-        ),
-    };
-    let mail = LinkMail {
-        lang,
-        to: invitation.email.to_owned(),
-        greeting: lang.t_with(
-            "mail-greeting",
-            &[("name", invitation.name.to_owned().into())],
-        ),
-        subject: lang.t("mail-invite-subject"),
-        paragraphs: vec![body],
-        link,
-        link_label: lang.t("mail-invite-action"),
-        footnote: lang.t("mail-invite-footnote"),
-    };
-    mail::enqueue(conn, &state.settings, mail).await?;
+    mail::enqueue(
+        conn,
+        &state.settings,
+        invitation_mail(by, &invitation, link),
+    )
+    .await?;
     let details = serde_json::json!({
         "email": invitation.email,
         "role": invitation.role.as_str(),
@@ -134,4 +111,92 @@ pub async fn invite(
     )
     .await?;
     Ok(Invited::Created(id))
+}
+
+/// Whether an address that has an account may be invited again by this inviter: the account was
+/// invited and never used (no password yet, still active), and it belongs where the inviter
+/// invites (their institution, or the regulator's staff). An expired invitation is then renewed
+/// instead of being refused as an address in use.
+pub fn may_invite_again(owner: &db::users::User, institution: Option<Uuid>) -> bool {
+    let same_place = match institution {
+        Some(id) => owner.institution_id == Some(id),
+        None => owner.institution_id.is_none() && owner.role().is_regulator(),
+    };
+    owner.password_hash.is_none() && owner.active && same_place
+}
+
+/// Renews an unused invitation: the account takes the new invitation's name, role, flag and
+/// language, links sent before stop working, and a fresh 72-hour link is mailed.
+async fn invite_again(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    by: &Inviter,
+    owner: &db::users::User,
+    invitation: Invitation<'_>,
+) -> AppResult<Invited> {
+    db::users::renew_invitation(
+        conn,
+        owner.id,
+        invitation.name,
+        invitation.role,
+        invitation.signatory,
+        invitation.lang.code(),
+    )
+    .await?;
+    db::tokens::expire_all(conn, owner.id, chrono::Utc::now()).await?;
+    let user = db::users::find(conn, owner.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let link = issue_link(conn, state, &user, Purpose::Invitation).await?;
+    mail::enqueue(
+        conn,
+        &state.settings,
+        invitation_mail(by, &invitation, link),
+    )
+    .await?;
+    let details = serde_json::json!({
+        "role": invitation.role.as_str(),
+        "authorised_signatory": invitation.signatory,
+    });
+    audit::record(
+        conn,
+        &state.audit_key,
+        &by.actor,
+        Event::new("user.invitation_renewed", "user", owner.id).with(details),
+    )
+    .await?;
+    Ok(Invited::Created(owner.id))
+}
+
+fn invitation_mail(by: &Inviter, invitation: &Invitation<'_>, link: String) -> LinkMail {
+    let lang = invitation.lang;
+    let body = match invitation.institution {
+        Some((_, institution)) => lang.t_with(
+            "mail-invite-member-body",
+            &[
+                ("inviter", by.name.clone().into()),
+                ("institution", institution.to_owned().into()),
+            ],
+        ),
+        None => lang.t_with(
+            "mail-invite-staff-body",
+            &[
+                ("inviter", by.name.clone().into()),
+                ("role", lang.t(invitation.role.label_key()).into()),
+            ],
+        ),
+    };
+    LinkMail {
+        lang,
+        to: invitation.email.to_owned(),
+        greeting: lang.t_with(
+            "mail-greeting",
+            &[("name", invitation.name.to_owned().into())],
+        ),
+        subject: lang.t("mail-invite-subject"),
+        paragraphs: vec![body],
+        link,
+        link_label: lang.t("mail-invite-action"),
+        footnote: lang.t("mail-invite-footnote"),
+    }
 }

@@ -99,6 +99,64 @@ async fn an_invitation_link_expires_after_72_hours() {
     app.sql("UPDATE email_tokens SET expires_at = now() - interval '1 second'")
         .await;
     assert_eq!(app.get(&link).await.status(), StatusCode::GONE);
+
+    // Inviting the address again renews the unused invitation (with the role now chosen) rather
+    // than calling the address taken; the new link works, and any older one stays dead.
+    let res = app
+        .submit(
+            "/admin/users/new",
+            "/admin/users",
+            &[
+                ("name", "늦음"),
+                ("email", "late@fsc.example"),
+                ("role", "reviewer"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "renewed, not refused");
+    let invited = app.user_by_email("late@fsc.example").await;
+    assert_eq!(
+        location(&res),
+        format!("/admin/users/{}?notice=invited", invited.id)
+    );
+    assert_eq!(invited.role, "reviewer");
+    assert_eq!(app.mails_to("late@fsc.example").await, 2);
+    let renewed = app.last_mail_to("late@fsc.example").await;
+    assert!(
+        renewed.subject.contains("You have been invited"),
+        "{}",
+        renewed.subject
+    );
+    let new_link = link_path(&renewed, &app);
+    assert_ne!(new_link, link);
+    assert_eq!(app.get(&new_link).await.status(), StatusCode::OK);
+    assert_eq!(app.get(&link).await.status(), StatusCode::GONE);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"user.invitation_renewed".to_owned())
+    );
+
+    // Once the account is in use, the address is taken.
+    app.sql(&format!(
+        "UPDATE users SET password_hash = 'x' WHERE id = '{}'",
+        invited.id
+    ))
+    .await;
+    let res = app
+        .submit(
+            "/admin/users/new",
+            "/admin/users",
+            &[
+                ("name", "늦음"),
+                ("email", "late@fsc.example"),
+                ("role", "reviewer"),
+                ("lang", "ko"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

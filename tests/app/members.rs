@@ -149,6 +149,65 @@ async fn inviting_an_address_that_has_an_account_reveals_nothing_and_tells_its_o
     );
 }
 
+/// An unused invitation is renewed when the same institution invites the address again; another
+/// institution's unused invitation is an address in use like any other.
+#[tokio::test]
+async fn inviting_an_unused_invitation_again_renews_it_only_within_the_institution() {
+    let app = spawn_app().await;
+    let admin = app.create_issuer_admin("한빛").await;
+    let other_admin = app.create_issuer_admin("가온").await;
+    let invite = async |who: &crate::support::Account, signatory: bool| {
+        let visitor = app.visitor();
+        visitor.sign_in(who).await;
+        let mut fields = vec![
+            ("name", "박서준"),
+            ("email", "seojun@hanbit.example"),
+            ("lang", "ko"),
+        ];
+        if signatory {
+            fields.push(("signatory", "on"));
+        }
+        visitor
+            .submit("/institution/members", "/institution/members", &fields)
+            .await
+    };
+    invite(&admin, false).await;
+    let first = link_path(&app.last_mail_to("seojun@hanbit.example").await, &app);
+    let invited = app.user_by_email("seojun@hanbit.example").await;
+
+    let res = invite(&admin, true).await;
+    assert_eq!(location(&res), "/institution/members?notice=invited");
+    assert_eq!(app.mails_to("seojun@hanbit.example").await, 2);
+    let renewed = app.user(invited.id).await;
+    assert!(
+        renewed.is_authorised_signatory,
+        "the new invitation's flag holds"
+    );
+    assert_eq!(
+        app.get(&first).await.status(),
+        StatusCode::GONE,
+        "the first link is dead"
+    );
+    let second = link_path(&app.last_mail_to("seojun@hanbit.example").await, &app);
+    assert_eq!(app.get(&second).await.status(), StatusCode::OK);
+
+    // Another institution gets the same page, and the account stays where it was.
+    let res = invite(&other_admin, false).await;
+    assert_eq!(location(&res), "/institution/members?notice=invited");
+    assert_eq!(app.user(invited.id).await.institution_id, admin.institution);
+    assert_eq!(
+        app.get(&second).await.status(),
+        StatusCode::OK,
+        "the link still works"
+    );
+    assert!(
+        app.last_mail_to("seojun@hanbit.example")
+            .await
+            .subject
+            .contains("초대를 처리할 수 없었습니다")
+    );
+}
+
 #[tokio::test]
 async fn an_invitation_into_a_suspended_institution_cannot_be_accepted() {
     let app = spawn_app().await;

@@ -171,16 +171,34 @@ pub async fn set_signatory(
     let mut conn = state.pool.get().await?;
     let member = colleague(&mut conn, institution_id, *id).await?;
     let signatory = form.signatory == "true";
+    if signatory == member.is_authorised_signatory {
+        return Ok(redirect("/institution/members?notice=saved"));
+    }
     let actor = who.audit_actor(&req);
-    let key = &state.audit_key;
-    conn.transaction::<_, AppError, _>(async move |conn| {
-        db::users::set_signatory(conn, member.id, signatory).await?;
-        let event = Event::new("user.signatory_changed", "user", member.id)
-            .with(serde_json::json!({"authorised_signatory": signatory}));
-        audit::record(conn, key, &actor, event).await?;
-        Ok(())
-    })
-    .await?;
+    let (key, member_id, themself) = (&state.audit_key, member.id, member.id == who.id);
+    let current = session::current_id(&req);
+    // The flag is a privilege: the member's sessions end so none outlives the change (SECURITY.md,
+    // sessions); an admin changing their own flag keeps working under a new token instead.
+    let renewed = conn
+        .transaction::<_, AppError, _>(async move |conn| {
+            db::users::set_signatory(conn, member_id, signatory).await?;
+            let event = Event::new("user.signatory_changed", "user", member_id)
+                .with(serde_json::json!({"authorised_signatory": signatory}));
+            audit::record(conn, key, &actor, event).await?;
+            if !themself {
+                db::sessions::delete_all_of(conn, member_id).await?;
+                return Ok(None);
+            }
+            let user = db::users::find(conn, member_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let new = session::create(conn, current, Some(&user), session::Stage::SignedIn).await?;
+            Ok(Some(new))
+        })
+        .await?;
+    if let Some(new) = renewed {
+        session::install(&req, new);
+    }
     Ok(redirect("/institution/members?notice=saved"))
 }
 

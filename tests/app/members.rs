@@ -71,6 +71,28 @@ async fn an_institution_admin_invites_a_colleague_and_sets_who_may_sign() {
             .iter()
             .any(|a| a == "user.signatory_changed")
     );
+    // A change of privilege ends the colleague's open session.
+    let res = colleague.get("/account").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with("/login"), "{}", location(&res));
+
+    // The admin designating themself keeps working, under a new session token.
+    let res = app
+        .post(
+            &format!("/institution/members/{}/signatory", admin.id),
+            &token,
+            &[("signatory", "true")],
+        )
+        .await;
+    assert_eq!(location(&res), "/institution/members?notice=saved");
+    let new_cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap().contains("session"));
+    assert!(new_cookie, "a new session cookie is set");
+    assert!(app.user(admin.id).await.is_authorised_signatory);
+    let token = app.token("/institution/members").await;
 
     // Nobody deactivates themself.
     let res = app

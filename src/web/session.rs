@@ -155,7 +155,9 @@ pub async fn load(
     {
         match find_valid(&state, cookie.value()).await {
             Ok(Some(mut session)) => {
-                if let Some(lang) = super::lang::query_lang(req.query_string()) {
+                if let Some(lang) = super::lang::query_lang(req.query_string())
+                    && from_our_own_pages(&req)
+                {
                     remember_language(
                         &state,
                         &mut session,
@@ -199,6 +201,16 @@ fn session_cookie(name: &'static str, token: String, secure: bool) -> Cookie<'st
         .same_site(SameSite::Lax)
         .secure(secure)
         .finish()
+}
+
+/// Whether the browser says this request comes from one of our pages (or from the address bar).
+/// Only then does `?lang=` change the account's language: a link on another site may switch the
+/// page and its cookie, but it must not change an account (state changes come from us alone).
+fn from_our_own_pages(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| site == "same-origin" || site == "none")
 }
 
 /// A signed-in user who switches language keeps it: their mail follows the account's language.

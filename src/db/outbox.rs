@@ -23,6 +23,8 @@ pub struct OutboxMail {
     pub next_attempt_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// Set when the receiving server refused the mail for good; it is not tried again.
+    pub abandoned_at: Option<DateTime<Utc>>,
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, mail: &OutboxMail) -> QueryResult<()> {
@@ -37,6 +39,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, mail: &OutboxMail) -> QueryRes
 pub async fn claim_due(conn: &mut AsyncPgConnection) -> QueryResult<Option<OutboxMail>> {
     outbox::table
         .filter(outbox::sent_at.is_null())
+        .filter(outbox::abandoned_at.is_null())
         .filter(outbox::next_attempt_at.le(Utc::now()))
         .order(outbox::next_attempt_at)
         .select(OutboxMail::as_select())
@@ -70,6 +73,20 @@ pub async fn mark_failed(
         .set((
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::next_attempt_at.eq(Utc::now() + retry_in),
+            outbox::last_error.eq(error),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Records an attempt the receiving side refused for good: the mail is kept with the reason, and
+/// never tried again.
+pub async fn abandon(conn: &mut AsyncPgConnection, id: Uuid, error: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::abandoned_at.eq(Utc::now()),
             outbox::last_error.eq(error),
         ))
         .execute(conn)

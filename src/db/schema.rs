@@ -102,6 +102,7 @@ diesel::table! {
         next_attempt_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
         last_error -> Nullable<Text>,
+        abandoned_at -> Nullable<Timestamptz>,
     }
 }
 

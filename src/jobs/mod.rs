@@ -7,7 +7,7 @@ use diesel_async::AsyncConnection;
 use lettre::message::Mailbox;
 
 use crate::db::{self, Pool};
-use crate::mail::Transport;
+use crate::mail::{Transport, Undelivered};
 
 /// How often the worker looks for due mail when the last look found none.
 const IDLE_POLL: Duration = Duration::from_millis(500);
@@ -53,7 +53,11 @@ impl Worker {
                         db::outbox::mark_sent(conn, mail.id).await?;
                         tracing::info!(message_id = %mail.message_id, "mail delivered");
                     }
-                    Err(e) => {
+                    Err(Undelivered::Never(e)) => {
+                        tracing::warn!(message_id = %mail.message_id, error = %e, "mail refused for good, not retrying");
+                        db::outbox::abandon(conn, mail.id, &e.to_string()).await?;
+                    }
+                    Err(Undelivered::Retry(e)) => {
                         let retry_in = backoff(mail.attempts);
                         tracing::warn!(message_id = %mail.message_id, error = %e, retry_in_s = retry_in.num_seconds(), "mail not delivered, will retry");
                         db::outbox::mark_failed(conn, mail.id, retry_in, &e.to_string()).await?;

@@ -79,9 +79,19 @@ pub async fn enqueue(
         next_attempt_at: Utc::now(),
         sent_at: None,
         last_error: None,
+        abandoned_at: None,
     };
     outbox::insert(conn, &row).await?;
     Ok(())
+}
+
+/// Why a mail was not delivered, which decides whether it is tried again.
+#[derive(Debug)]
+pub enum Undelivered {
+    /// Worth another try later: the server is down, busy, or said so with a 4xx reply.
+    Retry(anyhow::Error),
+    /// Refused for good (a 5xx reply, an address no server would take): never tried again.
+    Never(anyhow::Error),
 }
 
 /// Where mail goes.
@@ -119,24 +129,33 @@ impl Transport {
         matches!(self, Transport::Files(..))
     }
 
-    pub async fn deliver(&self, from: &Mailbox, mail: &OutboxMail) -> anyhow::Result<()> {
+    pub async fn deliver(&self, from: &Mailbox, mail: &OutboxMail) -> Result<(), Undelivered> {
+        let recipient = mail
+            .recipient
+            .parse()
+            .map_err(|e| Undelivered::Never(anyhow::anyhow!("bad recipient address: {e}")))?;
         let message = Message::builder()
             .message_id(Some(mail.message_id.clone()))
             .from(from.clone())
-            .to(mail.recipient.parse().context("bad recipient address")?)
+            .to(recipient)
             .subject(&mail.subject)
             .multipart(MultiPart::alternative_plain_html(
                 mail.body_text.clone(),
                 mail.body_html.clone(),
-            ))?;
+            ))
+            .map_err(|e| Undelivered::Never(e.into()))?;
         match self {
-            Transport::Smtp(smtp) => {
-                smtp.send(message).await?;
-            }
-            Transport::Files(files, _) => {
-                files.send(message).await?;
-            }
+            Transport::Smtp(smtp) => match smtp.send(message).await {
+                Ok(_) => Ok(()),
+                // A 5xx reply (no such mailbox, refused) will be the same next time.
+                Err(e) if e.is_permanent() => Err(Undelivered::Never(e.into())),
+                Err(e) => Err(Undelivered::Retry(e.into())),
+            },
+            Transport::Files(files, _) => files
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| Undelivered::Retry(e.into())),
         }
-        Ok(())
     }
 }

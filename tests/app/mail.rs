@@ -148,3 +148,59 @@ async fn smtp_down_then_up_delivers_every_mail_exactly_once() {
         );
     }
 }
+
+/// A mail the server refuses for good (550, no such mailbox) is kept with the reason and never
+/// tried again, while the mail after it is delivered.
+#[tokio::test]
+async fn a_mail_refused_for_good_is_not_retried() {
+    let port = free_port();
+    let server = SmtpServer::start(port).await;
+    let mut config = TestConfig::default();
+    config
+        .env
+        .insert("SMTP_URL", format!("smtp://127.0.0.1:{port}"));
+    let app = spawn_app_with(config).await;
+    let mut conn = app.db().await;
+    for to in ["nobody-here@example.kr", "someone@example.kr"] {
+        let mail = LinkMail {
+            lang: Lang::En,
+            to: to.into(),
+            greeting: "Hello".into(),
+            subject: format!("for {to}"),
+            paragraphs: vec![],
+            link: "http://127.0.0.1/".into(),
+            link_label: "Open".into(),
+            footnote: String::new(),
+        };
+        mail::enqueue(&mut conn, &app.settings, mail).await.unwrap();
+    }
+    eventually(
+        "one delivery and one refusal",
+        Duration::from_secs(20),
+        async || {
+            let rows = outbox(&app).await;
+            rows.iter().any(|m| m.sent_at.is_some())
+                && rows.iter().any(|m| m.abandoned_at.is_some())
+        },
+    )
+    .await;
+    // Long enough for a retry (the first comes after 1 s), had there been one.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let rows = outbox(&app).await;
+    let refused = rows
+        .iter()
+        .find(|m| m.recipient.starts_with("nobody-here"))
+        .unwrap();
+    assert_eq!(refused.attempts, 1, "tried once");
+    assert!(refused.sent_at.is_none());
+    assert!(
+        refused
+            .last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("No such mailbox"),
+        "{:?}",
+        refused.last_error
+    );
+    assert_eq!(server.received().len(), 1, "only the good mail arrived");
+}

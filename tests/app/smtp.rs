@@ -1,5 +1,6 @@
 //! A small SMTP server for the tests: it speaks enough of RFC 5321 for a real client (lettre) to
-//! deliver to it, and keeps every message it accepts.
+//! deliver to it, and keeps every message it accepts. Mailboxes named `nobody-here@…` do not
+//! exist: their RCPT gets a permanent 550.
 
 use std::sync::{Arc, Mutex};
 
@@ -49,7 +50,10 @@ async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<String>>>) 
     }
     while let Ok(Some(line)) = lines.next_line().await {
         let command = line.trim_end().to_ascii_uppercase();
-        let reply: &[u8] = if command.starts_with("EHLO") {
+        let reply: &[u8] = if command.starts_with("RCPT") && command.contains("NOBODY-HERE@") {
+            // A mailbox this server has never had: a permanent refusal.
+            b"550 5.1.1 No such mailbox\r\n"
+        } else if command.starts_with("EHLO") {
             b"250-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
         } else if command.starts_with("HELO")
             || command.starts_with("MAIL")

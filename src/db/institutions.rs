@@ -48,6 +48,41 @@ pub async fn brn_taken(conn: &mut AsyncPgConnection, brn_digits: &str) -> QueryR
     .await
 }
 
+/// The institution signed up with this number whose sign-up lapsed: nobody of it ever confirmed
+/// their email, and the confirmation link (`lifetime`) ran out. Such a sign-up does not hold the
+/// number against a new one.
+pub async fn lapsed_signup(
+    conn: &mut AsyncPgConnection,
+    brn_digits: &str,
+    lifetime: chrono::Duration,
+) -> QueryResult<Option<Uuid>> {
+    use crate::db::schema::users;
+    let confirmed_member = users::table
+        .filter(users::institution_id.eq(institutions::id.nullable()))
+        .filter(users::email_verified_at.is_not_null());
+    institutions::table
+        .filter(institutions::business_registration_number.eq(brn_digits))
+        .filter(institutions::created_at.lt(Utc::now() - lifetime))
+        .filter(diesel::dsl::not(diesel::dsl::exists(confirmed_member)))
+        .select(institutions::id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Removes a lapsed sign-up: the institution and its unconfirmed account (their sessions and links
+/// go with the account). The audit log keeps the record of both.
+pub async fn remove_lapsed_signup(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    use crate::db::schema::users;
+    diesel::delete(users::table.filter(users::institution_id.eq(id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(institutions::table.find(id))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 pub async fn all(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Institution>> {
     institutions::table
         .select(Institution::as_select())

@@ -210,6 +210,7 @@ pub async fn submit(
     // one that has not.
     let hash = crate::auth::hashing::hash(&form.password).await?;
     let mut conn = state.pool.get().await?;
+    release_lapsed_signup(&mut conn, &state, &req, valid.brn.digits()).await?;
     if db::institutions::brn_taken(&mut conn, valid.brn.digits()).await? {
         let errors = Errors::one(
             "business_registration_number",
@@ -370,6 +371,36 @@ fn verification_mail(user: &User, institution: &Institution, link: String) -> Li
         link_label: lang.t("mail-verify-action"),
         footnote: lang.t("mail-verify-footnote"),
     }
+}
+
+/// A sign-up nobody confirmed within the link's lifetime gives way to a new one with the same
+/// number (often the same person trying again): otherwise anyone could hold a bank's number for good
+/// by signing it up and never confirming. It is removed, and the removal audited, before the new
+/// sign-up is checked.
+async fn release_lapsed_signup(
+    conn: &mut diesel_async::AsyncPgConnection,
+    state: &AppState,
+    req: &HttpRequest,
+    brn_digits: &str,
+) -> AppResult<()> {
+    let lifetime = Purpose::VerifyEmail.lifetime();
+    let Some(lapsed) = db::institutions::lapsed_signup(conn, brn_digits, lifetime).await? else {
+        return Ok(());
+    };
+    let actor = Actor {
+        user_id: None,
+        email: None,
+        client_addr: Some(client_addr(req)),
+    };
+    let key = &state.audit_key;
+    conn.transaction::<_, AppError, _>(async move |conn| {
+        db::institutions::remove_lapsed_signup(conn, lapsed).await?;
+        let event = Event::new("institution.signup_lapsed", "institution", lapsed)
+            .with(serde_json::json!({"business_registration_number": brn_digits}));
+        audit::record(conn, key, &actor, event).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// What someone tried to use an address that has an account for.

@@ -171,6 +171,56 @@ async fn a_business_registration_number_signed_up_already_says_whom_to_contact()
     assert!(page.contains("기관 관리자에게 초대를 요청하세요"));
 }
 
+/// A sign-up nobody confirmed within the link's 24 hours does not hold the number: the same
+/// person (or the institution's real staff) can sign up again, and the lapsed one is removed with
+/// an audit row. A confirmed institution keeps its number whatever its age.
+#[tokio::test]
+async fn a_lapsed_unconfirmed_sign_up_gives_way_to_a_new_one() {
+    let app = spawn_app().await;
+    let first = signup_fields("124-81-00998", "first@gaonpay.kr", PASSWORD);
+    assert_eq!(
+        app.submit("/signup", "/signup", &first).await.status(),
+        StatusCode::OK
+    );
+    let lapsed = app.user_by_email("first@gaonpay.kr").await;
+    app.sql("UPDATE institutions SET created_at = now() - interval '25 hours'")
+        .await;
+
+    // The same person, the same address, a day later: a fresh sign-up and a fresh link.
+    let res = app.submit("/signup", "/signup", &first).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let again = app.user_by_email("first@gaonpay.kr").await;
+    assert_ne!(again.id, lapsed.id, "a new account, not the lapsed one");
+    assert_ne!(again.institution_id, lapsed.institution_id);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"institution.signup_lapsed".to_owned())
+    );
+    let link = link_path(&app.last_mail_to("first@gaonpay.kr").await, &app);
+    assert_eq!(app.get(&link).await.status(), StatusCode::OK);
+
+    // Once confirmed, age does not matter: the number stays taken.
+    let res = app.submit(&link, &link, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    app.sql("UPDATE institutions SET created_at = now() - interval '25 hours'")
+        .await;
+    let res = app
+        .submit(
+            "/signup",
+            "/signup",
+            &signup_fields("1248100998", "second@gaonpay.kr", PASSWORD),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("이미 가입한 기관이 있습니다")
+    );
+}
+
 #[tokio::test]
 async fn signing_up_with_an_email_in_use_reveals_nothing_on_the_page() {
     let app = spawn_app().await;

@@ -68,6 +68,7 @@ pub async fn seed_into(
     key: &AuditKey,
 ) -> anyhow::Result<Vec<DemoAccount>> {
     let hash = hashing::hash(DEMO_PASSWORD).await?;
+    let secrets = &crate::auth::totp_secrets::TotpSecrets::new(key);
     let mut accounts = vec![
         DemoAccount {
             role: Role::Admin,
@@ -135,8 +136,7 @@ pub async fn seed_into(
             };
             db::users::insert(conn, &user).await?;
             if let Some(secret) = &account.totp_secret {
-                db::users::begin_totp(conn, id, secret).await?;
-                db::users::enable_totp(conn, id, 0).await?;
+                db::users::enable_totp(conn, id, &secrets.seal(id, secret), 0).await?;
             }
             let event = Event::new("user.created", "user", id)
                 .with(serde_json::json!({"role": account.role.as_str(), "by": "demo"}));

@@ -11,6 +11,7 @@ use tracing_actix_web::TracingLogger;
 use lettre::message::Mailbox;
 
 use crate::audit::AuditKey;
+use crate::auth::totp_secrets::TotpSecrets;
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::jobs::Worker;
@@ -67,6 +68,10 @@ impl Application {
         }
         let workers = settings.workers;
         let audit_key = AuditKey::from_settings(&settings)?;
+        let totp_secrets = TotpSecrets::new(&audit_key);
+        totp_secrets
+            .seal_clear_secrets(&mut *pool.get().await?)
+            .await?;
         let transport = Transport::from_settings(&settings)?;
         let from: Mailbox = settings
             .mail_from
@@ -83,6 +88,7 @@ impl Application {
             pool,
             assets,
             audit_key,
+            totp_secrets,
             transport,
         });
         let app_state = state.clone();

@@ -48,6 +48,15 @@ impl AuditKey {
         Ok(AuditKey::new(&secret))
     }
 
+    /// A key for another purpose, derived from this one (HMAC-SHA256 of the label), so the portal
+    /// needs one secret outside the database and no two uses share a key.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     fn chain(&self, prev_hash: &[u8], content: &[u8]) -> Vec<u8> {
         let mut mac =
             <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).expect("HMAC takes any key length");

@@ -5,5 +5,6 @@ pub mod hashing;
 pub mod role;
 pub mod secrets;
 pub mod totp;
+pub mod totp_secrets;
 
 pub use role::Role;

@@ -6,6 +6,11 @@ use totp_rs::{Algorithm, Secret, Totp};
 /// What an authenticator app shows as the account's issuer.
 const ISSUER: &str = "stablereg";
 
+/// Secret bytes, base32-encoded as authenticator apps expect them typed.
+pub fn secret_from_bytes(bytes: &[u8]) -> String {
+    Secret::from(bytes.to_vec()).to_base32()
+}
+
 /// A new random secret, base32-encoded as authenticator apps expect it typed.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 20];

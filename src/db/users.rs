@@ -358,25 +358,53 @@ pub async fn confirm_pending_email(
     .optional()
 }
 
-/// Starts (or restarts) TOTP enrolment with a fresh secret; enrolment completes with `enable_totp`.
-pub async fn begin_totp(conn: &mut AsyncPgConnection, id: Uuid, secret: &str) -> QueryResult<()> {
-    diesel::update(
+/// Turns TOTP on with `sealed_secret` (see `auth::totp_secrets`), `step` being the step of the code
+/// that proved it; `false` when MFA was on already (a concurrent enrolment won).
+pub async fn enable_totp(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    sealed_secret: &str,
+    step: i64,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
         users::table
             .find(id)
             .filter(users::totp_enabled_at.is_null()),
     )
-    .set(users::totp_secret.eq(secret))
+    .set((
+        users::totp_secret.eq(sealed_secret),
+        users::totp_enabled_at.eq(Utc::now()),
+        users::totp_last_step.eq(step),
+    ))
     .execute(conn)
-    .await
-    .map(|_| ())
+    .await?;
+    Ok(updated == 1)
 }
 
-pub async fn enable_totp(conn: &mut AsyncPgConnection, id: Uuid, step: i64) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::totp_enabled_at.eq(Utc::now()),
-            users::totp_last_step.eq(step),
+/// Accounts whose TOTP secret is still stored in clear (written before secrets were sealed).
+pub async fn with_unsealed_totp(
+    conn: &mut AsyncPgConnection,
+) -> QueryResult<Vec<(Uuid, String, bool)>> {
+    users::table
+        .filter(users::totp_secret.is_not_null())
+        .filter(users::totp_secret.not_like("v1:%"))
+        .select((
+            users::id,
+            users::totp_secret.assume_not_null(),
+            users::totp_enabled_at.is_not_null(),
         ))
+        .load(conn)
+        .await
+}
+
+/// Replaces a clear TOTP secret with its sealed form, or drops an enrolment that never finished.
+pub async fn reseal_totp(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    sealed: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::totp_secret.eq(sealed))
         .execute(conn)
         .await
         .map(|_| ())

@@ -107,9 +107,11 @@ async fn reauthenticate(
                 return Ok(password_ok);
             }
             let mut conn = state.pool.get().await?;
-            Ok(check_second_factor(&mut conn, user, &given.code)
-                .await?
-                .is_some())
+            Ok(
+                check_second_factor(&mut conn, &state.totp_secrets, user, &given.code)
+                    .await?
+                    .is_some(),
+            )
         },
     )
     .await?;

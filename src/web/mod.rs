@@ -31,6 +31,7 @@ pub struct AppState {
     pub pool: crate::db::Pool,
     pub assets: assets::AssetVersion,
     pub audit_key: crate::audit::AuditKey,
+    pub totp_secrets: crate::auth::totp_secrets::TotpSecrets,
     pub transport: crate::mail::Transport,
 }
 
@@ -167,6 +168,9 @@ mod tests {
             )
             .unwrap(),
             audit_key: crate::audit::AuditKey::new("k"),
+            totp_secrets: crate::auth::totp_secrets::TotpSecrets::new(
+                &crate::audit::AuditKey::new("k"),
+            ),
             transport: crate::mail::Transport::from_settings(&crate::config::Settings {
                 data_dir: std::env::temp_dir(),
                 ..settings

@@ -39,6 +39,10 @@ async fn regulator_staff_enrol_at_first_sign_in_and_keep_recovery_codes() {
         "/login?next=%2Faccount"
     );
     let page = app.page("/mfa/enrol").await;
+    assert!(
+        app.user(reviewer.id).await.totp_secret.is_none(),
+        "opening the enrolment page stores nothing"
+    );
     assert!(page.contains("<svg"), "the QR code is drawn on the server");
     let secret = secret_on_page(&page);
     let code = totp::code_at(&secret, totp::now()).unwrap();
@@ -67,6 +71,12 @@ async fn regulator_staff_enrol_at_first_sign_in_and_keep_recovery_codes() {
             .await
             .iter()
             .any(|a| a == "mfa.enrolled")
+    );
+    // The secret is stored sealed, never as the text the authenticator app was given.
+    let stored = app.user(reviewer.id).await.totp_secret.unwrap();
+    assert!(
+        stored.starts_with("v1:") && !stored.contains(&secret),
+        "{stored}"
     );
 
     // Later, a recovery code signs in once, typed sloppily; the second use of it fails.
@@ -152,7 +162,72 @@ async fn issuer_members_may_turn_mfa_on_and_then_need_it() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 
+    // Turning it off and on again offers a new secret: the old authenticator (a lost phone, say)
+    // must not come back with it.
+    let mut with_mfa = issuer.clone();
+    with_mfa.totp = Some(secret.clone());
+    let code = app.current_code(&with_mfa).await;
+    let res = app
+        .submit(
+            "/account",
+            "/account/mfa/reset",
+            &[("current_password", &issuer.password), ("code", &code)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let again = secret_on_page(&app.page("/mfa/enrol").await);
+    assert_ne!(again, secret, "a new secret after turning MFA off");
+    let code = totp::code_at(&again, totp::now()).unwrap();
+    let res = app
+        .submit(
+            "/mfa/enrol",
+            "/mfa/enrol",
+            &[("current_password", &issuer.password), ("code", &code)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
     // From now on, signing in asks for a code.
     let res = app.sign_in_password(&issuer.email, &issuer.password).await;
     assert_eq!(location(&res), "/mfa");
+}
+
+/// A database from before secrets were sealed: start-up seals a secret kept in clear (its owner
+/// signs in with the same authenticator as before) and drops an enrolment left unfinished.
+#[tokio::test]
+async fn secrets_kept_in_clear_are_sealed_and_still_work() {
+    let app = spawn_app().await;
+    let approver = app.create_account(Role::Approver, None, false).await;
+    let unfinished = app.create_account(Role::Reviewer, None, false).await;
+    let secret = approver.totp.clone().unwrap();
+    app.sql(&format!(
+        "UPDATE users SET totp_secret = '{secret}' WHERE id = '{}'",
+        approver.id
+    ))
+    .await;
+    app.sql(&format!(
+        "UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enabled_at = NULL WHERE id = '{}'",
+        unfinished.id
+    ))
+    .await;
+    let mut conn = app.db().await;
+    let changed = app
+        .totp_secrets()
+        .seal_clear_secrets(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(changed, 2);
+    let stored = app.user(approver.id).await.totp_secret.unwrap();
+    assert!(stored.starts_with("v1:"), "{stored}");
+    assert!(app.user(unfinished.id).await.totp_secret.is_none());
+    app.sign_in(&approver).await;
+    assert_eq!(app.get("/account").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.totp_secrets()
+            .seal_clear_secrets(&mut conn)
+            .await
+            .unwrap(),
+        0,
+        "once only"
+    );
 }

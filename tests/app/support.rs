@@ -39,6 +39,12 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{query}: {e}"))
     }
 
+    /// How the app seals TOTP secrets (its key comes from the same settings).
+    pub fn totp_secrets(&self) -> stablereg::auth::totp_secrets::TotpSecrets {
+        let key = stablereg::audit::AuditKey::from_settings(&self.settings).expect("the audit key");
+        stablereg::auth::totp_secrets::TotpSecrets::new(&key)
+    }
+
     /// The app's own client as a visitor: the helpers below act through it.
     pub fn me(&self) -> Visitor<'_> {
         Visitor {
@@ -134,8 +140,10 @@ impl TestApp {
         db::users::insert(&mut conn, &user).await.unwrap();
         let totp = if role.is_regulator() {
             let secret = totp::new_secret();
-            db::users::begin_totp(&mut conn, id, &secret).await.unwrap();
-            db::users::enable_totp(&mut conn, id, 0).await.unwrap();
+            let sealed = self.totp_secrets().seal(id, &secret);
+            db::users::enable_totp(&mut conn, id, &sealed, 0)
+                .await
+                .unwrap();
             Some(secret)
         } else {
             None

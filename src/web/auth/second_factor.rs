@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::{Checked, NextQuery, limited_check, session_user};
 use crate::audit::{self, Event};
 use crate::auth::secrets::{fingerprint, normalise_recovery_code, recovery_code};
+use crate::auth::totp_secrets::TotpSecrets;
 use crate::auth::{hashing, totp};
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
@@ -62,7 +63,7 @@ pub async fn mfa(
     let mut how = None;
     let checked = limited_check(&state, &actor, user.id, "mfa.failed", async {
         let mut conn = state.pool.get().await?;
-        how = check_second_factor(&mut conn, &user, &form.code).await?;
+        how = check_second_factor(&mut conn, &state.totp_secrets, &user, &form.code).await?;
         Ok(how.is_some())
     })
     .await?;
@@ -94,13 +95,15 @@ pub async fn mfa(
 /// Checks a TOTP code (accepted once) or a recovery code (used up); the audit action on success.
 pub async fn check_second_factor(
     conn: &mut AsyncPgConnection,
+    secrets: &TotpSecrets,
     user: &User,
     code: &str,
 ) -> AppResult<Option<&'static str>> {
-    let Some(secret) = user.totp_secret.as_deref().filter(|_| user.mfa_enabled()) else {
+    let Some(sealed) = user.totp_secret.as_deref().filter(|_| user.mfa_enabled()) else {
         return Ok(None);
     };
-    if let Some(step) = totp::matching_step(secret, code, totp::now()) {
+    let secret = secrets.open(user.id, sealed)?;
+    if let Some(step) = totp::matching_step(&secret, code, totp::now()) {
         return Ok(db::users::accept_totp_step(conn, user.id, step)
             .await?
             .then_some("sign_in.succeeded"));
@@ -138,16 +141,15 @@ pub async fn enrol_form(
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let user = session_user(&mut conn, &req).await?;
-    let secret = match user.totp_secret.clone() {
-        Some(secret) => secret,
-        None => {
-            let secret = totp::new_secret();
-            db::users::begin_totp(&mut conn, user.id, &secret).await?;
-            secret
-        }
-    };
+    let secret = enrolment_secret(&state, &req, &user)?;
     let next = safe_next(&query.next).unwrap_or_default();
     render_enrol(&req, &user, secret, next, Errors::default(), StatusCode::OK)
+}
+
+/// The secret offered for enrolment in this session (nothing is stored until a code proves it).
+fn enrolment_secret(state: &AppState, req: &HttpRequest, user: &User) -> AppResult<String> {
+    let session = session::current_id(req).ok_or(AppError::Forbidden)?;
+    Ok(state.totp_secrets.enrolment_secret(session, user.id))
 }
 
 fn render_enrol(
@@ -192,7 +194,10 @@ pub async fn enrol(
         let mut conn = state.pool.get().await?;
         session_user(&mut conn, &req).await?
     };
-    let secret = user.totp_secret.clone().ok_or(AppError::Conflict)?;
+    if user.mfa_enabled() {
+        return Err(AppError::Conflict);
+    }
+    let secret = enrolment_secret(&state, &req, &user)?;
     let lang = PageContext::from_request(&req).lang;
     let next = safe_next(&form.next).unwrap_or_default();
     let actor = actor_of(&user, &req);
@@ -230,12 +235,16 @@ pub async fn enrol(
     };
     let codes: Vec<String> = (0..10).map(|_| recovery_code()).collect();
     let hashes: Vec<Vec<u8>> = codes.iter().map(|c| fingerprint(c)).collect();
-    let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
+    let sealed = state.totp_secrets.seal(user.id, &secret);
+    let (key, user_ref, old, sealed_ref) =
+        (&state.audit_key, &user, session::current_id(&req), &sealed);
     let mut conn = state.pool.get().await?;
     let new = diesel_async::AsyncConnection::transaction::<_, AppError, _>(
         &mut *conn,
         async move |conn| {
-            db::users::enable_totp(conn, user_ref.id, step).await?;
+            if !db::users::enable_totp(conn, user_ref.id, sealed_ref, step).await? {
+                return Err(AppError::Conflict);
+            }
             db::users::replace_recovery_codes(conn, user_ref.id, &hashes).await?;
             audit::record(
                 conn,

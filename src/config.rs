@@ -27,6 +27,9 @@ pub enum StorageLocation {
     S3 { bucket: String, prefix: String },
 }
 
+/// The shortest AUDIT_KEY production accepts (32 hex characters are 128 bits).
+const MIN_AUDIT_KEY_LEN: usize = 32;
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub environment: Environment,
@@ -171,10 +174,17 @@ impl Settings {
         if self.smtp_url.is_none() {
             return Err(invalid("SMTP_URL", "must be set when APP_ENV=production"));
         }
-        if self.audit_key.is_none() {
-            return Err(invalid("AUDIT_KEY", "must be set when APP_ENV=production"));
+        match &self.audit_key {
+            None => Err(invalid("AUDIT_KEY", "must be set when APP_ENV=production")),
+            // It keys the audit chain and seals the TOTP secrets: a short one could be guessed
+            // offline from a copy of the database.
+            Some(key) if key.len() < MIN_AUDIT_KEY_LEN => Err(invalid(
+                "AUDIT_KEY",
+                "must be at least 32 characters of random text when APP_ENV=production \
+                 (for example the output of `openssl rand -hex 32`)",
+            )),
+            Some(_) => Ok(()),
         }
-        Ok(())
     }
 
     pub fn is_production(&self) -> bool {
@@ -328,6 +338,15 @@ mod tests {
             ("DATABASE_URL", "postgres://u@db/x"),
             ("SMTP_URL", "smtp://mail:587"),
             ("AUDIT_KEY", "k"),
+        ])
+        .unwrap_err();
+        assert_eq!(ok.name, "AUDIT_KEY", "a short key is refused");
+        let ok = settings(&[
+            ("APP_ENV", "production"),
+            ("BASE_URL", "https://reg.example"),
+            ("DATABASE_URL", "postgres://u@db/x"),
+            ("SMTP_URL", "smtp://mail:587"),
+            ("AUDIT_KEY", &"7f".repeat(32)),
         ])
         .unwrap();
         assert!(ok.secure_cookies());

@@ -165,6 +165,15 @@ const GENESIS: [u8; 32] = [0; 32];
 /// Appends take turns: each needs the hash of the row before it.
 const APPEND_LOCK: i64 = 727_002;
 
+/// Waits for this transaction's turn to append, and keeps it until the transaction ends: a check of
+/// the log made after this (did something happen lately?) cannot be overtaken by another append.
+pub async fn take_turn(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Appends `event` to the log. Call it inside the transaction that makes the change, so the change
 /// and its record commit together or not at all.
 pub async fn record(
@@ -173,9 +182,7 @@ pub async fn record(
     actor: &Actor,
     event: Event,
 ) -> QueryResult<()> {
-    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))
-        .execute(conn)
-        .await?;
+    take_turn(conn).await?;
     let last: Option<(i64, Vec<u8>)> = audit_log::table
         .select((audit_log::seq, audit_log::hash))
         .order(audit_log::seq.desc())

@@ -94,7 +94,7 @@ impl TotpSecrets {
         let clear = crate::db::users::with_unsealed_totp(conn).await?;
         for (id, secret, enabled) in &clear {
             let sealed = enabled.then(|| self.seal(*id, secret));
-            crate::db::users::reseal_totp(conn, *id, sealed.as_deref()).await?;
+            crate::db::users::reseal_totp(conn, *id, secret, sealed.as_deref()).await?;
         }
         if !clear.is_empty() {
             tracing::info!(

@@ -70,17 +70,31 @@ pub async fn lapsed_signup(
         .optional()
 }
 
-/// Removes a lapsed sign-up: the institution and its unconfirmed account (their sessions and links
-/// go with the account). The audit log keeps the record of both.
-pub async fn remove_lapsed_signup(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+/// Removes a lapsed sign-up, the institution and its unconfirmed account (their sessions and links
+/// go with the account), and returns the accounts removed. Call inside a transaction. The accounts
+/// are locked first: a confirmation landing meanwhile is waited for and then seen, and the sign-up
+/// is kept (`None`).
+pub async fn remove_lapsed_signup(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<Vec<Uuid>>> {
     use crate::db::schema::users;
+    let members: Vec<(Uuid, Option<DateTime<Utc>>)> = users::table
+        .filter(users::institution_id.eq(id))
+        .select((users::id, users::email_verified_at))
+        .for_update()
+        .load(conn)
+        .await?;
+    if members.iter().any(|(_, confirmed)| confirmed.is_some()) {
+        return Ok(None);
+    }
     diesel::delete(users::table.filter(users::institution_id.eq(id)))
         .execute(conn)
         .await?;
-    diesel::delete(institutions::table.find(id))
+    let removed = diesel::delete(institutions::table.find(id))
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    Ok((removed == 1).then(|| members.into_iter().map(|(id, _)| id).collect()))
 }
 
 pub async fn all(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Institution>> {

@@ -275,7 +275,8 @@ pub async fn set_active(conn: &mut AsyncPgConnection, id: Uuid, active: bool) ->
         .map(|_| ())
 }
 
-/// An unused invitation sent again: the account takes what the new invitation says.
+/// An unused invitation sent again: the account takes what the new invitation says. `false` when
+/// the invitation was accepted meanwhile (the account has a password now).
 pub async fn renew_invitation(
     conn: &mut AsyncPgConnection,
     id: Uuid,
@@ -283,7 +284,7 @@ pub async fn renew_invitation(
     role: Role,
     signatory: bool,
     lang: &str,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     diesel::update(users::table.find(id).filter(users::password_hash.is_null()))
         .set((
             users::display_name.eq(name),
@@ -293,7 +294,7 @@ pub async fn renew_invitation(
         ))
         .execute(conn)
         .await
-        .map(|_| ())
+        .map(|updated| updated == 1)
 }
 
 pub async fn set_role(conn: &mut AsyncPgConnection, id: Uuid, role: Role) -> QueryResult<()> {
@@ -397,13 +398,15 @@ pub async fn with_unsealed_totp(
         .await
 }
 
-/// Replaces a clear TOTP secret with its sealed form, or drops an enrolment that never finished.
+/// Replaces a clear TOTP secret with its sealed form, or drops an enrolment that never finished;
+/// only while the row still holds `clear` (another instance may have changed it since it was read).
 pub async fn reseal_totp(
     conn: &mut AsyncPgConnection,
     id: Uuid,
+    clear: &str,
     sealed: Option<&str>,
 ) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
+    diesel::update(users::table.find(id).filter(users::totp_secret.eq(clear)))
         .set(users::totp_secret.eq(sealed))
         .execute(conn)
         .await

@@ -54,7 +54,7 @@ impl Worker {
                         tracing::info!(message_id = %mail.message_id, "mail delivered");
                     }
                     Err(Undelivered::Never(e)) => {
-                        tracing::warn!(message_id = %mail.message_id, error = %e, "mail refused for good, not retrying");
+                        tracing::warn!(message_id = %mail.message_id, error = %e, "the recipient's server refused the mail for good, not retrying");
                         db::outbox::abandon(conn, mail.id, &e.to_string()).await?;
                     }
                     Err(Undelivered::Retry(e)) => {

@@ -90,7 +90,7 @@ pub async fn enqueue(
 pub enum Undelivered {
     /// Worth another try later: the server is down, busy, or said so with a 4xx reply.
     Retry(anyhow::Error),
-    /// Refused for good (a 5xx reply, an address no server would take): never tried again.
+    /// Refused for good (no such mailbox, an address no server would take): never tried again.
     Never(anyhow::Error),
 }
 
@@ -147,8 +147,7 @@ impl Transport {
         match self {
             Transport::Smtp(smtp) => match smtp.send(message).await {
                 Ok(_) => Ok(()),
-                // A 5xx reply (no such mailbox, refused) will be the same next time.
-                Err(e) if e.is_permanent() => Err(Undelivered::Never(e.into())),
+                Err(e) if refuses_the_recipient(&e) => Err(Undelivered::Never(e.into())),
                 Err(e) => Err(Undelivered::Retry(e.into())),
             },
             Transport::Files(files, _) => files
@@ -158,4 +157,16 @@ impl Transport {
                 .map_err(|e| Undelivered::Retry(e.into())),
         }
     }
+}
+
+/// Whether the server refused the recipient's mailbox for good: a permanent reply with an enhanced
+/// status 5.1.x (RFC 3463), except 5.1.7 and 5.1.8, which are about the sender. Trying again will
+/// not change that. Any other refusal (a wrong SMTP password, a refused sender, relaying denied)
+/// comes from the portal's own configuration: the mail waits, and goes once that is fixed.
+fn refuses_the_recipient(e: &lettre::transport::smtp::Error) -> bool {
+    let reply = e.to_string();
+    e.is_permanent()
+        && reply.split_whitespace().any(|word| {
+            word.starts_with("5.1.") && !word.starts_with("5.1.7") && !word.starts_with("5.1.8")
+        })
 }

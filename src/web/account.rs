@@ -286,7 +286,8 @@ pub async fn change_email(
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, AppError, _>(async move |conn| {
         if let Some(owner) = db::users::find_by_email(conn, email_ref).await? {
-            tell_owner_once_an_hour(conn, state_ref, &owner, AddressUse::EmailChange).await?;
+            tell_owner_once_an_hour(conn, state_ref, &actor, &owner, AddressUse::EmailChange)
+                .await?;
             let details = serde_json::json!({"by": user_ref.id});
             let event = Event::new("email_change.address_in_use", "user", owner.id).with(details);
             audit::record(conn, &state_ref.audit_key, &actor, event).await?;

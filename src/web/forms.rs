@@ -98,7 +98,13 @@ pub fn looks_like_email(email: &str) -> bool {
         return false;
     };
     let domain = address.domain();
-    domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && email.len() <= 254
+    // An address literal or a bare IP would send mail to whatever host that is, internal ones too.
+    let names_a_host = domain.starts_with('[') || domain.parse::<std::net::IpAddr>().is_ok();
+    domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !names_a_host
+        && email.len() <= 254
 }
 
 #[cfg(test)]
@@ -118,6 +124,8 @@ mod tests {
         assert!(!looks_like_email("kim@@bank.kr"));
         assert!(looks_like_email("kim.o'brien+fsc@bank.kr"));
         assert!(looks_like_email("김@은행.한국"));
+        assert!(!looks_like_email("kim@127.0.0.1"), "no mail to a bare IP");
+        assert!(!looks_like_email("kim@[10.0.0.1]"));
     }
 
     #[test]

@@ -51,29 +51,7 @@ pub async fn invite(
         if may_invite_again(&owner, invitation.institution.map(|(id, _)| id)) {
             return invite_again(conn, state, by, &owner, invitation).await;
         }
-        let lang = owner.lang();
-        let base = state.settings.base_url.as_str().trim_end_matches('/');
-        let mail = LinkMail {
-            lang,
-            to: owner.email.clone(),
-            greeting: lang.t_with(
-                "mail-greeting",
-                &[("name", owner.display_name.clone().into())],
-            ),
-            subject: lang.t("mail-invite-exists-subject"),
-            paragraphs: vec![lang.t_with(
-                "mail-invite-exists-body",
-                &[("inviter", by.name.clone().into())],
-            )],
-            link: format!("{base}/login"),
-            link_label: lang.t("nav-login"),
-            footnote: lang.t("mail-invite-exists-footnote"),
-        };
-        mail::enqueue(conn, &state.settings, mail).await?;
-        let event = Event::new("user.invite_refused", "user", owner.id)
-            .with(serde_json::json!({"reason": "email_in_use"}));
-        audit::record(conn, &state.audit_key, &by.actor, event).await?;
-        return Ok(Invited::AddressInUse);
+        return address_in_use(conn, state, by, &owner).await;
     }
     let id = Uuid::now_v7();
     let new_user = NewUser {
@@ -134,7 +112,7 @@ async fn invite_again(
     owner: &db::users::User,
     invitation: Invitation<'_>,
 ) -> AppResult<Invited> {
-    db::users::renew_invitation(
+    let renewed = db::users::renew_invitation(
         conn,
         owner.id,
         invitation.name,
@@ -143,6 +121,10 @@ async fn invite_again(
         invitation.lang.code(),
     )
     .await?;
+    if !renewed {
+        // Accepted in the meantime: the account is in use now.
+        return address_in_use(conn, state, by, owner).await;
+    }
     db::tokens::expire_all(conn, owner.id, chrono::Utc::now()).await?;
     let user = db::users::find(conn, owner.id)
         .await?
@@ -199,4 +181,36 @@ fn invitation_mail(by: &Inviter, invitation: &Invitation<'_>, link: String) -> L
         link_label: lang.t("mail-invite-action"),
         footnote: lang.t("mail-invite-footnote"),
     }
+}
+
+/// The address already has an account that cannot be invited: its owner is told, nothing is made.
+async fn address_in_use(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    by: &Inviter,
+    owner: &db::users::User,
+) -> AppResult<Invited> {
+    let lang = owner.lang();
+    let base = state.settings.base_url.as_str().trim_end_matches('/');
+    let mail = LinkMail {
+        lang,
+        to: owner.email.clone(),
+        greeting: lang.t_with(
+            "mail-greeting",
+            &[("name", owner.display_name.clone().into())],
+        ),
+        subject: lang.t("mail-invite-exists-subject"),
+        paragraphs: vec![lang.t_with(
+            "mail-invite-exists-body",
+            &[("inviter", by.name.clone().into())],
+        )],
+        link: format!("{base}/login"),
+        link_label: lang.t("nav-login"),
+        footnote: lang.t("mail-invite-exists-footnote"),
+    };
+    mail::enqueue(conn, &state.settings, mail).await?;
+    let event = Event::new("user.invite_refused", "user", owner.id)
+        .with(serde_json::json!({"reason": "email_in_use"}));
+    audit::record(conn, &state.audit_key, &by.actor, event).await?;
+    Ok(Invited::AddressInUse)
 }

@@ -176,23 +176,22 @@ pub async fn set_signatory(
     }
     let actor = who.audit_actor(&req);
     let (key, member_id, themself) = (&state.audit_key, member.id, member.id == who.id);
-    let current = session::current_id(&req);
-    // The flag is a privilege: the member's sessions end so none outlives the change (SECURITY.md,
-    // sessions); an admin changing their own flag keeps working under a new token instead.
+    // The flag is a privilege: every session of the member ends, so none outlives the change
+    // (SECURITY.md, sessions); an admin changing their own flag goes on under a new token.
     let renewed = conn
         .transaction::<_, AppError, _>(async move |conn| {
             db::users::set_signatory(conn, member_id, signatory).await?;
             let event = Event::new("user.signatory_changed", "user", member_id)
                 .with(serde_json::json!({"authorised_signatory": signatory}));
             audit::record(conn, key, &actor, event).await?;
+            db::sessions::delete_all_of(conn, member_id).await?;
             if !themself {
-                db::sessions::delete_all_of(conn, member_id).await?;
                 return Ok(None);
             }
             let user = db::users::find(conn, member_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let new = session::create(conn, current, Some(&user), session::Stage::SignedIn).await?;
+            let new = session::create(conn, None, Some(&user), session::Stage::SignedIn).await?;
             Ok(Some(new))
         })
         .await?;

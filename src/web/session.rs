@@ -203,14 +203,13 @@ fn session_cookie(name: &'static str, token: String, secure: bool) -> Cookie<'st
         .finish()
 }
 
-/// Whether the browser says this request comes from one of our pages (or from the address bar).
-/// Only then does `?lang=` change the account's language: a link on another site may switch the
+/// Whether the browser says this request comes from one of our own pages. Only then does `?lang=`
+/// change the account's language: a link elsewhere (another site, a mail, a chat) may switch the
 /// page and its cookie, but it must not change an account (state changes come from us alone).
 fn from_our_own_pages(req: &ServiceRequest) -> bool {
     req.headers()
         .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|site| site == "same-origin" || site == "none")
+        .is_some_and(|site| site == "same-origin")
 }
 
 /// A signed-in user who switches language keeps it: their mail follows the account's language.

@@ -227,7 +227,8 @@ pub async fn submit(
         // Say nothing on the page about the address having an account; tell its owner instead.
         let (state_ref, actor_ref) = (&state, &actor);
         conn.transaction::<_, AppError, _>(async move |conn| {
-            tell_owner_once_an_hour(conn, state_ref, &existing, AddressUse::SignUp).await?;
+            tell_owner_once_an_hour(conn, state_ref, actor_ref, &existing, AddressUse::SignUp)
+                .await?;
             audit::record(
                 conn,
                 &state_ref.audit_key,
@@ -394,9 +395,15 @@ async fn release_lapsed_signup(
     };
     let key = &state.audit_key;
     conn.transaction::<_, AppError, _>(async move |conn| {
-        db::institutions::remove_lapsed_signup(conn, lapsed).await?;
-        let event = Event::new("institution.signup_lapsed", "institution", lapsed)
-            .with(serde_json::json!({"business_registration_number": brn_digits}));
+        // Another sign-up may have removed it first, or its owner confirmed it meanwhile.
+        let Some(accounts) = db::institutions::remove_lapsed_signup(conn, lapsed).await? else {
+            return Ok(());
+        };
+        let details = serde_json::json!({
+            "business_registration_number": brn_digits,
+            "accounts_removed": accounts,
+        });
+        let event = Event::new("institution.signup_lapsed", "institution", lapsed).with(details);
         audit::record(conn, key, &actor, event).await?;
         Ok(())
     })
@@ -411,35 +418,35 @@ pub enum AddressUse {
 }
 
 /// Tells the owner of an address that someone tried to use it (the page the other person sees says
-/// nothing about it), at most once an hour, so retries cannot fill their mailbox. Call inside the
-/// transaction that audits the attempt: the audit rows are what the hour is counted from.
+/// nothing about it), at most once an hour, so retries cannot fill their mailbox. Each mail sent is
+/// audited as `user.told_of_address_use`, and the hour is counted from the last of those; the check
+/// and the record take the audit log's turn together, so two attempts at once send one mail.
 pub async fn tell_owner_once_an_hour(
     conn: &mut diesel_async::AsyncPgConnection,
     state: &AppState,
+    actor: &Actor,
     owner: &User,
     attempt: AddressUse,
 ) -> AppResult<()> {
-    let told_lately = audit::acted_on_within(
-        conn,
-        ADDRESS_IN_USE_ACTIONS,
-        owner.id,
-        chrono::Duration::hours(1),
-    )
-    .await?;
-    if !told_lately {
-        mail::enqueue(
-            conn,
-            &state.settings,
-            already_registered_mail(owner, state, attempt),
-        )
-        .await?;
+    audit::take_turn(conn).await?;
+    let told_lately =
+        audit::acted_on_within(conn, &[OWNER_TOLD], owner.id, chrono::Duration::hours(1)).await?;
+    if told_lately {
+        return Ok(());
     }
+    let mail = already_registered_mail(owner, state, attempt);
+    mail::enqueue(conn, &state.settings, mail).await?;
+    let what = match attempt {
+        AddressUse::SignUp => "sign_up",
+        AddressUse::EmailChange => "email_change",
+    };
+    let event = Event::new(OWNER_TOLD, "user", owner.id).with(serde_json::json!({"attempt": what}));
+    audit::record(conn, &state.audit_key, actor, event).await?;
     Ok(())
 }
 
-/// The audit actions that record an attempt on an address in use (each one told its owner, unless
-/// another had within the hour).
-const ADDRESS_IN_USE_ACTIONS: &[&str] = &["signup.refused", "email_change.address_in_use"];
+/// The audit action of a mail telling an address's owner of an attempt to use it.
+const OWNER_TOLD: &str = "user.told_of_address_use";
 
 fn already_registered_mail(user: &User, state: &AppState, attempt: AddressUse) -> LinkMail {
     let lang = user.lang();

@@ -17,7 +17,14 @@ fn stablereg(
     let mut child = Command::new(env!("CARGO_BIN_EXE_stablereg"))
         .args(args)
         .env("DATABASE_URL", &app.database_url)
-        .env("AUDIT_KEY", "test-audit-key-not-secret")
+        // The app's own key: the CLI seals TOTP secrets and chains the audit log as the app does.
+        .env(
+            "AUDIT_KEY",
+            app.settings
+                .audit_key
+                .as_deref()
+                .expect("tests set AUDIT_KEY"),
+        )
         .env("DATA_DIR", app.data_dir.path())
         .env("RUST_LOG", "error")
         .envs(extra_env.iter().copied())

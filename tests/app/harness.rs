@@ -299,7 +299,10 @@ impl Default for TestConfig {
             ),
             ("WORKERS", "1".to_string()),
             ("DATABASE_POOL_SIZE", "4".to_string()),
-            ("AUDIT_KEY", "test-audit-key-not-secret".to_string()),
+            (
+                "AUDIT_KEY",
+                "test-audit-key-not-secret-but-32-chars".to_string(),
+            ),
         ]);
         TestConfig {
             env,

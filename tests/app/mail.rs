@@ -204,3 +204,47 @@ async fn a_mail_refused_for_good_is_not_retried() {
     );
     assert_eq!(server.received().len(), 1, "only the good mail arrived");
 }
+
+/// A refusal that is about the portal's own configuration (here a sender the server will not take)
+/// is not the recipient's fault: the mail waits and is tried again, never abandoned.
+#[tokio::test]
+async fn a_refused_sender_keeps_the_mail_waiting() {
+    let port = free_port();
+    let server = SmtpServer::start(port).await;
+    let mut config = TestConfig::default();
+    config
+        .env
+        .insert("SMTP_URL", format!("smtp://127.0.0.1:{port}"));
+    config
+        .env
+        .insert("MAIL_FROM", "stablereg <blocked-sender@example.kr>".into());
+    let app = spawn_app_with(config).await;
+    let mut conn = app.db().await;
+    let mail = LinkMail {
+        lang: Lang::En,
+        to: "someone@example.kr".into(),
+        greeting: "Hello".into(),
+        subject: "waits".into(),
+        paragraphs: vec![],
+        link: "http://127.0.0.1/".into(),
+        link_label: "Open".into(),
+        footnote: String::new(),
+    };
+    mail::enqueue(&mut conn, &app.settings, mail).await.unwrap();
+    eventually(
+        "two refused attempts",
+        Duration::from_secs(20),
+        async || outbox(&app).await.iter().all(|m| m.attempts >= 2),
+    )
+    .await;
+    let row = &outbox(&app).await[0];
+    assert!(row.abandoned_at.is_none(), "kept for another try");
+    assert!(row.sent_at.is_none());
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Sender not allowed")
+    );
+    assert!(server.received().is_empty());
+}

@@ -76,7 +76,10 @@ async fn an_institution_admin_invites_a_colleague_and_sets_who_may_sign() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).starts_with("/login"), "{}", location(&res));
 
-    // The admin designating themself keeps working, under a new session token.
+    // The admin designating themself keeps working, under a new session token; their other
+    // sessions end.
+    let elsewhere = app.visitor();
+    elsewhere.sign_in(&admin).await;
     let res = app
         .post(
             &format!("/institution/members/{}/signatory", admin.id),
@@ -92,6 +95,11 @@ async fn an_institution_admin_invites_a_colleague_and_sets_who_may_sign() {
         .any(|c| c.to_str().unwrap().contains("session"));
     assert!(new_cookie, "a new session cookie is set");
     assert!(app.user(admin.id).await.is_authorised_signatory);
+    assert_eq!(
+        elsewhere.get("/account").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.get("/account").await.status(), StatusCode::OK);
     let token = app.token("/institution/members").await;
 
     // Nobody deactivates themself.

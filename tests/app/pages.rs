@@ -124,12 +124,15 @@ async fn a_signed_in_users_language_choice_becomes_their_mail_language() {
     let app = spawn_app().await;
     let account = app.create_issuer_admin("한빛").await;
     app.sign_in(&account).await;
-    // A link from another site switches the page, but leaves the account alone.
-    let res = app
-        .get_with("/account?lang=en", &[("sec-fetch-site", "cross-site")])
-        .await;
-    assert!(res.text().await.unwrap().contains(r#"<html lang="en">"#));
-    assert_eq!(app.user(account.id).await.lang, "ko");
+    // A link from another site, or one opened from a mail, switches the page but leaves the
+    // account alone.
+    for site in ["cross-site", "none"] {
+        let res = app
+            .get_with("/account?lang=en", &[("sec-fetch-site", site)])
+            .await;
+        assert!(res.text().await.unwrap().contains(r#"<html lang="en">"#));
+        assert_eq!(app.user(account.id).await.lang, "ko", "{site}");
+    }
     // The switch on our own pages changes the account's language too.
     let res = app
         .get_with("/account?lang=en", &[("sec-fetch-site", "same-origin")])

@@ -258,6 +258,22 @@ async fn signing_up_with_an_email_in_use_reveals_nothing_on_the_page() {
         2,
         "both attempts are in the audit log"
     );
+    // An hour after the mail (the log is aged by a superuser, past its append-only trigger), the
+    // next attempt tells the owner again.
+    app.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+        .await;
+    app.sql(
+        "UPDATE audit_log SET occurred_at = occurred_at - interval '61 minutes' \
+         WHERE action = 'user.told_of_address_use'",
+    )
+    .await;
+    app.submit(
+        "/signup",
+        "/signup",
+        &signup_fields(&valid_brn(44), &existing.email, PASSWORD),
+    )
+    .await;
+    assert_eq!(app.mails_to(&existing.email).await, 2);
 }
 
 /// Each sign-up costs a password hash and sends a mail, so one address may send ten an hour; the

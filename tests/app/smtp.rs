@@ -1,6 +1,6 @@
 //! A small SMTP server for the tests: it speaks enough of RFC 5321 for a real client (lettre) to
 //! deliver to it, and keeps every message it accepts. Mailboxes named `nobody-here@…` do not
-//! exist: their RCPT gets a permanent 550.
+//! exist (their RCPT gets 550 5.1.1), and senders named `blocked-sender@…` are refused (550 5.7.1).
 
 use std::sync::{Arc, Mutex};
 
@@ -53,6 +53,9 @@ async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<String>>>) 
         let reply: &[u8] = if command.starts_with("RCPT") && command.contains("NOBODY-HERE@") {
             // A mailbox this server has never had: a permanent refusal.
             b"550 5.1.1 No such mailbox\r\n"
+        } else if command.starts_with("MAIL") && command.contains("BLOCKED-SENDER@") {
+            // A sender this server will not relay for: the portal's configuration is wrong.
+            b"550 5.7.1 Sender not allowed\r\n"
         } else if command.starts_with("EHLO") {
             b"250-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
         } else if command.starts_with("HELO")

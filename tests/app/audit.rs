@@ -11,7 +11,13 @@ fn verify(app: &TestApp) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_stablereg"))
         .args(["audit", "verify"])
         .env("DATABASE_URL", &app.database_url)
-        .env("AUDIT_KEY", "test-audit-key-not-secret")
+        .env(
+            "AUDIT_KEY",
+            app.settings
+                .audit_key
+                .as_deref()
+                .expect("tests set AUDIT_KEY"),
+        )
         .env("DATA_DIR", app.data_dir.path())
         .env("RUST_LOG", "error")
         .output()

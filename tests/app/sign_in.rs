@@ -56,14 +56,29 @@ async fn an_unknown_email_and_a_wrong_password_get_the_same_page() {
     assert_eq!(actions.iter().filter(|a| *a == "sign_in.failed").count(), 2);
 }
 
+/// The first five failures cost nothing; after them each attempt must wait, and the wait grows.
+/// The wait after the fifth is one second, which a loaded machine can take between two requests,
+/// so the refusal is shown with ten failures counted (a 32-second wait).
 #[tokio::test]
 async fn after_five_failures_attempts_must_wait_and_then_may_try_again() {
     let app = spawn_app().await;
     let account = app.create_issuer_admin("한빛").await;
     for _ in 0..5 {
-        app.sign_in_password(&account.email, "wrong password here")
+        let res = app
+            .sign_in_password(&account.email, "wrong password here")
             .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
+    assert_eq!(
+        app.user(account.id).await.failed_logins,
+        5,
+        "each one counted"
+    );
+    app.sql(&format!(
+        "UPDATE users SET failed_logins = 10, last_failed_login_at = now() WHERE id = '{}'",
+        account.id
+    ))
+    .await;
     // The delay is on: even the right password is turned away unchecked.
     let res = app.sign_in_password(&account.email, PASSWORD).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);

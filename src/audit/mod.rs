@@ -320,17 +320,17 @@ pub async fn page(
         .await
 }
 
-/// Whether one of `actions` was recorded on the object `object_id` within `window`.
+/// Whether `action` was recorded on the object `object_id` within `window`.
 pub async fn acted_on_within(
     conn: &mut AsyncPgConnection,
-    actions: &[&str],
+    action: &str,
     object_id: Uuid,
     window: chrono::Duration,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         audit_log::table
             .filter(audit_log::object_id.eq(object_id.to_string()))
-            .filter(audit_log::action.eq_any(actions))
+            .filter(audit_log::action.eq(action))
             .filter(audit_log::occurred_at.gt(Utc::now() - window)),
     ))
     .get_result(conn)

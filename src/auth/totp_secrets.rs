@@ -80,18 +80,13 @@ impl TotpSecrets {
         String::from_utf8(secret).context("the TOTP secret is not text")
     }
 
-    /// Whether `stored` is in the sealed form (older rows may hold the secret in clear).
-    pub fn is_sealed(stored: &str) -> bool {
-        stored.starts_with(SEALED_PREFIX)
-    }
-
     /// Databases from before secrets were sealed hold them in clear: start-up seals them, and drops
     /// an enrolment left unfinished then (its owner simply enrols again). Returns how many changed.
     pub async fn seal_clear_secrets(
         &self,
         conn: &mut diesel_async::AsyncPgConnection,
     ) -> diesel::QueryResult<usize> {
-        let clear = crate::db::users::with_unsealed_totp(conn).await?;
+        let clear = crate::db::users::with_unsealed_totp(conn, SEALED_PREFIX).await?;
         for (id, secret, enabled) in &clear {
             let sealed = enabled.then(|| self.seal(*id, secret));
             crate::db::users::reseal_totp(conn, *id, secret, sealed.as_deref()).await?;
@@ -132,7 +127,7 @@ mod tests {
         let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
         let s = secrets("k1");
         let sealed = s.seal(alice, "JBSWY3DPEHPK3PXP");
-        assert!(TotpSecrets::is_sealed(&sealed));
+        assert!(sealed.starts_with(SEALED_PREFIX));
         assert!(!sealed.contains("JBSWY3DPEHPK3PXP"));
         assert_eq!(s.open(alice, &sealed).unwrap(), "JBSWY3DPEHPK3PXP");
         assert!(s.open(bob, &sealed).is_err(), "copied to another account");

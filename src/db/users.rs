@@ -382,13 +382,15 @@ pub async fn enable_totp(
     Ok(updated == 1)
 }
 
-/// Accounts whose TOTP secret is still stored in clear (written before secrets were sealed).
+/// Accounts whose TOTP secret does not start with `sealed_prefix`: still stored in clear (written
+/// before secrets were sealed).
 pub async fn with_unsealed_totp(
     conn: &mut AsyncPgConnection,
+    sealed_prefix: &str,
 ) -> QueryResult<Vec<(Uuid, String, bool)>> {
     users::table
         .filter(users::totp_secret.is_not_null())
-        .filter(users::totp_secret.not_like("v1:%"))
+        .filter(users::totp_secret.not_like(format!("{sealed_prefix}%")))
         .select((
             users::id,
             users::totp_secret.assume_not_null(),

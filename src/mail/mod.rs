@@ -30,6 +30,13 @@ pub struct LinkMail {
     pub footnote: String,
 }
 
+impl LinkMail {
+    /// The opening line of every mail: "<name>님, 안녕하세요" / "Dear <name>".
+    pub fn greeting(lang: Lang, name: &str) -> String {
+        lang.t_with("mail-greeting", &[("name", name.to_owned().into())])
+    }
+}
+
 #[derive(Template)]
 #[template(path = "mail/link.txt")]
 struct LinkText<'a> {

@@ -25,7 +25,6 @@ use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Lang;
 use crate::mail::{self, LinkMail};
 
 fn signed_in(req: &HttpRequest) -> AppResult<SessionUser> {
@@ -323,19 +322,12 @@ pub async fn change_email(
     Ok(redirect("/account?notice=email-change-sent"))
 }
 
-fn greeting(lang: Lang, user: &User) -> String {
-    lang.t_with(
-        "mail-greeting",
-        &[("name", user.display_name.clone().into())],
-    )
-}
-
 fn confirm_new_address_mail(user: &User, link: String) -> LinkMail {
     let lang = user.lang();
     LinkMail {
         lang,
         to: user.email.clone(),
-        greeting: greeting(lang, user),
+        greeting: LinkMail::greeting(lang, &user.display_name),
         subject: lang.t("mail-email-confirm-subject"),
         paragraphs: vec![lang.t("mail-email-confirm-body")],
         link,
@@ -350,7 +342,7 @@ fn change_requested_mail(user: &User, new_email: &str, state: &AppState) -> Link
     LinkMail {
         lang,
         to: user.email.clone(),
-        greeting: greeting(lang, user),
+        greeting: LinkMail::greeting(lang, &user.display_name),
         subject: lang.t("mail-email-requested-subject"),
         paragraphs: vec![lang.t_with(
             "mail-email-requested-body",

@@ -67,14 +67,7 @@ pub async fn invite(
         lang: invitation.lang.code(),
     };
     db::users::insert(conn, &new_user).await?;
-    let user = db::users::find(conn, id).await?.ok_or(AppError::NotFound)?;
-    let link = issue_link(conn, state, &user, Purpose::Invitation).await?;
-    mail::enqueue(
-        conn,
-        &state.settings,
-        invitation_mail(by, &invitation, link),
-    )
-    .await?;
+    send_link(conn, state, by, id, &invitation).await?;
     let details = serde_json::json!({
         "email": invitation.email,
         "role": invitation.role.as_str(),
@@ -126,16 +119,7 @@ async fn invite_again(
         return address_in_use(conn, state, by, owner).await;
     }
     db::tokens::expire_all(conn, owner.id, chrono::Utc::now()).await?;
-    let user = db::users::find(conn, owner.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let link = issue_link(conn, state, &user, Purpose::Invitation).await?;
-    mail::enqueue(
-        conn,
-        &state.settings,
-        invitation_mail(by, &invitation, link),
-    )
-    .await?;
+    send_link(conn, state, by, owner.id, &invitation).await?;
     let details = serde_json::json!({
         "role": invitation.role.as_str(),
         "authorised_signatory": invitation.signatory,
@@ -148,6 +132,20 @@ async fn invite_again(
     )
     .await?;
     Ok(Invited::Created(owner.id))
+}
+
+/// Issues the invited account's 72-hour link and mails it.
+async fn send_link(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    by: &Inviter,
+    id: Uuid,
+    invitation: &Invitation<'_>,
+) -> AppResult<()> {
+    let user = db::users::find(conn, id).await?.ok_or(AppError::NotFound)?;
+    let link = issue_link(conn, state, &user, Purpose::Invitation).await?;
+    mail::enqueue(conn, &state.settings, invitation_mail(by, invitation, link)).await?;
+    Ok(())
 }
 
 fn invitation_mail(by: &Inviter, invitation: &Invitation<'_>, link: String) -> LinkMail {
@@ -171,10 +169,7 @@ fn invitation_mail(by: &Inviter, invitation: &Invitation<'_>, link: String) -> L
     LinkMail {
         lang,
         to: invitation.email.to_owned(),
-        greeting: lang.t_with(
-            "mail-greeting",
-            &[("name", invitation.name.to_owned().into())],
-        ),
+        greeting: LinkMail::greeting(lang, invitation.name),
         subject: lang.t("mail-invite-subject"),
         paragraphs: vec![body],
         link,
@@ -195,10 +190,7 @@ async fn address_in_use(
     let mail = LinkMail {
         lang,
         to: owner.email.clone(),
-        greeting: lang.t_with(
-            "mail-greeting",
-            &[("name", owner.display_name.clone().into())],
-        ),
+        greeting: LinkMail::greeting(lang, &owner.display_name),
         subject: lang.t("mail-invite-exists-subject"),
         paragraphs: vec![lang.t_with(
             "mail-invite-exists-body",

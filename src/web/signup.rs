@@ -359,10 +359,7 @@ fn verification_mail(user: &User, institution: &Institution, link: String) -> Li
     LinkMail {
         lang,
         to: user.email.clone(),
-        greeting: lang.t_with(
-            "mail-greeting",
-            &[("name", user.display_name.clone().into())],
-        ),
+        greeting: LinkMail::greeting(lang, &user.display_name),
         subject: lang.t("mail-verify-subject"),
         paragraphs: vec![lang.t_with(
             "mail-verify-body",
@@ -430,7 +427,7 @@ pub async fn tell_owner_once_an_hour(
 ) -> AppResult<()> {
     audit::take_turn(conn).await?;
     let told_lately =
-        audit::acted_on_within(conn, &[OWNER_TOLD], owner.id, chrono::Duration::hours(1)).await?;
+        audit::acted_on_within(conn, OWNER_TOLD, owner.id, chrono::Duration::hours(1)).await?;
     if told_lately {
         return Ok(());
     }
@@ -454,10 +451,7 @@ fn already_registered_mail(user: &User, state: &AppState, attempt: AddressUse) -
     LinkMail {
         lang,
         to: user.email.clone(),
-        greeting: lang.t_with(
-            "mail-greeting",
-            &[("name", user.display_name.clone().into())],
-        ),
+        greeting: LinkMail::greeting(lang, &user.display_name),
         subject: lang.t("mail-exists-subject"),
         paragraphs: vec![lang.t(match attempt {
             AddressUse::SignUp => "mail-exists-body",

@@ -152,10 +152,7 @@ fn reset_mail(user: &User, link: String) -> LinkMail {
     LinkMail {
         lang,
         to: user.email.clone(),
-        greeting: lang.t_with(
-            "mail-greeting",
-            &[("name", user.display_name.clone().into())],
-        ),
+        greeting: LinkMail::greeting(lang, &user.display_name),
         subject: lang.t("mail-reset-subject"),
         paragraphs: vec![lang.t("mail-reset-body")],
         link,

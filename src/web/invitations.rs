@@ -6,7 +6,6 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::AppState;
-use super::auth::issue_link;
 use crate::audit::{self, Actor, Event};
 use crate::auth::Role;
 use crate::db::tokens::Purpose;
@@ -14,6 +13,7 @@ use crate::db::{self, users::NewUser};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::mail::{self, LinkMail};
+use crate::web::pages::identity::issue_link;
 
 pub struct Invitation<'a> {
     pub name: &'a str,

@@ -4,24 +4,20 @@
 use actix_web::HttpRequest;
 
 pub mod access;
-pub mod account;
-pub mod admin;
 pub mod assets;
-pub mod auth;
 pub mod context;
 pub mod csrf;
-pub mod demo_mail;
 pub mod error_pages;
 pub mod forms;
-pub mod health;
-pub mod home;
 pub mod invitations;
 pub mod lang;
-pub mod members;
+pub mod pages;
 pub mod reply;
 pub mod security_headers;
 pub mod session;
-pub mod signup;
+
+use pages::identity::{account, signup};
+use pages::{admin, demo_mail, health, home, identity, institution::members};
 
 pub use context::PageContext;
 
@@ -104,19 +100,19 @@ route_table! {
     GET  "/verify-email/{token}"               Anyone       => signup::verify_form,
     POST "/verify-email/{token}"               Anyone       => signup::verify,
 
-    GET  "/login"                              Anyone       => auth::login_form,
-    POST "/login"                              Anyone       => auth::login,
-    POST "/logout"                             Anyone       => auth::logout,
-    GET  "/mfa"                                SecondFactor => auth::mfa_form,
-    POST "/mfa"                                SecondFactor => auth::mfa,
-    GET  "/mfa/enrol"                          MfaEnrolment => auth::enrol_form,
-    POST "/mfa/enrol"                          MfaEnrolment => auth::enrol,
-    GET  "/password/forgot"                    Anyone       => auth::forgot_form,
-    POST "/password/forgot"                    Anyone       => auth::forgot,
-    GET  "/password/reset/{token}"             Anyone       => auth::reset_form,
-    POST "/password/reset/{token}"             Anyone       => auth::reset,
-    GET  "/invitation/{token}"                 Anyone       => auth::invitation_form,
-    POST "/invitation/{token}"                 Anyone       => auth::accept_invitation,
+    GET  "/login"                              Anyone       => identity::login_form,
+    POST "/login"                              Anyone       => identity::login,
+    POST "/logout"                             Anyone       => identity::logout,
+    GET  "/mfa"                                SecondFactor => identity::mfa_form,
+    POST "/mfa"                                SecondFactor => identity::mfa,
+    GET  "/mfa/enrol"                          MfaEnrolment => identity::enrol_form,
+    POST "/mfa/enrol"                          MfaEnrolment => identity::enrol,
+    GET  "/password/forgot"                    Anyone       => identity::forgot_form,
+    POST "/password/forgot"                    Anyone       => identity::forgot,
+    GET  "/password/reset/{token}"             Anyone       => identity::reset_form,
+    POST "/password/reset/{token}"             Anyone       => identity::reset,
+    GET  "/invitation/{token}"                 Anyone       => identity::invitation_form,
+    POST "/invitation/{token}"                 Anyone       => identity::accept_invitation,
 
     GET  "/account"                            SignedIn     => account::show,
     GET  "/account/password"                   SignedIn     => account::password_form,

@@ -1,28 +1,11 @@
 //! The integration tests: the real server over HTTP against real PostgreSQL, and real Chromium.
-//! One test binary, so everything links once.
+//! One test binary, so everything links once; one folder per area of the portal, and support/ for
+//! the harness, the accounts and browsers the tests drive, and a small SMTP server.
 
-mod access_matrix;
-mod account;
 mod admin;
-mod audit;
-mod bad_input;
 mod browser;
-mod browser_identity;
-mod browser_pages;
-mod cli;
-mod cluster;
-mod csrf;
-mod double_submit;
-mod errors;
-mod harness;
-mod headers;
-mod health;
-mod mail;
-mod members;
-mod mfa;
-mod pages;
-mod sessions;
-mod sign_in;
-mod signup;
-mod smtp;
+mod identity;
+mod institution;
+mod platform;
+mod security;
 mod support;

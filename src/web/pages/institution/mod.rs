@@ -1,0 +1,3 @@
+//! An issuer institution's own pages: its members.
+
+pub mod members;

@@ -1,0 +1,123 @@
+//! The audit log (SECURITY.md "audit"): append-only by trigger, chained by an HMAC whose key is not in
+//! the database, and `stablereg audit verify` names the first row that does not fit.
+
+use std::process::Command;
+
+use stablereg::auth::Role;
+
+use crate::support::harness::{TestApp, spawn_app};
+
+fn verify(app: &TestApp) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_stablereg"))
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &app.database_url)
+        .env(
+            "AUDIT_KEY",
+            app.settings
+                .audit_key
+                .as_deref()
+                .expect("tests set AUDIT_KEY"),
+        )
+        .env("DATA_DIR", app.data_dir.path())
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Some history: a few sign-ins and failures.
+async fn history(app: &TestApp) {
+    let account = app.create_issuer_admin("한빛").await;
+    for _ in 0..3 {
+        app.sign_in_password(&account.email, "wrong password here")
+            .await;
+        app.sql(&format!(
+            "UPDATE users SET last_failed_login_at = NULL WHERE id = '{}'",
+            account.id
+        ))
+        .await;
+    }
+    app.sign_in(&account).await;
+    let admin = app.create_account(Role::Admin, None, false).await;
+    app.sign_in(&admin).await;
+}
+
+#[tokio::test]
+async fn an_untouched_log_verifies() {
+    let app = spawn_app().await;
+    history(&app).await;
+    let (ok, text) = verify(&app);
+    assert!(ok, "{text}");
+    // Three failures, the issuer's sign-in, and the admin's two steps (password, then code).
+    assert!(text.contains("audit log intact: 6 rows"), "{text}");
+}
+
+#[tokio::test]
+async fn rows_cannot_be_changed_or_removed() {
+    let app = spawn_app().await;
+    history(&app).await;
+    let mut conn = app.db().await;
+    for sql in [
+        "UPDATE audit_log SET action = 'nothing' WHERE seq = 2",
+        "DELETE FROM audit_log WHERE seq = 2",
+        "TRUNCATE audit_log",
+    ] {
+        let err = diesel_async::RunQueryDsl::execute(diesel::sql_query(sql), &mut conn)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn a_tampered_middle_row_is_found() {
+    let app = spawn_app().await;
+    history(&app).await;
+    // A superuser who disables the trigger can change a row, but not its HMAC.
+    app.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+        .await;
+    app.sql("UPDATE audit_log SET actor_email = 'someone-else@example.kr' WHERE seq = 3")
+        .await;
+    app.sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+        .await;
+    let (ok, text) = verify(&app);
+    assert!(!ok, "tampering must fail verification: {text}");
+    assert!(text.contains("broken at row 3"), "{text}");
+}
+
+#[tokio::test]
+async fn a_removed_row_is_found() {
+    let app = spawn_app().await;
+    history(&app).await;
+    app.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+        .await;
+    app.sql("DELETE FROM audit_log WHERE seq = 2").await;
+    app.sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+        .await;
+    let (ok, text) = verify(&app);
+    assert!(!ok);
+    assert!(text.contains("broken at row 2: missing row"), "{text}");
+}
+
+#[tokio::test]
+async fn a_rewritten_chain_without_the_key_is_found() {
+    let app = spawn_app().await;
+    history(&app).await;
+    let out = Command::new(env!("CARGO_BIN_EXE_stablereg"))
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &app.database_url)
+        .env("AUDIT_KEY", "a different key")
+        .env("DATA_DIR", app.data_dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a chain checked with the wrong key fails at its first row"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken at row 1"));
+}

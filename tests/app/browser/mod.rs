@@ -1,0 +1,4 @@
+//! Journeys in a real Chromium, with axe-core on every page.
+
+mod identity;
+mod pages;

@@ -1,0 +1,157 @@
+//! Server-side sessions (SECURITY.md "sessions"): new token at sign-in, nothing after sign-out,
+//! timeouts, and deactivation taking effect at the next request.
+
+use reqwest::StatusCode;
+use stablereg::auth::Role;
+
+use crate::support::accounts::location;
+use crate::support::harness::{TestConfig, spawn_app, spawn_app_with};
+
+fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("session=") || c.starts_with("__Host-session="))
+}
+
+#[tokio::test]
+async fn the_token_changes_at_sign_in_and_dies_at_sign_out() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    let before =
+        session_cookie(&app.get("/login").await).expect("the sign-in form starts a session");
+    assert!(
+        before.contains("HttpOnly") && before.contains("SameSite=Lax") && before.contains("Path=/"),
+        "{before}"
+    );
+    let token = app.token("/login").await;
+    let res = app
+        .post(
+            "/login",
+            &token,
+            &[("email", &account.email), ("password", &account.password)],
+        )
+        .await;
+    let after = session_cookie(&res).expect("a new session cookie at sign-in");
+    let value = |c: &str| c.split(';').next().unwrap().to_owned();
+    assert_ne!(
+        value(&before),
+        value(&after),
+        "pre-login and post-login cookies differ"
+    );
+
+    // Replaying the old cookie gets nothing.
+    let stale = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = stale
+        .get(app.url("/account"))
+        .header("cookie", value(&before))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // Sign out, then replay the signed-in cookie: refused.
+    let token = app.token("/account/password").await;
+    let res = app.post("/logout", &token, &[]).await;
+    assert_eq!(location(&res), "/?notice=signed-out");
+    let res = stale
+        .get(app.url("/account"))
+        .header("cookie", value(&after))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "a cookie replayed after logout fails"
+    );
+    assert_eq!(location(&res), "/login?next=%2Faccount");
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_or_too_old() {
+    let app = spawn_app().await;
+    let issuer = app.create_issuer_admin("한빛").await;
+    app.sign_in(&issuer).await;
+    app.sql("UPDATE sessions SET last_seen_at = now() - interval '29 minutes'")
+        .await;
+    assert_eq!(
+        app.get("/account").await.status(),
+        StatusCode::OK,
+        "29 idle minutes are fine for an issuer"
+    );
+    app.sql("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'")
+        .await;
+    assert_eq!(
+        app.get("/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "31 are not"
+    );
+
+    let reviewer = app.create_account(Role::Reviewer, None, false).await;
+    app.sign_in(&reviewer).await;
+    app.sql("UPDATE sessions SET last_seen_at = now() - interval '16 minutes'")
+        .await;
+    assert_eq!(
+        app.get("/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "regulator staff idle out after 15"
+    );
+
+    app.sign_in(&issuer).await;
+    app.sql("UPDATE sessions SET created_at = now() - interval '12 hours 1 minute'")
+        .await;
+    assert_eq!(
+        app.get("/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "12 hours is the most"
+    );
+}
+
+#[tokio::test]
+async fn a_deactivated_users_open_session_fails_on_its_next_request() {
+    let app = spawn_app().await;
+    let admin_of_institution = app.create_issuer_admin("한빛").await;
+    let colleague = app
+        .create_account(Role::Issuer, admin_of_institution.institution, false)
+        .await;
+    let theirs = app.visitor();
+    theirs.sign_in(&colleague).await;
+    assert_eq!(theirs.get("/account").await.status(), StatusCode::OK);
+
+    app.sign_in(&admin_of_institution).await;
+    let token = app.token("/institution/members").await;
+    let res = app
+        .post(
+            &format!("/institution/members/{}/deactivate", colleague.id),
+            &token,
+            &[],
+        )
+        .await;
+    assert_eq!(location(&res), "/institution/members?notice=deactivated");
+    assert_eq!(theirs.get("/account").await.status(), StatusCode::SEE_OTHER);
+    // And they cannot sign in again.
+    let res = app
+        .sign_in_password(&colleague.email, &colleague.password)
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_host_prefixed_and_secure() {
+    let mut config = TestConfig::default();
+    config
+        .env
+        .insert("BASE_URL", "https://stablereg.example".into());
+    let app = spawn_app_with(config).await;
+    let cookie = session_cookie(&app.get("/login").await).unwrap();
+    assert!(cookie.starts_with("__Host-session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+}

@@ -1,0 +1,3 @@
+//! An issuer institution's own pages.
+
+mod members;

@@ -199,6 +199,14 @@ impl Settings {
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
     }
+
+    /// The portal's address of `path` ("/login"), as mails and links give it: BASE_URL without its
+    /// trailing slash, then the path. Joined as text, not by URL rules, so a BASE_URL with a path
+    /// ("https://host/portal") keeps it.
+    pub fn url(&self, path: &str) -> String {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        format!("{base}/{}", path.trim_start_matches('/'))
+    }
 }
 
 fn default_workers() -> usize {
@@ -350,6 +358,23 @@ mod tests {
         ])
         .unwrap();
         assert!(ok.secure_cookies());
+    }
+
+    #[test]
+    fn urls_join_the_base_and_the_path_with_one_slash() {
+        for base in ["https://reg.example", "https://reg.example/"] {
+            let s = settings(&[("BASE_URL", base)]).unwrap();
+            assert_eq!(s.url("/login"), "https://reg.example/login");
+            assert_eq!(s.url("login"), "https://reg.example/login");
+            assert_eq!(
+                s.url("/verify-email/TOKEN"),
+                "https://reg.example/verify-email/TOKEN"
+            );
+        }
+        for base in ["https://reg.example/portal", "https://reg.example/portal/"] {
+            let s = settings(&[("BASE_URL", base)]).unwrap();
+            assert_eq!(s.url("/login"), "https://reg.example/portal/login");
+        }
     }
 
     #[test]

@@ -186,7 +186,6 @@ async fn address_in_use(
     owner: &db::users::User,
 ) -> AppResult<Invited> {
     let lang = owner.lang();
-    let base = state.settings.base_url.as_str().trim_end_matches('/');
     let mail = LinkMail {
         lang,
         to: owner.email.clone(),
@@ -196,7 +195,7 @@ async fn address_in_use(
             "mail-invite-exists-body",
             &[("inviter", by.name.clone().into())],
         )],
-        link: format!("{base}/login"),
+        link: state.settings.url("/login"),
         link_label: lang.t("nav-login"),
         footnote: lang.t("mail-invite-exists-footnote"),
     };

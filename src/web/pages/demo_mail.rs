@@ -48,17 +48,12 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     // Only links back into this portal become clickable.
-    let base = state
-        .settings
-        .base_url
-        .as_str()
-        .trim_end_matches('/')
-        .to_owned();
+    let root = state.settings.url("/");
     let links = mail
         .body_text
         .split_whitespace()
-        .filter(|w| w.starts_with(&base))
-        .map(|w| w.replacen(&base, "", 1))
+        .filter(|w| w.starts_with(&root))
+        .map(|w| w.replacen(&root, "/", 1))
         .collect();
     page(
         &MailPage {

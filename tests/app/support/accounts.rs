@@ -252,16 +252,11 @@ pub fn csrf_token(html: &str) -> Option<String> {
 
 /// The path of the link in a mail that points back into the portal.
 pub fn link_path(mail: &OutboxMail, app: &TestApp) -> String {
-    let base = app
-        .settings
-        .base_url
-        .as_str()
-        .trim_end_matches('/')
-        .to_owned();
+    let root = app.settings.url("/");
     mail.body_text
         .split_whitespace()
-        .find(|w| w.starts_with(&base))
-        .map(|w| w.replacen(&base, "", 1))
+        .find(|w| w.starts_with(&root))
+        .map(|w| w.replacen(&root, "/", 1))
         .unwrap_or_else(|| panic!("no portal link in: {}", mail.body_text))
 }
 

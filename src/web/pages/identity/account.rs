@@ -338,7 +338,6 @@ fn confirm_new_address_mail(user: &User, link: String) -> LinkMail {
 
 fn change_requested_mail(user: &User, new_email: &str, state: &AppState) -> LinkMail {
     let lang = user.lang();
-    let base = state.settings.base_url.as_str().trim_end_matches('/');
     LinkMail {
         lang,
         to: user.email.clone(),
@@ -348,7 +347,7 @@ fn change_requested_mail(user: &User, new_email: &str, state: &AppState) -> Link
             "mail-email-requested-body",
             &[("email", new_email.to_owned().into())],
         )],
-        link: format!("{base}/password/forgot"),
+        link: state.settings.url("/password/forgot"),
         link_label: lang.t("mail-exists-action"),
         footnote: lang.t("mail-email-requested-footnote"),
     }

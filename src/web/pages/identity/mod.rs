@@ -56,8 +56,9 @@ pub async fn issue_link(
 ) -> AppResult<String> {
     let token = random_token();
     db::tokens::issue(conn, user.id, purpose, &fingerprint(&token)).await?;
-    let base = state.settings.base_url.as_str().trim_end_matches('/');
-    Ok(format!("{base}/{}/{token}", link_path(purpose)))
+    Ok(state
+        .settings
+        .url(&format!("{}/{token}", link_path(purpose))))
 }
 
 /// Where each kind of mailed link opens.

@@ -447,7 +447,6 @@ const OWNER_TOLD: &str = "user.told_of_address_use";
 
 fn already_registered_mail(user: &User, state: &AppState, attempt: AddressUse) -> LinkMail {
     let lang = user.lang();
-    let base = state.settings.base_url.as_str().trim_end_matches('/');
     LinkMail {
         lang,
         to: user.email.clone(),
@@ -457,7 +456,7 @@ fn already_registered_mail(user: &User, state: &AppState, attempt: AddressUse) -
             AddressUse::SignUp => "mail-exists-body",
             AddressUse::EmailChange => "mail-exists-change-body",
         })],
-        link: format!("{base}/password/forgot"),
+        link: state.settings.url("/password/forgot"),
         link_label: lang.t("mail-exists-action"),
         footnote: lang.t("mail-exists-footnote"),
     }

@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::schema::institutions;
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = institutions)]
@@ -21,6 +22,16 @@ pub struct Institution {
     pub contact_phone: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl Institution {
+    /// The legal name in `lang`: the Korean one in Korean, the English one in English.
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ko => &self.legal_name_ko,
+            Lang::En => &self.legal_name_en,
+        }
+    }
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, institution: &Institution) -> QueryResult<()> {

@@ -351,11 +351,7 @@ fn send_back_with(
 
 fn verification_mail(user: &User, institution: &Institution, link: String) -> LinkMail {
     let lang = user.lang();
-    let institution_name = if lang == Lang::Ko {
-        &institution.legal_name_ko
-    } else {
-        &institution.legal_name_en
-    };
+    let institution_name = institution.name(lang);
     LinkMail {
         lang,
         to: user.email.clone(),
@@ -363,7 +359,7 @@ fn verification_mail(user: &User, institution: &Institution, link: String) -> Li
         subject: lang.t("mail-verify-subject"),
         paragraphs: vec![lang.t_with(
             "mail-verify-body",
-            &[("institution", institution_name.clone().into())],
+            &[("institution", institution_name.to_owned().into())],
         )],
         link,
         link_label: lang.t("mail-verify-action"),

@@ -115,11 +115,7 @@ pub async fn invite(
         .await?
         .ok_or(AppError::NotFound)?;
     let invitee_lang = Lang::from_code(&form.lang).unwrap_or(lang);
-    let institution_name = if invitee_lang == Lang::Ko {
-        institution.legal_name_ko.clone()
-    } else {
-        institution.legal_name_en.clone()
-    };
+    let institution_name = institution.name(invitee_lang).to_owned();
     let inviter = invitations::Inviter {
         name: who.display_name.clone(),
         actor: who.audit_actor(&req),

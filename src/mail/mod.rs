@@ -1,6 +1,8 @@
 //! Mail: messages rendered in the recipient's language into the outbox (in the transaction of the
 //! change that causes them), and the transports the worker delivers them through: SMTP, or `.eml`
-//! files in a directory.
+//! files in a directory. What each mail says is in `messages`, one struct per mail.
+
+pub mod messages;
 
 use std::path::PathBuf;
 
@@ -10,7 +12,7 @@ use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::AsyncSmtpTransport;
-use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Tokio1Executor};
 use uuid::Uuid;
 
 use crate::config::Settings;
@@ -19,6 +21,7 @@ use crate::i18n::Lang;
 
 /// A mail that asks the recipient to follow one link (verify, reset, accept an invitation): the
 /// shape of every mail the portal sends so far.
+#[derive(Debug, Clone)]
 pub struct LinkMail {
     pub lang: Lang,
     pub to: String,
@@ -34,6 +37,38 @@ impl LinkMail {
     /// The opening line of every mail: "<name>님, 안녕하세요" / "Dear <name>".
     pub fn greeting(lang: Lang, name: &str) -> String {
         lang.t_with("mail-greeting", &[("name", name.to_owned().into())])
+    }
+
+    /// The plain-text and HTML bodies, signed with the portal's name in the mail's language.
+    pub fn render(&self) -> askama::Result<Bodies> {
+        let portal = self.lang.t("portal-name");
+        let text = LinkText {
+            mail: self,
+            portal: portal.clone(),
+        }
+        .render()?;
+        let html = LinkHtml { mail: self, portal }.render()?;
+        Ok(Bodies { text, html })
+    }
+}
+
+/// The two bodies of a mail, as the outbox keeps them.
+pub struct Bodies {
+    pub text: String,
+    pub html: String,
+}
+
+/// One kind of mail the portal sends: a struct holding the facts the mail needs, composed into
+/// the words its recipient reads. `settings` gives the portal's address for links that do not
+/// come with the facts (the sign-in page, a new reset request).
+pub trait Message {
+    fn compose(&self, settings: &Settings) -> LinkMail;
+}
+
+/// A mail already written out.
+impl Message for LinkMail {
+    fn compose(&self, _: &Settings) -> LinkMail {
+        self.clone()
     }
 }
 
@@ -51,23 +86,14 @@ struct LinkHtml<'a> {
     portal: String,
 }
 
-/// Renders `mail` and puts it in the outbox. Call it inside the transaction of the change.
+/// Renders `message` and puts it in the outbox. Call it inside the transaction of the change.
 pub async fn enqueue(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
-    mail: LinkMail,
+    message: impl Message,
 ) -> anyhow::Result<()> {
-    let portal = mail.lang.t("portal-name");
-    let body_text = LinkText {
-        mail: &mail,
-        portal: portal.clone(),
-    }
-    .render()?;
-    let body_html = LinkHtml {
-        mail: &mail,
-        portal,
-    }
-    .render()?;
+    let mail = message.compose(settings);
+    let bodies = mail.render()?;
     let id = Uuid::now_v7();
     let host = settings
         .base_url
@@ -77,10 +103,10 @@ pub async fn enqueue(
         id,
         // Stable across retries, so a receiver that saw a mail once recognises a repeat.
         message_id: format!("<{id}@{host}>"),
-        recipient: mail.to.clone(),
-        subject: mail.subject.clone(),
-        body_text,
-        body_html,
+        recipient: mail.to,
+        subject: mail.subject,
+        body_text: bodies.text,
+        body_html: bodies.html,
         created_at: Utc::now(),
         attempts: 0,
         next_attempt_at: Utc::now(),
@@ -141,7 +167,7 @@ impl Transport {
             .recipient
             .parse()
             .map_err(|e| Undelivered::Never(anyhow::anyhow!("bad recipient address: {e}")))?;
-        let message = Message::builder()
+        let message = lettre::Message::builder()
             .message_id(Some(mail.message_id.clone()))
             .from(from.clone())
             .to(recipient)

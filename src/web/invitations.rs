@@ -12,7 +12,8 @@ use crate::db::tokens::Purpose;
 use crate::db::{self, users::NewUser};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::mail::{self, LinkMail};
+use crate::mail;
+use crate::mail::messages::{self, InvitationRefused, InvitedTo, Recipient};
 use crate::web::pages::identity::issue_link;
 
 pub struct Invitation<'a> {
@@ -144,38 +145,22 @@ async fn send_link(
 ) -> AppResult<()> {
     let user = db::users::find(conn, id).await?.ok_or(AppError::NotFound)?;
     let link = issue_link(conn, state, &user, Purpose::Invitation).await?;
-    mail::enqueue(conn, &state.settings, invitation_mail(by, invitation, link)).await?;
-    Ok(())
-}
-
-fn invitation_mail(by: &Inviter, invitation: &Invitation<'_>, link: String) -> LinkMail {
-    let lang = invitation.lang;
-    let body = match invitation.institution {
-        Some((_, institution)) => lang.t_with(
-            "mail-invite-member-body",
-            &[
-                ("inviter", by.name.clone().into()),
-                ("institution", institution.to_owned().into()),
-            ],
-        ),
-        None => lang.t_with(
-            "mail-invite-staff-body",
-            &[
-                ("inviter", by.name.clone().into()),
-                ("role", lang.t(invitation.role.label_key()).into()),
-            ],
-        ),
+    let invited_to = match invitation.institution {
+        Some((_, institution)) => InvitedTo::Institution(institution),
+        None => InvitedTo::Staff(invitation.role),
     };
-    LinkMail {
-        lang,
-        to: invitation.email.to_owned(),
-        greeting: LinkMail::greeting(lang, invitation.name),
-        subject: lang.t("mail-invite-subject"),
-        paragraphs: vec![body],
-        link,
-        link_label: lang.t("mail-invite-action"),
-        footnote: lang.t("mail-invite-footnote"),
-    }
+    let mail = messages::Invitation {
+        to: Recipient {
+            email: invitation.email,
+            name: invitation.name,
+            lang: invitation.lang,
+        },
+        inviter: &by.name,
+        invited_to,
+        link: &link,
+    };
+    mail::enqueue(conn, &state.settings, mail).await?;
+    Ok(())
 }
 
 /// The address already has an account that cannot be invited: its owner is told, nothing is made.
@@ -185,19 +170,9 @@ async fn address_in_use(
     by: &Inviter,
     owner: &db::users::User,
 ) -> AppResult<Invited> {
-    let lang = owner.lang();
-    let mail = LinkMail {
-        lang,
-        to: owner.email.clone(),
-        greeting: LinkMail::greeting(lang, &owner.display_name),
-        subject: lang.t("mail-invite-exists-subject"),
-        paragraphs: vec![lang.t_with(
-            "mail-invite-exists-body",
-            &[("inviter", by.name.clone().into())],
-        )],
-        link: state.settings.url("/login"),
-        link_label: lang.t("nav-login"),
-        footnote: lang.t("mail-invite-exists-footnote"),
+    let mail = InvitationRefused {
+        to: Recipient::of(owner),
+        inviter: &by.name,
     };
     mail::enqueue(conn, &state.settings, mail).await?;
     let event = Event::new("user.invite_refused", "user", owner.id)

@@ -8,7 +8,7 @@ use askama::Template;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
-use super::signup::{AddressUse, tell_owner_once_an_hour};
+use super::signup::tell_owner_once_an_hour;
 use super::{
     Checked, check_second_factor, context_words, issue_link, limited_check, link_invalid,
     link_user, password_errors,
@@ -20,7 +20,8 @@ use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
-use crate::mail::{self, LinkMail};
+use crate::mail;
+use crate::mail::messages::{AddressUse, ConfirmNewAddress, EmailChangeRequested, Recipient};
 use crate::web::csrf::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{page, redirect};
@@ -298,14 +299,20 @@ pub async fn change_email(
             mail::enqueue(
                 conn,
                 &state_ref.settings,
-                confirm_new_address_mail(&pending, link),
+                ConfirmNewAddress {
+                    to: Recipient::of(&pending),
+                    link: &link,
+                },
             )
             .await?;
         }
         mail::enqueue(
             conn,
             &state_ref.settings,
-            change_requested_mail(user_ref, email_ref, state_ref),
+            EmailChangeRequested {
+                to: Recipient::of(user_ref),
+                new_email: email_ref,
+            },
         )
         .await?;
         let details = serde_json::json!({"to": email_ref});
@@ -320,37 +327,6 @@ pub async fn change_email(
     })
     .await?;
     Ok(redirect("/account?notice=email-change-sent"))
-}
-
-fn confirm_new_address_mail(user: &User, link: String) -> LinkMail {
-    let lang = user.lang();
-    LinkMail {
-        lang,
-        to: user.email.clone(),
-        greeting: LinkMail::greeting(lang, &user.display_name),
-        subject: lang.t("mail-email-confirm-subject"),
-        paragraphs: vec![lang.t("mail-email-confirm-body")],
-        link,
-        link_label: lang.t("mail-email-confirm-action"),
-        footnote: lang.t("mail-email-confirm-footnote"),
-    }
-}
-
-fn change_requested_mail(user: &User, new_email: &str, state: &AppState) -> LinkMail {
-    let lang = user.lang();
-    LinkMail {
-        lang,
-        to: user.email.clone(),
-        greeting: LinkMail::greeting(lang, &user.display_name),
-        subject: lang.t("mail-email-requested-subject"),
-        paragraphs: vec![lang.t_with(
-            "mail-email-requested-body",
-            &[("email", new_email.to_owned().into())],
-        )],
-        link: state.settings.url("/password/forgot"),
-        link_label: lang.t("mail-exists-action"),
-        footnote: lang.t("mail-email-requested-footnote"),
-    }
 }
 
 #[derive(Template)]

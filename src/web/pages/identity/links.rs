@@ -17,7 +17,8 @@ use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::domain::sign_in;
 use crate::error::{AppError, AppResult};
-use crate::mail::{self, LinkMail};
+use crate::mail;
+use crate::mail::messages::{PasswordReset, Recipient};
 use crate::web::csrf::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{page, redirect};
@@ -134,7 +135,11 @@ async fn send_reset_link(state: &AppState, email: &str, addr: String) -> AppResu
     let user_ref = &user;
     diesel_async::AsyncConnection::transaction::<_, AppError, _>(&mut *conn, async move |conn| {
         let link = issue_link(conn, state, user_ref, Purpose::ResetPassword).await?;
-        mail::enqueue(conn, &state.settings, reset_mail(user_ref, link)).await?;
+        let reset = PasswordReset {
+            to: Recipient::of(user_ref),
+            link: &link,
+        };
+        mail::enqueue(conn, &state.settings, reset).await?;
         audit::record(
             conn,
             &state.audit_key,
@@ -145,20 +150,6 @@ async fn send_reset_link(state: &AppState, email: &str, addr: String) -> AppResu
         Ok(())
     })
     .await
-}
-
-fn reset_mail(user: &User, link: String) -> LinkMail {
-    let lang = user.lang();
-    LinkMail {
-        lang,
-        to: user.email.clone(),
-        greeting: LinkMail::greeting(lang, &user.display_name),
-        subject: lang.t("mail-reset-subject"),
-        paragraphs: vec![lang.t("mail-reset-body")],
-        link,
-        link_label: lang.t("mail-reset-action"),
-        footnote: lang.t("mail-reset-footnote"),
-    }
 }
 
 #[derive(Template)]

@@ -24,7 +24,8 @@ use crate::domain::identifiers::{
 use crate::domain::sign_in;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::mail::{self, LinkMail};
+use crate::mail;
+use crate::mail::messages::{AddressInUse, AddressUse, Recipient, VerifyEmail};
 use crate::web::csrf::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{page, redirect};
@@ -283,7 +284,8 @@ pub async fn submit(
                 db::users::insert(conn, &new_user).await?;
                 let user = db::users::find(conn, user_id).await?.ok_or(AppError::NotFound)?;
                 let link = issue_link(conn, state_ref, &user, Purpose::VerifyEmail).await?;
-                mail::enqueue(conn, &state_ref.settings, verification_mail(&user, inst_ref, link)).await?;
+                let verify = VerifyEmail { to: Recipient::of(&user), institution: inst_ref.name(user.lang()), link: &link };
+                mail::enqueue(conn, &state_ref.settings, verify).await?;
                 let details = serde_json::json!({"business_registration_number": inst_ref.business_registration_number});
                 audit::record(conn, &state_ref.audit_key, actor_ref, Event::new("institution.signed_up", "institution", inst_ref.id).with(details)).await?;
                 audit::record(conn, &state_ref.audit_key, actor_ref, Event::new("user.created", "user", user_id).with(serde_json::json!({"role": "issuer", "institution_admin": true}))).await?;
@@ -349,24 +351,6 @@ fn send_back_with(
     )
 }
 
-fn verification_mail(user: &User, institution: &Institution, link: String) -> LinkMail {
-    let lang = user.lang();
-    let institution_name = institution.name(lang);
-    LinkMail {
-        lang,
-        to: user.email.clone(),
-        greeting: LinkMail::greeting(lang, &user.display_name),
-        subject: lang.t("mail-verify-subject"),
-        paragraphs: vec![lang.t_with(
-            "mail-verify-body",
-            &[("institution", institution_name.to_owned().into())],
-        )],
-        link,
-        link_label: lang.t("mail-verify-action"),
-        footnote: lang.t("mail-verify-footnote"),
-    }
-}
-
 /// A sign-up nobody confirmed within the link's lifetime gives way to a new one with the same
 /// number (often the same person trying again): otherwise anyone could hold a bank's number for good
 /// by signing it up and never confirming. It is removed, and the removal audited, before the new
@@ -403,13 +387,6 @@ async fn release_lapsed_signup(
     .await
 }
 
-/// What someone tried to use an address that has an account for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AddressUse {
-    SignUp,
-    EmailChange,
-}
-
 /// Tells the owner of an address that someone tried to use it (the page the other person sees says
 /// nothing about it), at most once an hour, so retries cannot fill their mailbox. Each mail sent is
 /// audited as `user.told_of_address_use`, and the hour is counted from the last of those; the check
@@ -427,7 +404,10 @@ pub async fn tell_owner_once_an_hour(
     if told_lately {
         return Ok(());
     }
-    let mail = already_registered_mail(owner, state, attempt);
+    let mail = AddressInUse {
+        to: Recipient::of(owner),
+        attempt,
+    };
     mail::enqueue(conn, &state.settings, mail).await?;
     let what = match attempt {
         AddressUse::SignUp => "sign_up",
@@ -440,23 +420,6 @@ pub async fn tell_owner_once_an_hour(
 
 /// The audit action of a mail telling an address's owner of an attempt to use it.
 const OWNER_TOLD: &str = "user.told_of_address_use";
-
-fn already_registered_mail(user: &User, state: &AppState, attempt: AddressUse) -> LinkMail {
-    let lang = user.lang();
-    LinkMail {
-        lang,
-        to: user.email.clone(),
-        greeting: LinkMail::greeting(lang, &user.display_name),
-        subject: lang.t("mail-exists-subject"),
-        paragraphs: vec![lang.t(match attempt {
-            AddressUse::SignUp => "mail-exists-body",
-            AddressUse::EmailChange => "mail-exists-change-body",
-        })],
-        link: state.settings.url("/password/forgot"),
-        link_label: lang.t("mail-exists-action"),
-        footnote: lang.t("mail-exists-footnote"),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "signup/verify.html")]

@@ -1,0 +1,81 @@
+//! Invitations by email: the link that sets up an invited account, and the word to an address's
+//! owner when the address cannot be invited.
+
+use crate::auth::Role;
+use crate::config::Settings;
+use crate::mail::messages::Recipient;
+use crate::mail::{LinkMail, Message};
+
+/// Where the invitation leads: into an institution, or onto the regulator's staff.
+#[derive(Debug, Clone, Copy)]
+pub enum InvitedTo<'a> {
+    /// The institution's legal name in the recipient's language.
+    Institution(&'a str),
+    Staff(Role),
+}
+
+pub struct Invitation<'a> {
+    pub to: Recipient<'a>,
+    pub inviter: &'a str,
+    pub invited_to: InvitedTo<'a>,
+    pub link: &'a str,
+}
+
+impl Message for Invitation<'_> {
+    fn compose(&self, _: &Settings) -> LinkMail {
+        let lang = self.to.lang;
+        let body = match self.invited_to {
+            InvitedTo::Institution(institution) => lang.t_with(
+                "mail-invite-member-body",
+                &[
+                    ("inviter", self.inviter.to_owned().into()),
+                    ("institution", institution.to_owned().into()),
+                ],
+            ),
+            InvitedTo::Staff(role) => lang.t_with(
+                "mail-invite-staff-body",
+                &[
+                    ("inviter", self.inviter.to_owned().into()),
+                    ("role", lang.t(role.label_key()).into()),
+                ],
+            ),
+        };
+        LinkMail {
+            lang,
+            to: self.to.email.to_owned(),
+            greeting: LinkMail::greeting(lang, self.to.name),
+            subject: lang.t("mail-invite-subject"),
+            paragraphs: vec![body],
+            link: self.link.to_owned(),
+            link_label: lang.t("mail-invite-action"),
+            footnote: lang.t("mail-invite-footnote"),
+        }
+    }
+}
+
+/// Word to the owner of an address that already has an account, which someone tried to invite.
+pub struct InvitationRefused<'a> {
+    /// The address's owner.
+    pub to: Recipient<'a>,
+    pub inviter: &'a str,
+}
+
+impl Message for InvitationRefused<'_> {
+    /// Points to the sign-in page: the account goes on as it was.
+    fn compose(&self, settings: &Settings) -> LinkMail {
+        let lang = self.to.lang;
+        LinkMail {
+            lang,
+            to: self.to.email.to_owned(),
+            greeting: LinkMail::greeting(lang, self.to.name),
+            subject: lang.t("mail-invite-exists-subject"),
+            paragraphs: vec![lang.t_with(
+                "mail-invite-exists-body",
+                &[("inviter", self.inviter.to_owned().into())],
+            )],
+            link: settings.url("/login"),
+            link_label: lang.t("nav-login"),
+            footnote: lang.t("mail-invite-exists-footnote"),
+        }
+    }
+}

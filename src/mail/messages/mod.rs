@@ -7,6 +7,9 @@ mod invitation;
 mod password_reset;
 mod verify_email;
 
+#[cfg(test)]
+mod tests;
+
 pub use address_in_use::{AddressInUse, AddressUse};
 pub use email_change::{ConfirmNewAddress, EmailChangeRequested};
 pub use invitation::{Invitation, InvitationRefused, InvitedTo};

@@ -1,0 +1,150 @@
+//! Every mail in both languages, as its recipient reads it (the subject and both bodies), from
+//! fixed facts: a change to any wording shows up here for review.
+
+use insta::assert_snapshot;
+
+use super::*;
+use crate::auth::Role;
+use crate::config::Settings;
+use crate::mail::Message;
+
+fn settings() -> Settings {
+    Settings::from_lookup(|name| (name == "BASE_URL").then(|| "https://portal.example/".into()))
+        .expect("test settings")
+}
+
+fn recipient(lang: Lang) -> Recipient<'static> {
+    let name = match lang {
+        Lang::Ko => "김지우",
+        Lang::En => "Jiwoo Kim",
+    };
+    Recipient {
+        email: "jiwoo.kim@hanbit.example",
+        name,
+        lang,
+    }
+}
+
+fn institution(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ko => "한빛은행 주식회사",
+        Lang::En => "Hanbit Bank Co., Ltd.",
+    }
+}
+
+fn inviter(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ko => "박서연",
+        Lang::En => "Seoyeon Park",
+    }
+}
+
+/// The mail as the outbox keeps it: the recipient, the subject, the text body, the HTML body.
+fn shown(message: &impl Message) -> String {
+    let mail = message.compose(&settings());
+    let bodies = mail.render().expect("the mail renders");
+    format!(
+        "To: {}\nSubject: {}\n\n{}\n---- HTML ----\n{}",
+        mail.to, mail.subject, bodies.text, bodies.html
+    )
+}
+
+fn snapshot(name: &str, lang: Lang, message: &impl Message) {
+    assert_snapshot!(format!("{name}_{}", lang.code()), shown(message));
+}
+
+#[test]
+fn verify_email() {
+    for lang in Lang::ALL {
+        let mail = VerifyEmail {
+            to: recipient(lang),
+            institution: institution(lang),
+            link: "https://portal.example/verify-email/TOKEN",
+        };
+        snapshot("verify_email", lang, &mail);
+    }
+}
+
+#[test]
+fn password_reset() {
+    for lang in Lang::ALL {
+        let mail = PasswordReset {
+            to: recipient(lang),
+            link: "https://portal.example/password/reset/TOKEN",
+        };
+        snapshot("password_reset", lang, &mail);
+    }
+}
+
+#[test]
+fn address_in_use() {
+    for lang in Lang::ALL {
+        for (name, attempt) in [
+            ("address_in_use_sign_up", AddressUse::SignUp),
+            ("address_in_use_email_change", AddressUse::EmailChange),
+        ] {
+            let mail = AddressInUse {
+                to: recipient(lang),
+                attempt,
+            };
+            snapshot(name, lang, &mail);
+        }
+    }
+}
+
+#[test]
+fn invitation() {
+    for lang in Lang::ALL {
+        for (name, invited_to) in [
+            (
+                "invitation_member",
+                InvitedTo::Institution(institution(lang)),
+            ),
+            ("invitation_staff", InvitedTo::Staff(Role::Reviewer)),
+        ] {
+            let mail = Invitation {
+                to: recipient(lang),
+                inviter: inviter(lang),
+                invited_to,
+                link: "https://portal.example/invitation/TOKEN",
+            };
+            snapshot(name, lang, &mail);
+        }
+    }
+}
+
+#[test]
+fn invitation_refused() {
+    for lang in Lang::ALL {
+        let mail = InvitationRefused {
+            to: recipient(lang),
+            inviter: inviter(lang),
+        };
+        snapshot("invitation_refused", lang, &mail);
+    }
+}
+
+#[test]
+fn confirm_new_address() {
+    for lang in Lang::ALL {
+        let mail = ConfirmNewAddress {
+            to: Recipient {
+                email: "jiwoo.kim@new.example",
+                ..recipient(lang)
+            },
+            link: "https://portal.example/email/confirm/TOKEN",
+        };
+        snapshot("confirm_new_address", lang, &mail);
+    }
+}
+
+#[test]
+fn email_change_requested() {
+    for lang in Lang::ALL {
+        let mail = EmailChangeRequested {
+            to: recipient(lang),
+            new_email: "jiwoo.kim@new.example",
+        };
+        snapshot("email_change_requested", lang, &mail);
+    }
+}

@@ -373,6 +373,8 @@ impl Default for TestConfig {
                 "AUDIT_KEY",
                 "test-audit-key-not-secret-but-32-chars".to_string(),
             ),
+            // The tests read mail through the demo mailbox without loading demo data first.
+            ("DEMO_MAILBOX", "true".to_string()),
         ]);
         TestConfig {
             env,

@@ -50,6 +50,8 @@ pub struct Settings {
     pub workers: usize,
     /// Take the client address from X-Forwarded-For / Forwarded (only behind a proxy that sets them).
     pub trust_forwarded_for: bool,
+    /// Serve the demo mailbox whatever the BASE_URL and the data (never in production).
+    pub demo_mailbox: bool,
 }
 
 /// A setting that could not be used, with the reason in words an operator can act on.
@@ -149,6 +151,7 @@ impl Settings {
             log_format,
             workers: parse_count(&lookup, "WORKERS", default_workers())?,
             trust_forwarded_for: parse_bool(&lookup, "TRUST_FORWARDED_FOR")?,
+            demo_mailbox: parse_bool(&lookup, "DEMO_MAILBOX")?,
         };
         settings.check_production()?;
         Ok(settings)
@@ -174,6 +177,12 @@ impl Settings {
         if self.smtp_url.is_none() {
             return Err(invalid("SMTP_URL", "must be set when APP_ENV=production"));
         }
+        if self.demo_mailbox {
+            return Err(invalid(
+                "DEMO_MAILBOX",
+                "must not be on when APP_ENV=production",
+            ));
+        }
         match &self.audit_key {
             None => Err(invalid("AUDIT_KEY", "must be set when APP_ENV=production")),
             // It keys the audit chain and seals the TOTP secrets: a short one could be guessed
@@ -194,6 +203,16 @@ impl Settings {
     /// Cookies get the `__Host-` prefix and `Secure` only when browsers reach us over https.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.scheme() == "https"
+    }
+
+    /// Whether browsers reach us on this machine only (`localhost` or a loopback address).
+    pub fn base_url_is_loopback(&self) -> bool {
+        match self.base_url.host() {
+            Some(url::Host::Domain(name)) => name == "localhost",
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        }
     }
 
     pub fn mail_dir(&self) -> PathBuf {
@@ -374,6 +393,36 @@ mod tests {
         for base in ["https://reg.example/portal", "https://reg.example/portal/"] {
             let s = settings(&[("BASE_URL", base)]).unwrap();
             assert_eq!(s.url("/login"), "https://reg.example/portal/login");
+        }
+    }
+
+    #[test]
+    fn production_refuses_the_demo_mailbox() {
+        let err = settings(&[
+            ("APP_ENV", "production"),
+            ("BASE_URL", "https://reg.example"),
+            ("DATABASE_URL", "postgres://u@db/x"),
+            ("SMTP_URL", "smtp://mail:587"),
+            ("AUDIT_KEY", &"7f".repeat(32)),
+            ("DEMO_MAILBOX", "true"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.name, "DEMO_MAILBOX");
+    }
+
+    #[test]
+    fn loopback_base_urls_are_recognised() {
+        for (url, loopback) in [
+            ("http://127.0.0.1:8080", true),
+            ("http://localhost:8080", true),
+            ("http://[::1]:8080", true),
+            ("https://127.0.0.1", true),
+            ("http://10.0.0.5:8080", false),
+            ("https://reg.example", false),
+            ("http://localhost.reg.example", false),
+        ] {
+            let s = settings(&[("BASE_URL", url)]).unwrap();
+            assert_eq!(s.base_url_is_loopback(), loopback, "{url}");
         }
     }
 

@@ -13,6 +13,15 @@ use crate::cli::cli_actor;
 use crate::config::Settings;
 use crate::db::{self, institutions::Institution, users::NewUser};
 
+/// Every demo account's address ends so: their presence says demo data was loaded here.
+const DEMO_EMAIL_SUFFIX: &str = "@demo.stablereg.kr";
+
+/// Whether `stablereg demo` loaded its data into this database (read once at start-up: the demo
+/// command runs as a process of its own, before `serve`).
+pub async fn loaded(conn: &mut AsyncPgConnection) -> anyhow::Result<bool> {
+    Ok(db::users::any_with_email_ending(conn, DEMO_EMAIL_SUFFIX).await?)
+}
+
 /// The demo password of every demo account (it passes the portal's own password rules).
 pub const DEMO_PASSWORD: &str = "Hangang-Lantern-Ferry-42";
 

@@ -3,6 +3,10 @@
 //!
 //! The cluster listens only on a Unix socket inside the data directory and trusts local connections:
 //! the socket directory is private to the user that runs it, so nobody else can connect.
+//!
+//! Two roles: a superuser that only administers (creates the portal's role and database, migrates,
+//! keeps the audit log), and the portal's own role, which owns the portal's database but is no
+//! superuser, so the portal cannot switch off the audit log's trigger (SECURITY.md "audit").
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -10,8 +14,11 @@ use std::process::{Command, Output};
 
 use anyhow::{Context, bail};
 
-/// The superuser and database the portal uses inside its own cluster.
-const DB_USER: &str = "stablereg";
+/// The cluster's superuser, for administration only (named so since the first clusters, whose
+/// bootstrap superuser cannot be renamed away).
+const ADMIN_USER: &str = "stablereg";
+/// The role the portal connects as: it owns the portal's database, and nothing more.
+pub const PORTAL_USER: &str = "stablereg_portal";
 pub const DB_NAME: &str = "stablereg";
 /// The port only names the socket file; nothing listens on TCP.
 const PORT: u16 = 5432;
@@ -54,16 +61,36 @@ impl EmbeddedPostgres {
         self.root.join("run")
     }
 
-    /// The connection URL for `database` in this cluster.
+    /// The connection URL for `database` in this cluster, as the portal's role.
     pub fn url_for(&self, database: &str) -> String {
+        self.url_as(PORTAL_USER, database)
+    }
+
+    /// The connection URL for `database` as the superuser: for administration, never for the portal.
+    pub fn admin_url_for(&self, database: &str) -> String {
+        self.url_as(ADMIN_USER, database)
+    }
+
+    fn url_as(&self, user: &str, database: &str) -> String {
         let host: String =
             url::form_urlencoded::byte_serialize(self.socket_dir().to_string_lossy().as_bytes())
                 .collect();
-        format!("postgres://{DB_USER}@localhost:{PORT}/{database}?host={host}")
+        format!("postgres://{user}@localhost:{PORT}/{database}?host={host}")
     }
 
+    /// The URL the portal uses.
     pub fn database_url(&self) -> String {
         self.url_for(DB_NAME)
+    }
+
+    /// Brings the portal's database up to date as the superuser: applies the migrations, then hands
+    /// every object to the portal's role except the audit log, which the superuser keeps (the
+    /// portal may only read it and append to it). Runs on every start, so a cluster made before
+    /// the portal had a role of its own is upgraded too.
+    pub async fn prepare_database(&self) -> anyhow::Result<()> {
+        let admin_url = self.admin_url_for(DB_NAME);
+        crate::db::migrate(&admin_url).await?;
+        crate::db::roles::hand_to_portal(&admin_url, PORTAL_USER).await
     }
 
     /// Whether this process started the server (and so should stop it when it is done).
@@ -87,12 +114,12 @@ impl EmbeddedPostgres {
         if !self.data_dir().join("PG_VERSION").exists() {
             self.init()?;
         }
-        if self.is_ready() {
-            return Ok(());
+        if !self.is_ready() {
+            self.remove_stale_pid_file()?;
+            self.start()?;
+            self.started_here = true;
         }
-        self.remove_stale_pid_file()?;
-        self.start()?;
-        self.started_here = true;
+        self.create_portal_role()?;
         self.create_database()
     }
 
@@ -142,7 +169,7 @@ impl EmbeddedPostgres {
                 "-D",
                 &path_arg(&data_dir),
                 "-U",
-                DB_USER,
+                ADMIN_USER,
                 "--auth=trust",
                 "-E",
                 "UTF8",
@@ -211,33 +238,45 @@ impl EmbeddedPostgres {
         Ok(())
     }
 
+    /// The portal's role, created when missing (a cluster made before it existed gets it here).
+    fn create_portal_role(&self) -> anyhow::Result<()> {
+        let exists = self.admin_query(&format!(
+            "SELECT 1 FROM pg_roles WHERE rolname = '{PORTAL_USER}'"
+        ))?;
+        if exists == "1" {
+            return Ok(());
+        }
+        self.admin_query(&format!(
+            "CREATE ROLE {PORTAL_USER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
+        ))
+        .map(drop)
+    }
+
+    /// The portal's database, owned by the portal's role (handed to it when an older cluster made
+    /// it as the superuser's).
     fn create_database(&self) -> anyhow::Result<()> {
+        let exists = self.admin_query(&format!(
+            "SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"
+        ))?;
+        let sql = match exists.as_str() {
+            "1" => format!("ALTER DATABASE {DB_NAME} OWNER TO {PORTAL_USER}"),
+            _ => format!("CREATE DATABASE {DB_NAME} OWNER {PORTAL_USER}"),
+        };
+        self.admin_query(&sql).map(drop)
+    }
+
+    /// Runs one statement as the superuser in the `postgres` database; returns what it printed.
+    fn admin_query(&self, sql: &str) -> anyhow::Result<String> {
         let socket = path_arg(&self.socket_dir());
         let port = PORT.to_string();
         let out = self.run_tool(
             "psql",
             &[
-                "-h",
-                &socket,
-                "-p",
-                &port,
-                "-U",
-                DB_USER,
-                "-d",
-                "postgres",
-                "-tAc",
-                "SELECT 1 FROM pg_database WHERE datname = 'stablereg'",
+                "-h", &socket, "-p", &port, "-U", ADMIN_USER, "-d", "postgres", "-tAc", sql,
             ],
         )?;
         ensure_success("psql", &out)?;
-        if String::from_utf8_lossy(&out.stdout).trim() == "1" {
-            return Ok(());
-        }
-        let out = self.run_tool(
-            "createdb",
-            &["-h", &socket, "-p", &port, "-U", DB_USER, DB_NAME],
-        )?;
-        ensure_success("createdb", &out)
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
     }
 
     fn make_private_dir(&self, dir: &Path) -> anyhow::Result<()> {

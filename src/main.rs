@@ -116,7 +116,12 @@ fn run(command: Command, mut settings: Settings) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let result = runtime.block_on(run_async(command, settings));
+    let result = runtime.block_on(async {
+        if let Some(cluster) = &cluster {
+            cluster.prepare_database().await?;
+        }
+        run_async(command, settings).await
+    });
     if let Some(cluster) = cluster.as_mut()
         && let Err(e) = cluster.stop_if_started_here()
     {

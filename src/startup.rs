@@ -73,6 +73,7 @@ impl Application {
             .seal_clear_secrets(&mut *pool.get().await?)
             .await?;
         let transport = Transport::from_settings(&settings)?;
+        let demo_data_loaded = crate::demo::loaded(&mut *pool.get().await?).await?;
         let from: Mailbox = settings
             .mail_from
             .parse()
@@ -90,6 +91,7 @@ impl Application {
             audit_key,
             totp_secrets,
             transport,
+            demo_data_loaded,
         });
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {

@@ -12,6 +12,7 @@ pub mod client_attempts;
 pub mod form_submissions;
 pub mod institutions;
 pub mod outbox;
+pub mod roles;
 pub mod schema;
 pub mod sessions;
 pub mod tokens;

@@ -168,6 +168,23 @@ pub async fn any_exist(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
         .await
 }
 
+/// Whether any account's address ends with `suffix` (how demo data is recognised), which holds no
+/// LIKE wildcards.
+pub async fn any_with_email_ending(
+    conn: &mut AsyncPgConnection,
+    suffix: &str,
+) -> QueryResult<bool> {
+    debug_assert!(!suffix.contains(['%', '_', '\\']), "{suffix}");
+    let pattern = format!("%{suffix}");
+    diesel::select(diesel::dsl::exists(
+        users::table
+            .filter(users::email.like(pattern))
+            .select(users::id),
+    ))
+    .get_result(conn)
+    .await
+}
+
 pub async fn set_password(conn: &mut AsyncPgConnection, id: Uuid, hash: &str) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((

@@ -148,8 +148,7 @@ impl Transport {
             }
             None => {
                 let dir = settings.mail_dir();
-                std::fs::create_dir_all(&dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                make_private_dir(&dir)?;
                 Ok(Transport::Files(
                     AsyncFileTransport::<Tokio1Executor>::new(&dir),
                     dir,
@@ -183,13 +182,35 @@ impl Transport {
                 Err(e) if refuses_the_recipient(&e) => Err(Undelivered::Never(e.into())),
                 Err(e) => Err(Undelivered::Retry(e.into())),
             },
-            Transport::Files(files, _) => files
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| Undelivered::Retry(e.into())),
+            Transport::Files(files, dir) => {
+                let id = files
+                    .send(message)
+                    .await
+                    .map_err(|e| Undelivered::Retry(e.into()))?;
+                make_private_file(&dir.join(format!("{id}.eml"))).map_err(Undelivered::Retry)
+            }
         }
     }
+}
+
+/// Mail files hold sign-in links: the folder is the portal's user's alone (0700), whatever the
+/// umask, and so is an existing folder made before.
+fn make_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("cannot make {} private", dir.display()))
+}
+
+/// Each mail file is readable by the portal's user alone (0600), whatever the umask.
+fn make_private_file(path: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("cannot make {} private", path.display()))
 }
 
 /// Whether the server refused the recipient's mailbox for good: a permanent reply with an enhanced

@@ -29,13 +29,19 @@ pub struct AppState {
     pub audit_key: crate::audit::AuditKey,
     pub totp_secrets: crate::auth::totp_secrets::TotpSecrets,
     pub transport: crate::mail::Transport,
+    /// Whether `stablereg demo` loaded its data into the database (read at start-up).
+    pub demo_data_loaded: bool,
 }
 
 impl AppState {
-    /// The demo mailbox and other conveniences for trying the portal exist only outside production
-    /// and only while mail goes to files.
+    /// The demo mailbox and other conveniences for trying the portal exist only outside production,
+    /// only while mail goes to files, and only on a machine trying demo data (loaded here, and
+    /// reached on loopback) unless DEMO_MAILBOX switches them on.
     pub fn demo_enabled(&self) -> bool {
-        !self.settings.is_production() && self.transport.writes_files()
+        let trying_demo = self.demo_data_loaded && self.settings.base_url_is_loopback();
+        !self.settings.is_production()
+            && self.transport.writes_files()
+            && (self.settings.demo_mailbox || trying_demo)
     }
 }
 
@@ -172,6 +178,7 @@ mod tests {
                 ..settings
             })
             .unwrap(),
+            demo_data_loaded: false,
         })
     }
 

@@ -5,7 +5,9 @@ use std::process::Command;
 
 use stablereg::auth::Role;
 
-use crate::support::harness::{TestApp, spawn_app};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+use crate::support::harness::{TestApp, on_external_server, spawn_app};
 
 fn verify(app: &TestApp) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_stablereg"))
@@ -61,7 +63,8 @@ async fn an_untouched_log_verifies() {
 async fn rows_cannot_be_changed_or_removed() {
     let app = spawn_app().await;
     history(&app).await;
-    let mut conn = app.db().await;
+    // As a superuser, who owns the table: the portal's role may not even try.
+    let mut conn = app.superuser_db().await;
     for sql in [
         "UPDATE audit_log SET action = 'nothing' WHERE seq = 2",
         "DELETE FROM audit_log WHERE seq = 2",
@@ -79,11 +82,11 @@ async fn a_tampered_middle_row_is_found() {
     let app = spawn_app().await;
     history(&app).await;
     // A superuser who disables the trigger can change a row, but not its HMAC.
-    app.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+    app.superuser_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
         .await;
-    app.sql("UPDATE audit_log SET actor_email = 'someone-else@example.kr' WHERE seq = 3")
+    app.superuser_sql("UPDATE audit_log SET actor_email = 'someone-else@example.kr' WHERE seq = 3")
         .await;
-    app.sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+    app.superuser_sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
         .await;
     let (ok, text) = verify(&app);
     assert!(!ok, "tampering must fail verification: {text}");
@@ -94,10 +97,11 @@ async fn a_tampered_middle_row_is_found() {
 async fn a_removed_row_is_found() {
     let app = spawn_app().await;
     history(&app).await;
-    app.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+    app.superuser_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
         .await;
-    app.sql("DELETE FROM audit_log WHERE seq = 2").await;
-    app.sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+    app.superuser_sql("DELETE FROM audit_log WHERE seq = 2")
+        .await;
+    app.superuser_sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
         .await;
     let (ok, text) = verify(&app);
     assert!(!ok);
@@ -120,4 +124,41 @@ async fn a_rewritten_chain_without_the_key_is_found() {
         "a chain checked with the wrong key fails at its first row"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken at row 1"));
+}
+
+/// The portal's own database role is no superuser and does not own the audit log, so the server
+/// itself cannot switch the append-only trigger off (or drop it) to rewrite history.
+#[tokio::test]
+async fn the_portal_cannot_disable_the_audit_trigger() {
+    if on_external_server() {
+        eprintln!("skipped: DATABASE_URL's role is the operator's to choose");
+        return;
+    }
+    let app = spawn_app().await;
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    let role: Vec<Superuser> =
+        diesel::sql_query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            .load(&mut conn)
+            .await
+            .unwrap();
+    assert!(!role[0].rolsuper, "the portal connects as a superuser");
+    for sql in [
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
+        "DROP TRIGGER audit_log_append_only ON audit_log",
+        "DROP TABLE audit_log",
+    ] {
+        let err = diesel::sql_query(sql)
+            .execute(&mut conn)
+            .await
+            .expect_err(sql);
+        assert!(err.to_string().contains("must be owner"), "{sql}: {err}");
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Superuser {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    rolsuper: bool,
 }

@@ -260,9 +260,9 @@ async fn signing_up_with_an_email_in_use_reveals_nothing_on_the_page() {
     );
     // An hour after the mail (the log is aged by a superuser, past its append-only trigger), the
     // next attempt tells the owner again.
-    app.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+    app.superuser_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
         .await;
-    app.sql(
+    app.superuser_sql(
         "UPDATE audit_log SET occurred_at = occurred_at - interval '61 minutes' \
          WHERE action = 'user.told_of_address_use'",
     )

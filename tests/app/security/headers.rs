@@ -88,6 +88,45 @@ async fn hsts_is_sent_when_the_portal_is_served_over_https() {
     );
 }
 
+/// The `lang` cookie set by a language switch, on a page, a form and an error page.
+async fn lang_cookies(base_url: &str) -> Vec<String> {
+    let mut config = TestConfig::default();
+    config.env.insert("BASE_URL", base_url.into());
+    let app = spawn_app_with(config).await;
+    let mut cookies = Vec::new();
+    for path in ["/?lang=en", "/login?lang=en", "/no-such-page?lang=en"] {
+        let res = app
+            .visitor()
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap();
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("lang="))
+            .unwrap_or_else(|| panic!("{path}: no lang cookie"));
+        cookies.push(cookie);
+    }
+    cookies
+}
+
+#[tokio::test]
+async fn the_lang_cookie_is_secure_over_https_only() {
+    for cookie in lang_cookies("https://stablereg.example").await {
+        assert!(
+            cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
+    }
+    for cookie in lang_cookies("http://127.0.0.1:8080").await {
+        assert!(!cookie.contains("Secure"), "{cookie}");
+    }
+}
+
 /// Every GET route of the route table, with its parameters filled in.
 fn table_paths(user: uuid::Uuid, institution: uuid::Uuid) -> Vec<String> {
     stablereg::web::ROUTES

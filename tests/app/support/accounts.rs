@@ -39,6 +39,23 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{query}: {e}"))
     }
 
+    /// A connection to the test's database as a superuser, for tampering no portal could do.
+    pub async fn superuser_db(&self) -> AsyncPgConnection {
+        AsyncPgConnection::establish(&self.superuser_url)
+            .await
+            .expect("connects to the test database as a superuser")
+    }
+
+    /// Runs SQL as a superuser (to disable the audit log's trigger, as an attacker with the
+    /// server's keys would).
+    pub async fn superuser_sql(&self, query: &str) -> usize {
+        let mut conn = self.superuser_db().await;
+        diesel::sql_query(query)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{query}: {e}"))
+    }
+
     /// How the app seals TOTP secrets (its key comes from the same settings).
     pub fn totp_secrets(&self) -> stablereg::auth::totp_secrets::TotpSecrets {
         let key = stablereg::audit::AuditKey::from_settings(&self.settings).expect("the audit key");

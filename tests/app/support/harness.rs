@@ -1,6 +1,10 @@
 //! Spawning the real server for a test: one PostgreSQL cluster for the whole run (the embedded cluster
 //! code, or DATABASE_URL's server), one database per test cloned from a migrated template, the
 //! server built by the same `Application::build` as `stablereg serve`, on a free port.
+//!
+//! In the embedded cluster the server connects as the portal's own role, which owns the test's
+//! database but is no superuser, as `stablereg serve` does; tests that tamper as a superuser on
+//! purpose ask for the superuser's connection by name.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,14 +14,20 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 use stablereg::config::Settings;
-use stablereg::embedded_pg::{Durability, EmbeddedPostgres};
+use stablereg::embedded_pg::{Durability, EmbeddedPostgres, PORTAL_USER};
 use stablereg::startup::{Application, ExtraRoutes, Signals, no_extra_routes};
 use url::Url;
 
 /// The server every test database lives on.
 struct Cluster {
-    /// A URL to any database of the server; tests swap the database name in.
+    /// A URL to any database of the server, as the role the portal uses; tests swap the database
+    /// name in.
     base_url: Url,
+    /// The same as a superuser, to create databases and to tamper on purpose.
+    admin_base_url: Url,
+    /// The portal's role that owns each test database: none on DATABASE_URL's server, whose role
+    /// is used for everything, as before.
+    portal_role: Option<&'static str>,
     template: String,
 }
 
@@ -71,16 +81,31 @@ impl Drop for ScratchCluster {
     }
 }
 
+/// Whether the tests run on DATABASE_URL's server rather than the embedded cluster.
+pub fn on_external_server() -> bool {
+    cluster().portal_role.is_none()
+}
+
 fn start_cluster() -> Cluster {
-    let base_url = match std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
-        Some(url) => Url::parse(&url).expect("DATABASE_URL is a URL"),
-        None => {
-            let mut pg = EmbeddedPostgres::new(&test_cluster_root(), Durability::Disposable)
-                .expect("PostgreSQL server binaries are installed");
-            pg.ensure_running()
-                .expect("the embedded test cluster starts");
-            Url::parse(&pg.database_url()).expect("a URL")
-        }
+    let (base_url, admin_base_url, portal_role) =
+        match std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            Some(url) => {
+                let url = Url::parse(&url).expect("DATABASE_URL is a URL");
+                (url.clone(), url, None)
+            }
+            None => {
+                let mut pg = EmbeddedPostgres::new(&test_cluster_root(), Durability::Disposable)
+                    .expect("PostgreSQL server binaries are installed");
+                pg.ensure_running()
+                    .expect("the embedded test cluster starts");
+                let portal = Url::parse(&pg.database_url()).expect("a URL");
+                let admin = Url::parse(&pg.admin_url_for("postgres")).expect("a URL");
+                (portal, admin, Some(PORTAL_USER))
+            }
+        };
+    let admin = Admin {
+        base_url: &admin_base_url,
+        portal_role,
     };
     let template = format!("tpl_{}", migrations_hash());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -89,10 +114,30 @@ fn start_cluster() -> Cluster {
         .build()
         .expect("a runtime");
     runtime.block_on(async {
-        sweep_leftovers(&base_url).await;
-        ensure_template(&base_url, &template).await;
+        sweep_leftovers(&admin_base_url).await;
+        ensure_template(&admin, &template).await;
     });
-    Cluster { base_url, template }
+    Cluster {
+        base_url,
+        admin_base_url,
+        portal_role,
+        template,
+    }
+}
+
+/// How test databases are made: as whom, and for whom.
+struct Admin<'a> {
+    base_url: &'a Url,
+    portal_role: Option<&'static str>,
+}
+
+impl Admin<'_> {
+    /// ` OWNER <role>` for a new database, when the portal has a role of its own.
+    fn owner_clause(&self) -> String {
+        self.portal_role
+            .map(|role| format!(" OWNER {role}"))
+            .unwrap_or_default()
+    }
 }
 
 fn with_database(base: &Url, name: &str) -> String {
@@ -107,12 +152,14 @@ async fn admin_connection(base: &Url) -> AsyncPgConnection {
         .expect("connects to the test cluster")
 }
 
-/// The template is named after the migrations it holds, so a changed migration builds a new one.
+/// The template is named after the migrations it holds (and the role that owns it), so a changed
+/// migration builds a new one.
 fn migrations_hash() -> String {
     let mut files = Vec::new();
     collect(&manifest_dir().join("migrations"), &mut files);
     files.sort();
     let mut hasher = Sha256::new();
+    hasher.update(PORTAL_USER.as_bytes());
     for f in files {
         hasher.update(f.to_string_lossy().as_bytes());
         hasher.update(std::fs::read(&f).expect("readable migration"));
@@ -133,7 +180,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Builds the migrated template once for all test processes: an advisory lock makes concurrent runs
 /// take turns, and the template is built under a temporary name so a crash leaves no half-made one.
-async fn ensure_template(base: &Url, template: &str) {
+async fn ensure_template(admin: &Admin<'_>, template: &str) {
+    let base = admin.base_url;
     let mut conn = admin_connection(base).await;
     diesel::sql_query("SELECT pg_advisory_lock(727001)")
         .execute(&mut conn)
@@ -146,10 +194,20 @@ async fn ensure_template(base: &Url, template: &str) {
             &format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"),
         )
         .await;
-        exec(&mut conn, &format!("CREATE DATABASE \"{building}\"")).await;
-        stablereg::db::migrate(&with_database(base, &building))
+        exec(
+            &mut conn,
+            &format!("CREATE DATABASE \"{building}\"{}", admin.owner_clause()),
+        )
+        .await;
+        let building_url = with_database(base, &building);
+        stablereg::db::migrate(&building_url)
             .await
             .expect("migrations apply");
+        if let Some(role) = admin.portal_role {
+            stablereg::db::roles::hand_to_portal(&building_url, role)
+                .await
+                .expect("the template is handed to the portal's role");
+        }
         exec(
             &mut conn,
             &format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\""),
@@ -208,7 +266,10 @@ async fn sweep_leftovers(base: &Url) {
 /// A database of a test's own, dropped when the test ends.
 pub struct TestDatabase {
     pub name: String,
+    /// As the role the portal uses.
     pub url: String,
+    /// As a superuser, for tests that tamper on purpose.
+    pub superuser_url: String,
 }
 
 impl TestDatabase {
@@ -220,17 +281,23 @@ impl TestDatabase {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
-        let mut conn = admin_connection(&cluster.base_url).await;
+        let mut conn = admin_connection(&cluster.admin_base_url).await;
+        let admin = Admin {
+            base_url: &cluster.admin_base_url,
+            portal_role: cluster.portal_role,
+        };
         exec(
             &mut conn,
             &format!(
-                "CREATE DATABASE \"{name}\" TEMPLATE \"{}\"",
-                cluster.template
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{}\"{}",
+                cluster.template,
+                admin.owner_clause()
             ),
         )
         .await;
         TestDatabase {
             url: with_database(&cluster.base_url, &name),
+            superuser_url: with_database(&cluster.admin_base_url, &name),
             name,
         }
     }
@@ -239,7 +306,7 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let name = self.name.clone();
-        let base = cluster().base_url.clone();
+        let base = cluster().admin_base_url.clone();
         // Drop runs inside the test's runtime, which must not be blocked on: use a thread of its own.
         let _ = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -276,7 +343,10 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     /// The test's own database, dropped with the app; `None` when the test brought its own.
     _db: Option<TestDatabase>,
+    /// The URL the server connects with.
     pub database_url: String,
+    /// The same database as a superuser (the same URL when the test brought its own database).
+    pub superuser_url: String,
     pub settings: Settings,
     /// A client that keeps cookies and does not follow redirects, like a careful browser.
     pub client: reqwest::Client,
@@ -303,6 +373,8 @@ impl Default for TestConfig {
                 "AUDIT_KEY",
                 "test-audit-key-not-secret-but-32-chars".to_string(),
             ),
+            // The tests read mail through the demo mailbox without loading demo data first.
+            ("DEMO_MAILBOX", "true".to_string()),
         ]);
         TestConfig {
             env,
@@ -329,6 +401,9 @@ pub async fn spawn_app_with(config: TestConfig) -> TestApp {
     let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("valid test settings");
     stablereg::telemetry::init(settings.log_format);
     let database_url = settings.database_url.clone().expect("a database");
+    let superuser_url = db
+        .as_ref()
+        .map_or_else(|| database_url.clone(), |db| db.superuser_url.clone());
     let app = Application::build(settings, Signals::Ignore, config.extra_routes)
         .await
         .expect("the app builds");
@@ -346,6 +421,7 @@ pub async fn spawn_app_with(config: TestConfig) -> TestApp {
         data_dir,
         _db: db,
         database_url,
+        superuser_url,
         settings,
         client,
         server,

@@ -106,12 +106,9 @@ async fn a_row_with_an_unknown_action_is_found() {
     assert!(!ok, "an unknown action must fail verification: {text}");
     assert!(text.contains("broken at row 4"), "{text}");
     let mut conn = app.db().await;
-    let read = stablereg::db::audit_log::page(
-        &mut conn,
-        &stablereg::db::audit_log::Filter::default(),
-        10,
-    )
-    .await;
+    let read =
+        stablereg::db::audit_log::page(&mut conn, &stablereg::db::audit_log::Filter::default(), 10)
+            .await;
     assert!(read.is_err(), "a row with an unknown action does not load");
 }
 

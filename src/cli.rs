@@ -4,11 +4,11 @@ use anyhow::{Context, bail};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use crate::audit::{self, Actor, AuditKey, Event};
-use crate::auth::{Role, hashing};
+use crate::audit::{self, Action, Actor, AuditKey, Event, ObjectType};
+use crate::auth::hashing;
 use crate::config::Settings;
 use crate::db::{self, users::NewUser};
-use crate::domain::password;
+use crate::domain::{Role, password};
 
 async fn connect(settings: &Settings) -> anyhow::Result<AsyncPgConnection> {
     let url = settings.database_url.as_deref().context("no database")?;
@@ -34,11 +34,7 @@ pub async fn create_user(
     name: &str,
     secret: &str,
 ) -> anyhow::Result<Uuid> {
-    let role: Role = role
-        .parse()
-        .ok()
-        .filter(|r: &Role| r.is_regulator())
-        .context("--role must be admin, approver or reviewer")?;
+    let role = Role::parse_regulator(role).context("--role must be admin, approver or reviewer")?;
     if !crate::web::forms::looks_like_email(email) {
         bail!("'{email}' is not an email address");
     }
@@ -58,7 +54,7 @@ pub async fn create_user(
             id,
             email,
             display_name: name,
-            role: role.as_str(),
+            role,
             institution_id: None,
             is_institution_admin: false,
             is_authorised_signatory: false,
@@ -67,7 +63,7 @@ pub async fn create_user(
             lang: "ko",
         };
         db::users::insert(conn, &user).await?;
-        let event = Event::new("user.created", "user", id)
+        let event = Event::new(Action::UserCreated, ObjectType::User, id)
             .with(serde_json::json!({"role": role.as_str(), "by": "cli"}));
         audit::record(conn, key_ref, &cli_actor(), event).await?;
         Ok(())

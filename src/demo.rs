@@ -7,11 +7,12 @@ use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use crate::audit::{self, AuditKey, Event};
-use crate::auth::{Role, hashing, totp};
+use crate::audit::{self, Action, AuditKey, Event, ObjectType};
+use crate::auth::{hashing, totp};
 use crate::cli::cli_actor;
 use crate::config::Settings;
 use crate::db::{self, institutions::Institution, users::NewUser};
+use crate::domain::{InstitutionStatus, InstitutionType, Role};
 
 /// Every demo account's address ends so: their presence says demo data was loaded here.
 const DEMO_EMAIL_SUFFIX: &str = "@demo.stablereg.kr";
@@ -111,10 +112,10 @@ pub async fn seed_into(
         business_registration_number: "1248100998".into(),
         corporate_registration_number: "1101111234569".into(),
         lei: Some("5493001KJTIIGC8Y1R12".into()),
-        institution_type: "bank".into(),
+        institution_type: InstitutionType::Bank,
         address: "서울특별시 중구 세종대로 110".into(),
         contact_phone: "02-1234-5678".into(),
-        status: "active".into(),
+        status: InstitutionStatus::Active,
         created_at: Utc::now(),
     };
     let (accounts_ref, hash_ref, inst_ref) = (&mut accounts, &hash, &institution);
@@ -124,8 +125,12 @@ pub async fn seed_into(
             conn,
             key,
             &cli_actor(),
-            Event::new("institution.signed_up", "institution", inst_ref.id)
-                .with(serde_json::json!({"by": "demo"})),
+            Event::new(
+                Action::InstitutionSignedUp,
+                ObjectType::Institution,
+                inst_ref.id,
+            )
+            .with(serde_json::json!({"by": "demo"})),
         )
         .await?;
         for account in accounts_ref.iter() {
@@ -135,7 +140,7 @@ pub async fn seed_into(
                 id,
                 email: account.email,
                 display_name: account.name,
-                role: account.role.as_str(),
+                role: account.role,
                 institution_id: issuer.then_some(inst_ref.id),
                 is_institution_admin: issuer,
                 is_authorised_signatory: issuer,
@@ -147,7 +152,7 @@ pub async fn seed_into(
             if let Some(secret) = &account.totp_secret {
                 db::users::enable_totp(conn, id, &secrets.seal(id, secret), 0).await?;
             }
-            let event = Event::new("user.created", "user", id)
+            let event = Event::new(Action::UserCreated, ObjectType::User, id)
                 .with(serde_json::json!({"role": account.role.as_str(), "by": "demo"}));
             audit::record(conn, key, &cli_actor(), event).await?;
         }

@@ -6,16 +6,20 @@
 use std::path::Path;
 
 use anyhow::Context;
-use chrono::{DateTime, SubsecRound, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use chrono::{SubsecRound, Utc};
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::config::Settings;
-use crate::db::schema::audit_log;
+use crate::db::{self, audit_log::AuditRow};
+
+mod action;
+
+pub use action::{Action, ObjectType};
 
 /// The secret that keys the chain.
 #[derive(Clone)]
@@ -93,14 +97,14 @@ pub struct Actor {
 /// One thing that happened, as the log records it.
 #[derive(Debug, Clone)]
 pub struct Event {
-    pub action: &'static str,
-    pub object_type: &'static str,
+    pub action: Action,
+    pub object_type: ObjectType,
     pub object_id: Option<String>,
     pub details: serde_json::Value,
 }
 
 impl Event {
-    pub fn new(action: &'static str, object_type: &'static str, object_id: impl ToString) -> Self {
+    pub fn new(action: Action, object_type: ObjectType, object_id: impl ToString) -> Self {
         Event {
             action,
             object_type,
@@ -135,8 +139,8 @@ fn canonical(row: &AuditRow) -> Vec<u8> {
         occurred_at: row.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
         actor_id: row.actor_id,
         actor_email: row.actor_email.as_deref(),
-        action: &row.action,
-        object_type: &row.object_type,
+        action: row.action.as_str(),
+        object_type: row.object_type.as_str(),
         object_id: row.object_id.as_deref(),
         client_addr: row.client_addr.as_deref(),
         details: &row.details,
@@ -144,35 +148,8 @@ fn canonical(row: &AuditRow) -> Vec<u8> {
     .unwrap_or_default()
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_log)]
-pub struct AuditRow {
-    pub seq: i64,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_id: Option<Uuid>,
-    pub actor_email: Option<String>,
-    pub action: String,
-    pub object_type: String,
-    pub object_id: Option<String>,
-    pub client_addr: Option<String>,
-    pub details: serde_json::Value,
-    pub prev_hash: Vec<u8>,
-    pub hash: Vec<u8>,
-}
-
 /// The chain starts from 32 zero bytes.
 const GENESIS: [u8; 32] = [0; 32];
-/// Appends take turns: each needs the hash of the row before it.
-const APPEND_LOCK: i64 = 727_002;
-
-/// Waits for this transaction's turn to append, and keeps it until the transaction ends: a check of
-/// the log made after this (did something happen lately?) cannot be overtaken by another append.
-pub async fn take_turn(conn: &mut AsyncPgConnection) -> QueryResult<()> {
-    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
 
 /// Appends `event` to the log. Call it inside the transaction that makes the change, so the change
 /// and its record commit together or not at all.
@@ -182,14 +159,8 @@ pub async fn record(
     actor: &Actor,
     event: Event,
 ) -> QueryResult<()> {
-    take_turn(conn).await?;
-    let last: Option<(i64, Vec<u8>)> = audit_log::table
-        .select((audit_log::seq, audit_log::hash))
-        .order(audit_log::seq.desc())
-        .first(conn)
-        .await
-        .optional()?;
-    let (seq, prev_hash) = match last {
+    db::audit_log::take_turn(conn).await?;
+    let (seq, prev_hash) = match db::audit_log::last(conn).await? {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_vec()),
     };
@@ -198,8 +169,8 @@ pub async fn record(
         occurred_at: Utc::now().trunc_subsecs(6),
         actor_id: actor.user_id,
         actor_email: actor.email.clone(),
-        action: event.action.into(),
-        object_type: event.object_type.into(),
+        action: event.action,
+        object_type: event.object_type,
         object_id: event.object_id,
         client_addr: actor.client_addr.clone(),
         details: event.details,
@@ -207,11 +178,7 @@ pub async fn record(
         hash: Vec::new(),
     };
     row.hash = key.chain(&row.prev_hash, &canonical(&row));
-    diesel::insert_into(audit_log::table)
-        .values(&row)
-        .execute(conn)
-        .await?;
-    Ok(())
+    db::audit_log::insert(conn, &row).await
 }
 
 /// Records an event that comes with no other change (a refused sign-in, say) in a transaction of
@@ -243,14 +210,20 @@ pub async fn verify(
     const BATCH: i64 = 1000;
     let mut expected_seq = 1;
     let mut prev_hash = GENESIS.to_vec();
+    // A row naming an action or object type this version does not know cannot be loaded: the rows
+    // before it are walked, and it is the row that does not fit.
+    let mut unreadable = None;
     loop {
-        let rows: Vec<AuditRow> = audit_log::table
-            .select(AuditRow::as_select())
-            .filter(audit_log::seq.ge(expected_seq))
-            .order(audit_log::seq)
-            .limit(BATCH)
-            .load(conn)
-            .await?;
+        let rows = match db::audit_log::batch(conn, expected_seq, unreadable, BATCH).await {
+            Err(diesel::result::Error::DeserializationError(e)) if unreadable.is_none() => {
+                unreadable = db::audit_log::first_with_unknown_code(conn, expected_seq).await?;
+                if unreadable.is_none() {
+                    return Err(diesel::result::Error::DeserializationError(e));
+                }
+                continue;
+            }
+            rows => rows?,
+        };
         let done = (rows.len() as i64) < BATCH;
         for row in rows {
             let broken = |reason| {
@@ -281,74 +254,15 @@ pub async fn verify(
             expected_seq += 1;
         }
         if done {
-            return Ok((expected_seq - 1, None));
+            let broken = unreadable.map(|seq| BrokenLink {
+                seq: expected_seq,
+                reason: if seq == expected_seq {
+                    "names an action or object type this version does not know"
+                } else {
+                    "missing row"
+                },
+            });
+            return Ok((expected_seq - 1, broken));
         }
     }
-}
-
-/// A page of the log for the admin's browser, newest first, filtered.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub action: Option<String>,
-    pub actor_email: Option<String>,
-    pub object_id: Option<String>,
-    pub before_seq: Option<i64>,
-}
-
-pub async fn page(
-    conn: &mut AsyncPgConnection,
-    filter: &Filter,
-    limit: i64,
-) -> QueryResult<Vec<AuditRow>> {
-    let mut query = audit_log::table.select(AuditRow::as_select()).into_boxed();
-    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
-        query = query.filter(audit_log::action.eq(action.to_owned()));
-    }
-    if let Some(email) = filter.actor_email.as_deref().filter(|a| !a.is_empty()) {
-        query = query.filter(audit_log::actor_email.ilike(format!("%{}%", escape_like(email))));
-    }
-    if let Some(object) = filter.object_id.as_deref().filter(|a| !a.is_empty()) {
-        query = query.filter(audit_log::object_id.eq(object.to_owned()));
-    }
-    if let Some(before) = filter.before_seq {
-        query = query.filter(audit_log::seq.lt(before));
-    }
-    query
-        .order(audit_log::seq.desc())
-        .limit(limit)
-        .load(conn)
-        .await
-}
-
-/// Whether `action` was recorded on the object `object_id` within `window`.
-pub async fn acted_on_within(
-    conn: &mut AsyncPgConnection,
-    action: &str,
-    object_id: Uuid,
-    window: chrono::Duration,
-) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        audit_log::table
-            .filter(audit_log::object_id.eq(object_id.to_string()))
-            .filter(audit_log::action.eq(action))
-            .filter(audit_log::occurred_at.gt(Utc::now() - window)),
-    ))
-    .get_result(conn)
-    .await
-}
-
-/// Every action name written so far, for the filter's choices.
-pub async fn actions(conn: &mut AsyncPgConnection) -> QueryResult<Vec<String>> {
-    audit_log::table
-        .select(audit_log::action)
-        .distinct()
-        .order(audit_log::action)
-        .load(conn)
-        .await
-}
-
-pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

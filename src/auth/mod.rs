@@ -1,10 +1,7 @@
-//! Who someone is and what they may do: roles, password hashing, one-time codes and the random
-//! secrets behind sessions and mailed links.
+//! Who someone is: password hashing, one-time codes and the random secrets behind sessions and
+//! mailed links. (What they may do is their `domain::Role`.)
 
 pub mod hashing;
-pub mod role;
 pub mod secrets;
 pub mod totp;
 pub mod totp_secrets;
-
-pub use role::Role;

@@ -42,6 +42,17 @@ pub async fn claim(conn: &mut AsyncPgConnection, key: Uuid, session: Uuid) -> Qu
     })
 }
 
+/// Where the first submission with this key was sent, once it has finished.
+pub async fn location(conn: &mut AsyncPgConnection, key: Uuid) -> QueryResult<Option<String>> {
+    Ok(form_submissions::table
+        .find(key)
+        .select(form_submissions::location)
+        .first::<Option<String>>(conn)
+        .await
+        .optional()?
+        .flatten())
+}
+
 /// The first submission ended in a redirect: repeats go there too.
 pub async fn complete(conn: &mut AsyncPgConnection, key: Uuid, location: &str) -> QueryResult<()> {
     diesel::update(form_submissions::table.find(key))

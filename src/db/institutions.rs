@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::schema::institutions;
+use crate::domain::{InstitutionStatus, InstitutionType};
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -17,10 +18,10 @@ pub struct Institution {
     pub business_registration_number: String,
     pub corporate_registration_number: String,
     pub lei: Option<String>,
-    pub institution_type: String,
+    pub institution_type: InstitutionType,
     pub address: String,
     pub contact_phone: String,
-    pub status: String,
+    pub status: InstitutionStatus,
     pub created_at: DateTime<Utc>,
 }
 
@@ -116,7 +117,11 @@ pub async fn all(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Institution>> 
         .await
 }
 
-pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str) -> QueryResult<()> {
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    status: InstitutionStatus,
+) -> QueryResult<()> {
     diesel::update(institutions::table.find(id))
         .set(institutions::status.eq(status))
         .execute(conn)

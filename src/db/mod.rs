@@ -8,7 +8,9 @@ use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+pub mod audit_log;
 pub mod client_attempts;
+pub mod enums;
 pub mod form_submissions;
 pub mod institutions;
 pub mod outbox;
@@ -85,4 +87,11 @@ pub async fn ping(pool: &Pool) -> anyhow::Result<()> {
     let mut conn = pool.get().await?;
     diesel::sql_query("SELECT 1").execute(&mut conn).await?;
     Ok(())
+}
+
+/// `s` with the wildcards of LIKE escaped, to search for it as typed.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

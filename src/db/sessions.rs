@@ -7,13 +7,14 @@ use uuid::Uuid;
 
 use crate::db::schema::sessions;
 use crate::db::users::User;
+use crate::domain::{InstitutionStatus, Stage};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
 pub struct SessionRow {
     pub id: Uuid,
     pub user_id: Option<Uuid>,
-    pub stage: String,
+    pub stage: Stage,
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
@@ -24,7 +25,7 @@ pub async fn create(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
     user_id: Option<Uuid>,
-    stage: &str,
+    stage: Stage,
     csrf_token: &str,
 ) -> QueryResult<SessionRow> {
     diesel::insert_into(sessions::table)
@@ -40,7 +41,6 @@ pub async fn create(
         .await
 }
 
-/// The session with this token fingerprint, and its user.
 /// The session with this token fingerprint, its user, and whether the user's institution (if any)
 /// is suspended: everything that decides whether the session may still be used, in one query.
 pub async fn find(
@@ -48,7 +48,7 @@ pub async fn find(
     token_hash: &[u8],
 ) -> QueryResult<Option<(SessionRow, Option<User>, bool)>> {
     use crate::db::schema::{institutions, users};
-    let found: Option<(SessionRow, Option<User>, Option<String>)> = sessions::table
+    let found: Option<(SessionRow, Option<User>, Option<InstitutionStatus>)> = sessions::table
         .left_join(users::table.left_join(institutions::table))
         .filter(sessions::token_hash.eq(token_hash))
         .select((
@@ -59,7 +59,10 @@ pub async fn find(
         .first(conn)
         .await
         .optional()?;
-    Ok(found.map(|(row, user, status)| (row, user, status.as_deref() == Some("suspended"))))
+    Ok(found.map(|(row, user, status)| {
+        let suspended = status == Some(InstitutionStatus::Suspended);
+        (row, user, suspended)
+    }))
 }
 
 pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::auth::Role;
 use crate::db::schema::users;
+use crate::domain::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -14,7 +14,7 @@ pub struct User {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub institution_id: Option<Uuid>,
     pub is_institution_admin: bool,
     pub is_authorised_signatory: bool,
@@ -34,10 +34,6 @@ pub struct User {
 }
 
 impl User {
-    pub fn role(&self) -> Role {
-        self.role.parse().unwrap_or(Role::Issuer)
-    }
-
     pub fn mfa_enabled(&self) -> bool {
         self.totp_enabled_at.is_some()
     }
@@ -66,7 +62,7 @@ pub struct NewUser<'a> {
     pub id: Uuid,
     pub email: &'a str,
     pub display_name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub institution_id: Option<Uuid>,
     pub is_institution_admin: bool,
     pub is_authorised_signatory: bool,
@@ -124,12 +120,12 @@ pub async fn regulators(
     role: Option<Role>,
 ) -> QueryResult<Vec<User>> {
     let mut query = users::table
-        .filter(users::role.ne(Role::Issuer.as_str()))
+        .filter(users::role.ne(Role::Issuer))
         .select(User::as_select())
         .into_boxed();
     let term = search.trim();
     if !term.is_empty() {
-        let pattern = format!("%{}%", crate::audit::escape_like(term));
+        let pattern = format!("%{}%", crate::db::escape_like(term));
         query = query.filter(
             users::email
                 .ilike(pattern.clone())
@@ -137,14 +133,14 @@ pub async fn regulators(
         );
     }
     if let Some(role) = role {
-        query = query.filter(users::role.eq(role.as_str()));
+        query = query.filter(users::role.eq(role));
     }
     query.order(users::email).load(conn).await
 }
 
 pub async fn count_active_admins(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     users::table
-        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::role.eq(Role::Admin))
         .filter(users::active.eq(true))
         .count()
         .get_result(conn)
@@ -154,7 +150,7 @@ pub async fn count_active_admins(conn: &mut AsyncPgConnection) -> QueryResult<i6
 /// Locks the active admins' rows so two admins demoting each other cannot both succeed.
 pub async fn lock_active_admins(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Uuid>> {
     users::table
-        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::role.eq(Role::Admin))
         .filter(users::active.eq(true))
         .select(users::id)
         .for_update()
@@ -305,7 +301,7 @@ pub async fn renew_invitation(
     diesel::update(users::table.find(id).filter(users::password_hash.is_null()))
         .set((
             users::display_name.eq(name),
-            users::role.eq(role.as_str()),
+            users::role.eq(role),
             users::is_authorised_signatory.eq(signatory),
             users::lang.eq(lang),
         ))
@@ -316,7 +312,7 @@ pub async fn renew_invitation(
 
 pub async fn set_role(conn: &mut AsyncPgConnection, id: Uuid, role: Role) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set(users::role.eq(role.as_str()))
+        .set(users::role.eq(role))
         .execute(conn)
         .await
         .map(|_| ())

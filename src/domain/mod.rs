@@ -1,6 +1,14 @@
 //! The product's own rules as plain types and functions: no actix, no diesel. Everything here is
 //! tested by fast unit tests beside it.
 
+pub mod code;
 pub mod identifiers;
+pub mod institution;
 pub mod password;
+pub mod role;
+pub mod session;
 pub mod sign_in;
+
+pub use institution::{InstitutionStatus, InstitutionType};
+pub use role::Role;
+pub use session::Stage;

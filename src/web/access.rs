@@ -9,9 +9,9 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
 use super::error_pages::refusal;
-use super::session::{self, Session, Stage};
+use super::session::{self, Session};
 use super::{AppState, ROUTES};
-use crate::auth::Role;
+use crate::domain::{Role, Stage};
 use crate::error::AppError;
 
 /// Who may reach a route.

@@ -120,13 +120,13 @@ impl PageContext {
     pub fn is_admin(&self) -> bool {
         self.user
             .as_ref()
-            .is_some_and(|u| u.role == crate::auth::Role::Admin)
+            .is_some_and(|u| u.role == crate::domain::Role::Admin)
     }
 
     pub fn is_issuer_admin(&self) -> bool {
         self.user
             .as_ref()
-            .is_some_and(|u| u.role == crate::auth::Role::Issuer && u.is_institution_admin)
+            .is_some_and(|u| u.role == crate::domain::Role::Issuer && u.is_institution_admin)
     }
 }
 

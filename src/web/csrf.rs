@@ -74,17 +74,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
 
 /// The redirect of a finished first submission with this key, if there is one.
 async fn completed(state: &AppState, key: uuid::Uuid) -> Result<Option<String>, AppError> {
-    use crate::db::schema::form_submissions;
-    use diesel::prelude::*;
-    use diesel_async::RunQueryDsl;
     let mut conn = state.pool.get().await?;
-    Ok(form_submissions::table
-        .find(key)
-        .select(form_submissions::location)
-        .first::<Option<String>>(&mut conn)
-        .await
-        .optional()?
-        .flatten())
+    Ok(db::form_submissions::location(&mut conn, key).await?)
 }
 
 /// How long a repeat waits for the first submission of its form to finish.

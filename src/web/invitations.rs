@@ -6,10 +6,10 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::audit::{self, Actor, Event};
-use crate::auth::Role;
+use crate::audit::{self, Action, Actor, Event, ObjectType};
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::NewUser};
+use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::mail;
@@ -59,7 +59,7 @@ pub async fn invite(
         id,
         email: invitation.email,
         display_name: invitation.name,
-        role: invitation.role.as_str(),
+        role: invitation.role,
         institution_id: invitation.institution.map(|(id, _)| id),
         is_institution_admin: false,
         is_authorised_signatory: invitation.signatory,
@@ -79,7 +79,7 @@ pub async fn invite(
         conn,
         &state.audit_key,
         &by.actor,
-        Event::new("user.invited", "user", id).with(details),
+        Event::new(Action::UserInvited, ObjectType::User, id).with(details),
     )
     .await?;
     Ok(Invited::Created(id))
@@ -92,7 +92,7 @@ pub async fn invite(
 pub fn may_invite_again(owner: &db::users::User, institution: Option<Uuid>) -> bool {
     let same_place = match institution {
         Some(id) => owner.institution_id == Some(id),
-        None => owner.institution_id.is_none() && owner.role().is_regulator(),
+        None => owner.institution_id.is_none() && owner.role.is_regulator(),
     };
     owner.password_hash.is_none() && owner.active && same_place
 }
@@ -129,7 +129,7 @@ async fn invite_again(
         conn,
         &state.audit_key,
         &by.actor,
-        Event::new("user.invitation_renewed", "user", owner.id).with(details),
+        Event::new(Action::UserInvitationRenewed, ObjectType::User, owner.id).with(details),
     )
     .await?;
     Ok(Invited::Created(owner.id))
@@ -175,7 +175,7 @@ async fn address_in_use(
         inviter: &by.name,
     };
     mail::enqueue(conn, &state.settings, mail).await?;
-    let event = Event::new("user.invite_refused", "user", owner.id)
+    let event = Event::new(Action::UserInviteRefused, ObjectType::User, owner.id)
         .with(serde_json::json!({"reason": "email_in_use"}));
     audit::record(conn, &state.audit_key, &by.actor, event).await?;
     Ok(Invited::AddressInUse)

@@ -12,9 +12,10 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::auth::Role;
+use crate::audit::{Action, ObjectType};
 use crate::auth::secrets::{fingerprint, random_token};
 use crate::db::{self, users::User};
+use crate::domain::{Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 
@@ -23,34 +24,6 @@ pub const IDLE_TIMEOUT_REGULATOR: Duration = Duration::minutes(15);
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 /// `last_seen_at` is written at most this often, not on every request.
 const TOUCH_AFTER: Duration = Duration::seconds(60);
-
-/// How far signing in has got.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Nobody signed in; the session carries the CSRF token of the public forms.
-    Anonymous,
-    /// The password was right; the second factor (or its enrolment) is still to come.
-    PasswordVerified,
-    SignedIn,
-}
-
-impl Stage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Anonymous => "anonymous",
-            Stage::PasswordVerified => "password_verified",
-            Stage::SignedIn => "signed_in",
-        }
-    }
-
-    fn parse(s: &str) -> Stage {
-        match s {
-            "signed_in" => Stage::SignedIn,
-            "password_verified" => Stage::PasswordVerified,
-            _ => Stage::Anonymous,
-        }
-    }
-}
 
 /// The person behind a session, as handlers need them.
 #[derive(Debug, Clone)]
@@ -72,7 +45,7 @@ impl From<&User> for SessionUser {
             id: u.id,
             email: u.email.clone(),
             display_name: u.display_name.clone(),
-            role: u.role(),
+            role: u.role,
             institution_id: u.institution_id,
             is_institution_admin: u.is_institution_admin,
             is_authorised_signatory: u.is_authorised_signatory,
@@ -230,8 +203,9 @@ async fn remember_language(state: &AppState, session: &mut Session, lang: Lang, 
             &mut *conn,
             async move |conn| {
                 db::users::set_lang(conn, id, lang.code()).await?;
-                let event = crate::audit::Event::new("user.language_changed", "user", id)
-                    .with(serde_json::json!({"lang": lang.code()}));
+                let event =
+                    crate::audit::Event::new(Action::UserLanguageChanged, ObjectType::User, id)
+                        .with(serde_json::json!({"lang": lang.code()}));
                 crate::audit::record(conn, key, &actor, event).await?;
                 Ok(())
             },
@@ -253,7 +227,7 @@ async fn find_valid(state: &AppState, token: &str) -> AppResult<Option<Session>>
     };
     let now = Utc::now();
     let idle = match &user {
-        Some(u) if u.role().is_regulator() => IDLE_TIMEOUT_REGULATOR,
+        Some(u) if u.role.is_regulator() => IDLE_TIMEOUT_REGULATOR,
         _ => IDLE_TIMEOUT_ISSUER,
     };
     let alive = now - row.last_seen_at < idle
@@ -269,7 +243,7 @@ async fn find_valid(state: &AppState, token: &str) -> AppResult<Option<Session>>
     }
     Ok(Some(Session {
         id: row.id,
-        stage: Stage::parse(&row.stage),
+        stage: row.stage,
         csrf_token: row.csrf_token,
         user: user.as_ref().map(SessionUser::from),
     }))
@@ -306,7 +280,7 @@ pub async fn create(
         conn,
         &fingerprint(&token),
         user.map(|u| u.id),
-        stage.as_str(),
+        stage,
         &random_token(),
     )
     .await?;

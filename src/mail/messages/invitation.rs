@@ -1,8 +1,8 @@
 //! Invitations by email: the link that sets up an invited account, and the word to an address's
 //! owner when the address cannot be invited.
 
-use crate::auth::Role;
 use crate::config::Settings;
+use crate::domain::Role;
 use crate::mail::messages::Recipient;
 use crate::mail::{LinkMail, Message};
 

@@ -4,8 +4,8 @@
 use insta::assert_snapshot;
 
 use super::*;
-use crate::auth::Role;
 use crate::config::Settings;
+use crate::domain::Role;
 use crate::mail::Message;
 
 fn settings() -> Settings {

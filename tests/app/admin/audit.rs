@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use stablereg::auth::Role;
+use stablereg::domain::Role;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
@@ -91,6 +91,28 @@ async fn a_tampered_middle_row_is_found() {
     let (ok, text) = verify(&app);
     assert!(!ok, "tampering must fail verification: {text}");
     assert!(text.contains("broken at row 3"), "{text}");
+}
+
+/// An action no version of the portal writes is an error when the log is read, never a fallback:
+/// `verify` names the row, and the admin's browser of the log fails rather than show it as something.
+#[tokio::test]
+async fn a_row_with_an_unknown_action_is_found() {
+    let app = spawn_app().await;
+    history(&app).await;
+    app.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+        .await;
+    app.sql("UPDATE audit_log SET action = 'nothing' WHERE seq = 4")
+        .await;
+    app.sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+        .await;
+    let (ok, text) = verify(&app);
+    assert!(!ok, "an unknown action must fail verification: {text}");
+    assert!(text.contains("broken at row 4"), "{text}");
+    let mut conn = app.db().await;
+    let read =
+        stablereg::db::audit_log::page(&mut conn, &stablereg::db::audit_log::Filter::default(), 10)
+            .await;
+    assert!(read.is_err(), "a row with an unknown action does not load");
 }
 
 #[tokio::test]

@@ -2,7 +2,8 @@
 //! unlocking, suspending institutions, and the rules that keep at least one admin.
 
 use reqwest::StatusCode;
-use stablereg::auth::{Role, totp};
+use stablereg::auth::totp;
+use stablereg::domain::Role;
 
 use crate::support::accounts::{link_path, location};
 use crate::support::harness::spawn_app;
@@ -120,7 +121,7 @@ async fn an_invitation_link_expires_after_72_hours() {
         location(&res),
         format!("/admin/users/{}?notice=invited", invited.id)
     );
-    assert_eq!(invited.role, "reviewer");
+    assert_eq!(invited.role.as_str(), "reviewer");
     assert_eq!(app.mails_to("late@fsc.example").await, 2);
     let renewed = app.last_mail_to("late@fsc.example").await;
     assert!(

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use serde_json::json;
-use stablereg::auth::{Role, totp};
+use stablereg::auth::totp;
+use stablereg::domain::Role;
 use stablereg::i18n::Lang;
 
 use crate::support::browser::Browser;

@@ -2,7 +2,7 @@
 //! behind the password (and the code, once MFA is on).
 
 use reqwest::StatusCode;
-use stablereg::auth::Role;
+use stablereg::domain::Role;
 
 use crate::support::accounts::{link_path, location};
 use crate::support::harness::spawn_app;

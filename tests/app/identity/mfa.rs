@@ -2,7 +2,8 @@
 //! once, a code two steps old does not, and recovery codes are single-use.
 
 use reqwest::StatusCode;
-use stablereg::auth::{Role, totp};
+use stablereg::auth::totp;
+use stablereg::domain::Role;
 
 use crate::support::accounts::location;
 use crate::support::harness::spawn_app;

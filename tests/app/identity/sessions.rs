@@ -2,7 +2,7 @@
 //! timeouts, and deactivation taking effect at the next request.
 
 use reqwest::StatusCode;
-use stablereg::auth::Role;
+use stablereg::domain::Role;
 
 use crate::support::accounts::location;
 use crate::support::harness::{TestConfig, spawn_app, spawn_app_with};

@@ -3,7 +3,7 @@
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
 use reqwest::StatusCode;
-use stablereg::auth::Role;
+use stablereg::domain::Role;
 
 use crate::support::accounts::{Account, PASSWORD, link_path, location};
 use crate::support::harness::{TestApp, TestConfig, spawn_app, spawn_app_with};

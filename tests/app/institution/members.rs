@@ -1,7 +1,7 @@
 //! An institution's administrator and their colleagues.
 
 use reqwest::StatusCode;
-use stablereg::auth::Role;
+use stablereg::domain::Role;
 
 use crate::support::accounts::{link_path, location};
 use crate::support::harness::spawn_app;

@@ -7,7 +7,7 @@
 //! table. All differences are listed at once.
 
 use reqwest::StatusCode;
-use stablereg::auth::Role;
+use stablereg::domain::Role;
 use stablereg::web::ROUTES;
 use uuid::Uuid;
 

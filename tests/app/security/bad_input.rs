@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use reqwest::StatusCode;
-use stablereg::auth::Role;
+use stablereg::domain::Role;
 use stablereg::web::ROUTES;
 use stablereg::web::access::Access;
 

@@ -2,7 +2,7 @@
 //! work, and repeats, even concurrent ones, get the first one's answer.
 
 use reqwest::StatusCode;
-use stablereg::auth::Role;
+use stablereg::domain::Role;
 
 use crate::support::accounts::{csrf_token, location};
 use crate::support::harness::spawn_app;

@@ -2,7 +2,7 @@
 
 use reqwest::header::HeaderMap;
 
-use stablereg::auth::Role;
+use stablereg::domain::Role;
 
 use crate::support::harness::{TestConfig, spawn_app, spawn_app_with};
 

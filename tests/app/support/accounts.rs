@@ -4,8 +4,9 @@
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use reqwest::{Response, StatusCode};
-use stablereg::auth::{Role, hashing, totp};
+use stablereg::auth::{hashing, totp};
 use stablereg::db::{self, institutions::Institution, outbox::OutboxMail, users::NewUser};
+use stablereg::domain::{InstitutionStatus, InstitutionType, Role};
 use uuid::Uuid;
 
 use crate::support::harness::TestApp;
@@ -115,10 +116,10 @@ impl TestApp {
             business_registration_number: valid_brn(id.as_u128()),
             corporate_registration_number: "1101111234569".into(),
             lei: None,
-            institution_type: "bank".into(),
+            institution_type: InstitutionType::Bank,
             address: "서울특별시 중구 세종대로 110".into(),
             contact_phone: "02-123-4567".into(),
-            status: "active".into(),
+            status: InstitutionStatus::Active,
             created_at: chrono::Utc::now(),
         };
         db::institutions::insert(&mut conn, &institution)
@@ -146,7 +147,7 @@ impl TestApp {
             id,
             email: &email,
             display_name: &format!("Test {}", role.as_str()),
-            role: role.as_str(),
+            role,
             institution_id: institution,
             is_institution_admin: institution_admin,
             is_authorised_signatory: false,
@@ -237,10 +238,14 @@ impl TestApp {
     pub async fn audit_actions(&self) -> Vec<String> {
         let mut conn = self.db().await;
         let newest_first =
-            stablereg::audit::page(&mut conn, &stablereg::audit::Filter::default(), i64::MAX)
+            db::audit_log::page(&mut conn, &db::audit_log::Filter::default(), i64::MAX)
                 .await
                 .unwrap();
-        newest_first.into_iter().rev().map(|r| r.action).collect()
+        newest_first
+            .into_iter()
+            .rev()
+            .map(|r| r.action.as_str().to_owned())
+            .collect()
     }
 
     /// An account as the database holds it now.

@@ -9,16 +9,16 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditRow, Event};
-use crate::auth::Role;
+use crate::audit::{self, Action, Event, ObjectType};
+use crate::db::audit_log::{self, AuditRow};
 use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
+use crate::domain::{InstitutionStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::csrf::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::invitations::{self, Invitation, Invited};
-use crate::web::pages::identity::regulator_role;
 use crate::web::reply::{page, redirect};
 use crate::web::session::{self, SessionUser};
 use crate::web::{AppState, PageContext};
@@ -57,7 +57,7 @@ pub async fn users(
 ) -> AppResult<HttpResponse> {
     let search = search.into_inner();
     let mut conn = state.pool.get().await?;
-    let role = regulator_role(&search.role);
+    let role = Role::parse_regulator(&search.role);
     let users = db::users::regulators(&mut conn, &search.q, role).await?;
     page(
         &UsersPage {
@@ -120,7 +120,7 @@ pub async fn invite(
     if !looks_like_email(&email) {
         errors.add("email", lang.t("field-email-invalid"));
     }
-    let role = regulator_role(&form.role);
+    let role = Role::parse_regulator(&form.role);
     if role.is_none() {
         errors.add("role", lang.t("field-choose-one"));
     }
@@ -231,13 +231,13 @@ enum AccountChange {
 }
 
 impl AccountChange {
-    fn action(&self) -> &'static str {
+    fn action(&self) -> Action {
         match self {
-            AccountChange::Role(_) => "user.role_changed",
-            AccountChange::Deactivate => "user.deactivated",
-            AccountChange::Reactivate => "user.reactivated",
-            AccountChange::ResetMfa => "mfa.reset_by_admin",
-            AccountChange::Unlock => "account.unlocked",
+            AccountChange::Role(_) => Action::UserRoleChanged,
+            AccountChange::Deactivate => Action::UserDeactivated,
+            AccountChange::Reactivate => Action::UserReactivated,
+            AccountChange::ResetMfa => Action::MfaResetByAdmin,
+            AccountChange::Unlock => Action::AccountUnlocked,
         }
     }
 
@@ -275,7 +275,7 @@ async fn apply(
     target: &User,
     change: &AccountChange,
 ) -> AppResult<Result<(), Refused>> {
-    let removes_admin = target.role() == Role::Admin
+    let removes_admin = target.role == Role::Admin
         && target.active
         && matches!(
             change,
@@ -290,7 +290,7 @@ async fn apply(
     if about_themself && target.id == who.id {
         return Ok(Err(Refused::Myself));
     }
-    if matches!(change, AccountChange::Role(_)) && !target.role().is_regulator() {
+    if matches!(change, AccountChange::Role(_)) && !target.role.is_regulator() {
         return Ok(Err(Refused::NotRegulator));
     }
     if removes_admin {
@@ -334,7 +334,7 @@ async fn change_account(
             if outcome.is_ok() {
                 let details = match change_ref {
                     AccountChange::Role(role) => {
-                        serde_json::json!({"from": target.role, "to": role.as_str()})
+                        serde_json::json!({"from": target.role.as_str(), "to": role.as_str()})
                     }
                     _ => serde_json::json!({}),
                 };
@@ -342,7 +342,7 @@ async fn change_account(
                     conn,
                     key,
                     &actor,
-                    Event::new(change_ref.action(), "user", id).with(details),
+                    Event::new(change_ref.action(), ObjectType::User, id).with(details),
                 )
                 .await?;
             }
@@ -380,7 +380,7 @@ pub async fn change_role(
     id: web::Path<Uuid>,
     Form(form): Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
-    let role = regulator_role(&form.role).ok_or(AppError::BadRequest)?;
+    let role = Role::parse_regulator(&form.role).ok_or(AppError::BadRequest)?;
     change_account(req, state, *id, AccountChange::Role(role)).await
 }
 
@@ -483,30 +483,33 @@ pub async fn set_institution_status(
     Form(form): Form<StatusForm>,
 ) -> AppResult<HttpResponse> {
     let who = admin(&req)?;
-    let status = match form.status.as_str() {
-        "active" | "suspended" => form.status.clone(),
-        _ => return Err(AppError::BadRequest),
-    };
+    let status: InstitutionStatus = form.status.parse().map_err(|_| AppError::BadRequest)?;
     let id = *id;
     let mut conn = state.pool.get().await?;
     let actor = who.audit_actor(&req);
-    let (key, status_ref) = (&state.audit_key, &status);
+    let key = &state.audit_key;
     conn.transaction::<_, AppError, _>(async move |conn| {
         let institution = db::institutions::find(conn, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        db::institutions::set_status(conn, id, status_ref).await?;
-        if status_ref == "suspended" {
+        db::institutions::set_status(conn, id, status).await?;
+        if status == InstitutionStatus::Suspended {
             for member in db::users::members_of(conn, id).await? {
                 db::sessions::delete_all_of(conn, member.id).await?;
             }
         }
-        let details = serde_json::json!({"from": institution.status, "to": status_ref});
+        let details =
+            serde_json::json!({"from": institution.status.as_str(), "to": status.as_str()});
         audit::record(
             conn,
             key,
             &actor,
-            Event::new("institution.status_changed", "institution", id).with(details),
+            Event::new(
+                Action::InstitutionStatusChanged,
+                ObjectType::Institution,
+                id,
+            )
+            .with(details),
         )
         .await?;
         Ok(())
@@ -531,7 +534,7 @@ pub struct AuditQuery {
 struct AuditPage {
     ctx: PageContext,
     rows: Vec<AuditRow>,
-    actions: Vec<String>,
+    actions: Vec<Action>,
     query: AuditQuery,
     /// The link to the next (older) page, if there is one.
     older: Option<String>,
@@ -545,15 +548,15 @@ pub async fn audit(
     query: web::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let query = query.into_inner();
-    let filter = audit::Filter {
+    let filter = audit_log::Filter {
         action: Some(query.action.clone()),
         actor_email: Some(query.actor.clone()),
         object_id: Some(query.object.clone()),
         before_seq: query.before,
     };
     let mut conn = state.pool.get().await?;
-    let rows = audit::page(&mut conn, &filter, AUDIT_PAGE_SIZE).await?;
-    let actions = audit::actions(&mut conn).await?;
+    let rows = audit_log::page(&mut conn, &filter, AUDIT_PAGE_SIZE).await?;
+    let actions = audit_log::actions(&mut conn).await?;
     let older = (rows.len() as i64 == AUDIT_PAGE_SIZE).then(|| {
         let last = rows.last().map_or(0, |r| r.seq);
         let params = url::form_urlencoded::Serializer::new(String::new())

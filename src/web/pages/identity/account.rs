@@ -13,19 +13,20 @@ use super::{
     Checked, check_second_factor, context_words, issue_link, limited_check, link_invalid,
     link_user, password_errors,
 };
-use crate::audit::{self, Event};
+use crate::audit::{self, Action, Event, ObjectType};
 use crate::auth::hashing;
 use crate::auth::secrets::fingerprint;
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
+use crate::domain::Stage;
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::mail::messages::{AddressUse, ConfirmNewAddress, EmailChangeRequested, Recipient};
 use crate::web::csrf::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{page, redirect};
-use crate::web::session::{self, SessionUser, Stage};
+use crate::web::session::{self, SessionUser};
 use crate::web::{AppState, PageContext, actor_of};
 
 fn signed_in(req: &HttpRequest) -> AppResult<SessionUser> {
@@ -98,7 +99,7 @@ async fn reauthenticate(
         state,
         &actor_of(user, req),
         user.id,
-        "reauthentication.failed",
+        Action::ReauthenticationFailed,
         async {
             password_ok = hashing::verify(&given.current_password, user.password_hash.as_deref())
                 .await?
@@ -204,7 +205,7 @@ pub async fn change_password(
                 conn,
                 key,
                 &actor,
-                Event::new("password.changed", "user", user_ref.id),
+                Event::new(Action::PasswordChanged, ObjectType::User, user_ref.id),
             )
             .await?;
             Ok(session::create(conn, None, Some(user_ref), Stage::SignedIn).await?)
@@ -289,7 +290,8 @@ pub async fn change_email(
             tell_owner_once_an_hour(conn, state_ref, &actor, &owner, AddressUse::EmailChange)
                 .await?;
             let details = serde_json::json!({"by": user_ref.id});
-            let event = Event::new("email_change.address_in_use", "user", owner.id).with(details);
+            let event = Event::new(Action::EmailChangeAddressInUse, ObjectType::User, owner.id)
+                .with(details);
             audit::record(conn, &state_ref.audit_key, &actor, event).await?;
         } else {
             db::users::set_pending_email(conn, user_ref.id, email_ref).await?;
@@ -320,7 +322,7 @@ pub async fn change_email(
             conn,
             &state_ref.audit_key,
             &actor,
-            Event::new("email.change_requested", "user", user_ref.id).with(details),
+            Event::new(Action::EmailChangeRequested, ObjectType::User, user_ref.id).with(details),
         )
         .await?;
         Ok(())
@@ -391,7 +393,7 @@ pub async fn confirm_email(
                 conn,
                 key,
                 &actor,
-                Event::new("email.changed", "user", id).with(details),
+                Event::new(Action::EmailChanged, ObjectType::User, id).with(details),
             )
             .await?;
             Ok(true)
@@ -427,7 +429,7 @@ pub async fn reset_mfa(
     }
     let actor = actor_of(&user, &req);
     let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
-    let regulator = user.role().is_regulator();
+    let regulator = user.role.is_regulator();
     let mut conn = state.pool.get().await?;
     let new = conn
         .transaction::<_, AppError, _>(async move |conn| {
@@ -437,7 +439,7 @@ pub async fn reset_mfa(
                 conn,
                 key,
                 &actor,
-                Event::new("mfa.removed", "user", user_ref.id),
+                Event::new(Action::MfaRemoved, ObjectType::User, user_ref.id),
             )
             .await?;
             let changed = db::users::find(conn, user_ref.id)

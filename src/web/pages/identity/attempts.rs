@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Action, Actor, Event, ObjectType};
 use crate::db;
 use crate::domain::sign_in;
 use crate::error::AppResult;
@@ -28,7 +28,7 @@ pub async fn limited_check<F>(
     state: &AppState,
     actor: &Actor,
     user_id: uuid::Uuid,
-    failure: &'static str,
+    failure: Action,
     check: F,
 ) -> AppResult<Checked>
 where
@@ -40,8 +40,8 @@ where
     };
     let Some(failures) = reserved else {
         let mut conn = state.pool.get().await?;
-        let event = Event::new("sign_in.refused", "user", user_id)
-            .with(serde_json::json!({"reason": "locked_or_slowed_down", "at": failure}));
+        let event = Event::new(Action::SignInRefused, ObjectType::User, user_id)
+            .with(serde_json::json!({"reason": "locked_or_slowed_down", "at": failure.as_str()}));
         audit::record_alone(&mut conn, &state.audit_key, actor, event).await?;
         return Ok(Checked::Refused);
     };
@@ -58,7 +58,7 @@ where
     diesel_async::AsyncConnection::transaction::<_, crate::error::AppError, _>(
         &mut *conn,
         async move |conn| {
-            let event = Event::new(failure, "user", user_id)
+            let event = Event::new(failure, ObjectType::User, user_id)
                 .with(serde_json::json!({"consecutive_failures": failures}));
             audit::record(conn, key, actor, event).await?;
             if sign_in::locks(failures) {
@@ -67,7 +67,7 @@ where
                     conn,
                     key,
                     actor,
-                    Event::new("account.locked", "user", user_id),
+                    Event::new(Action::AccountLocked, ObjectType::User, user_id),
                 )
                 .await?;
             }

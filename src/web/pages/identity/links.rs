@@ -9,20 +9,20 @@ use serde::Deserialize;
 
 use super::sign_in::institution_suspended;
 use super::{context_words, issue_link, password_errors};
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Action, Actor, Event, ObjectType};
 use crate::auth::hashing;
 use crate::auth::secrets::fingerprint;
 use crate::db::client_attempts::AttemptKind;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
-use crate::domain::sign_in;
+use crate::domain::{Stage, sign_in};
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::mail::messages::{PasswordReset, Recipient};
 use crate::web::csrf::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{page, redirect};
-use crate::web::session::{self, Stage};
+use crate::web::session;
 use crate::web::{AppState, PageContext, actor_of, client_addr};
 
 #[derive(Template)]
@@ -144,7 +144,11 @@ async fn send_reset_link(state: &AppState, email: &str, addr: String) -> AppResu
             conn,
             &state.audit_key,
             &actor,
-            Event::new("password.reset_requested", "user", user_ref.id),
+            Event::new(
+                Action::PasswordResetRequested,
+                ObjectType::User,
+                user_ref.id,
+            ),
         )
         .await?;
         Ok(())
@@ -316,7 +320,7 @@ async fn set_password(
                     conn,
                     key,
                     &actor,
-                    Event::new("password.reset", "user", user_ref.id),
+                    Event::new(Action::PasswordReset, ObjectType::User, user_ref.id),
                 )
                 .await?;
                 return Ok(None);
@@ -325,13 +329,13 @@ async fn set_password(
                 conn,
                 key,
                 &actor,
-                Event::new("invitation.accepted", "user", user_ref.id),
+                Event::new(Action::InvitationAccepted, ObjectType::User, user_ref.id),
             )
             .await?;
             let fresh = db::users::find(conn, user_ref.id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let stage = if fresh.role().is_regulator() {
+            let stage = if fresh.role.is_regulator() {
                 Stage::PasswordVerified
             } else {
                 Stage::SignedIn

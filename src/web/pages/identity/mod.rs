@@ -5,7 +5,6 @@ use actix_web::HttpRequest;
 use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 
-use crate::auth::Role;
 use crate::auth::secrets::{fingerprint, random_token};
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
@@ -100,9 +99,4 @@ pub async fn context_words(conn: &mut AsyncPgConnection, user: &User) -> AppResu
         words.extend(inst.legal_name_en.split_whitespace().map(str::to_owned));
     }
     Ok(words)
-}
-
-/// The regulator role `raw` names, if it names one.
-pub fn regulator_role(raw: &str) -> Option<Role> {
-    raw.parse::<Role>().ok().filter(|r| r.is_regulator())
 }

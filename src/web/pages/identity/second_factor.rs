@@ -8,16 +8,17 @@ use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 
 use super::{Checked, NextQuery, limited_check, session_user};
-use crate::audit::{self, Event};
+use crate::audit::{self, Action, Event, ObjectType};
 use crate::auth::secrets::{fingerprint, normalise_recovery_code, recovery_code};
 use crate::auth::totp_secrets::TotpSecrets;
 use crate::auth::{hashing, totp};
 use crate::db::{self, users::User};
+use crate::domain::Stage;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::Form;
 use crate::web::forms::Errors;
 use crate::web::reply::{page, redirect, safe_next};
-use crate::web::session::{self, Stage};
+use crate::web::session;
 use crate::web::{AppState, PageContext, actor_of};
 
 #[derive(Template)]
@@ -61,7 +62,7 @@ pub async fn mfa(
     };
     let actor = actor_of(&user, &req);
     let mut how = None;
-    let checked = limited_check(&state, &actor, user.id, "mfa.failed", async {
+    let checked = limited_check(&state, &actor, user.id, Action::MfaFailed, async {
         let mut conn = state.pool.get().await?;
         how = check_second_factor(&mut conn, &state.totp_secrets, &user, &form.code).await?;
         Ok(how.is_some())
@@ -81,7 +82,13 @@ pub async fn mfa(
     let new = diesel_async::AsyncConnection::transaction::<_, AppError, _>(
         &mut *conn,
         async move |conn| {
-            audit::record(conn, key, &actor, Event::new(how, "user", user_ref.id)).await?;
+            audit::record(
+                conn,
+                key,
+                &actor,
+                Event::new(how, ObjectType::User, user_ref.id),
+            )
+            .await?;
             Ok(session::create(conn, old, Some(user_ref), Stage::SignedIn).await?)
         },
     )
@@ -98,7 +105,7 @@ pub async fn check_second_factor(
     secrets: &TotpSecrets,
     user: &User,
     code: &str,
-) -> AppResult<Option<&'static str>> {
+) -> AppResult<Option<Action>> {
     let Some(sealed) = user.totp_secret.as_deref().filter(|_| user.mfa_enabled()) else {
         return Ok(None);
     };
@@ -110,12 +117,12 @@ pub async fn check_second_factor(
     if let Some(step) = secret.and_then(|s| totp::matching_step(&s, code, totp::now())) {
         return Ok(db::users::accept_totp_step(conn, user.id, step)
             .await?
-            .then_some("sign_in.succeeded"));
+            .then_some(Action::SignInSucceeded));
     }
     let recovery = fingerprint(&normalise_recovery_code(code));
     Ok(db::users::use_recovery_code(conn, user.id, &recovery)
         .await?
-        .then_some("mfa.recovery_code_used"))
+        .then_some(Action::MfaRecoveryCodeUsed))
 }
 
 #[derive(Template)]
@@ -208,11 +215,17 @@ pub async fn enrol(
     // A signed-in user turning MFA on proves it is them, under the same limits as signing in.
     if session::current(&req).is_some_and(|s| s.stage == Stage::SignedIn) {
         let password = form.current_password.clone();
-        let checked = limited_check(&state, &actor, user.id, "reauthentication.failed", async {
-            Ok(hashing::verify(&password, user.password_hash.as_deref())
-                .await?
-                .matches)
-        })
+        let checked = limited_check(
+            &state,
+            &actor,
+            user.id,
+            Action::ReauthenticationFailed,
+            async {
+                Ok(hashing::verify(&password, user.password_hash.as_deref())
+                    .await?
+                    .matches)
+            },
+        )
         .await?;
         if checked != Checked::Accepted {
             let errors = Errors::one("current_password", lang.t("account-wrong-password"));
@@ -254,7 +267,7 @@ pub async fn enrol(
                 conn,
                 key,
                 &actor,
-                Event::new("mfa.enrolled", "user", user_ref.id),
+                Event::new(Action::MfaEnrolled, ObjectType::User, user_ref.id),
             )
             .await?;
             // Enrolling completes signing in, and is a change of privilege: a new session token.

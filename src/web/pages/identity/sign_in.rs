@@ -6,16 +6,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Checked, NextQuery, limited_check};
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Action, Actor, Event, ObjectType};
 use crate::auth::hashing;
 use crate::db::client_attempts::AttemptKind;
 use crate::db::{self, users::User};
-use crate::domain::sign_in;
+use crate::domain::{InstitutionStatus, Stage, sign_in};
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::Form;
 use crate::web::forms::{Errors, normalise_email};
 use crate::web::reply::{page, redirect, safe_next};
-use crate::web::session::{self, Stage};
+use crate::web::session;
 use crate::web::{AppState, PageContext, client_addr};
 
 #[derive(Template)]
@@ -101,7 +101,7 @@ pub async fn login(
         }
     };
     // The second factor is required of regulator staff and of anyone who enrolled.
-    let stage = if user.role().is_regulator() || user.mfa_enabled() {
+    let stage = if user.role.is_regulator() || user.mfa_enabled() {
         Stage::PasswordVerified
     } else {
         Stage::SignedIn
@@ -113,11 +113,17 @@ pub async fn login(
         &mut *conn,
         async move |conn| {
             let action = if stage == Stage::SignedIn {
-                "sign_in.succeeded"
+                Action::SignInSucceeded
             } else {
-                "sign_in.password_accepted"
+                Action::SignInPasswordAccepted
             };
-            audit::record(conn, key, &actor, Event::new(action, "user", user_ref.id)).await?;
+            audit::record(
+                conn,
+                key,
+                &actor,
+                Event::new(action, ObjectType::User, user_ref.id),
+            )
+            .await?;
             Ok(session::create(conn, old, Some(user_ref), stage).await?)
         },
     )
@@ -173,13 +179,13 @@ async fn check_sign_in(
     let Some(user) = found else {
         // An unknown email takes as long as a known one: a password is checked all the same.
         hashing::verify(password, None).await?;
-        let event = Event::new("sign_in.failed", "user", "")
+        let event = Event::new(Action::SignInFailed, ObjectType::User, "")
             .with(serde_json::json!({"reason": "unknown_email"}));
         refuse(state, &actor, event).await?;
         return Ok(Err(Refusal::Generic));
     };
     let mut needs_rehash = false;
-    let checked = limited_check(state, &actor, user.id, "sign_in.failed", async {
+    let checked = limited_check(state, &actor, user.id, Action::SignInFailed, async {
         let v = hashing::verify(password, user.password_hash.as_deref()).await?;
         needs_rehash = v.needs_rehash;
         Ok(v.matches)
@@ -204,7 +210,7 @@ async fn check_sign_in(
         None
     };
     if let Some((refusal, reason)) = refusal {
-        let event = Event::new("sign_in.refused", "user", user.id)
+        let event = Event::new(Action::SignInRefused, ObjectType::User, user.id)
             .with(serde_json::json!({"reason": reason}));
         refuse(state, &actor, event).await?;
         return Ok(Err(refusal));
@@ -225,7 +231,7 @@ pub async fn institution_suspended(state: &AppState, user: &User) -> AppResult<b
     let mut conn = state.pool.get().await?;
     Ok(db::institutions::find(&mut conn, id)
         .await?
-        .is_some_and(|i| i.status == "suspended"))
+        .is_some_and(|i| i.status == InstitutionStatus::Suspended))
 }
 
 async fn refuse(state: &AppState, actor: &Actor, event: Event) -> AppResult<()> {
@@ -245,7 +251,7 @@ pub async fn logout(
             &mut conn,
             &state.audit_key,
             &actor,
-            Event::new("sign_out", "user", user.id),
+            Event::new(Action::SignOut, ObjectType::User, user.id),
         )
         .await?;
     }

@@ -10,8 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{issue_link, link_invalid, link_user, password_errors};
-use crate::audit::{self, Actor, Event};
-use crate::auth::Role;
+use crate::audit::{self, Action, Actor, Event, ObjectType};
 use crate::auth::secrets::fingerprint;
 use crate::db::client_attempts::AttemptKind;
 use crate::db::institutions::Institution;
@@ -21,7 +20,7 @@ use crate::db::{self};
 use crate::domain::identifiers::{
     BusinessRegistrationNumber, CorporateRegistrationNumber, IdentifierError, Lei,
 };
-use crate::domain::sign_in;
+use crate::domain::{InstitutionStatus, InstitutionType, Role, sign_in};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::mail;
@@ -30,9 +29,6 @@ use crate::web::csrf::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{page, redirect};
 use crate::web::{AppState, PageContext, client_addr, session};
-
-/// The kinds of institution DOMAIN.md names, in the order the form offers them.
-pub const INSTITUTION_TYPES: [&str; 4] = ["bank", "non_bank", "fintech", "other"];
 
 /// What the person typed, kept as typed so that nothing is lost when the form comes back with errors.
 #[derive(Debug, Default, Deserialize)]
@@ -58,7 +54,7 @@ struct SignupPage {
     ctx: PageContext,
     form: SignupForm,
     errors: Errors,
-    types: [&'static str; 4],
+    types: &'static [InstitutionType],
 }
 
 #[derive(Template)]
@@ -75,7 +71,7 @@ pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> AppResult<Htt
         ctx: PageContext::from_request(&req),
         form: SignupForm::default(),
         errors: Errors::default(),
-        types: INSTITUTION_TYPES,
+        types: InstitutionType::ALL,
     };
     page(&page_data, StatusCode::OK)
 }
@@ -85,6 +81,7 @@ struct Valid {
     brn: BusinessRegistrationNumber,
     crn: CorporateRegistrationNumber,
     lei: Option<Lei>,
+    institution_type: InstitutionType,
     email: String,
 }
 
@@ -147,7 +144,8 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
             }
         },
     };
-    if !INSTITUTION_TYPES.contains(&form.institution_type.as_str()) {
+    let institution_type = form.institution_type.parse::<InstitutionType>().ok();
+    if institution_type.is_none() {
         errors.add("institution_type", lang.t("field-choose-one"));
     }
     for (field, value) in [
@@ -176,11 +174,12 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
     for e in password_errors(lang, &form.password, &form.confirm, &word_refs).items() {
         errors.add(e.field, e.message.clone());
     }
-    match (brn, crn) {
-        (Some(brn), Some(crn)) if errors.is_empty() => Ok(Valid {
+    match (brn, crn, institution_type) {
+        (Some(brn), Some(crn), Some(institution_type)) if errors.is_empty() => Ok(Valid {
             brn,
             crn,
             lei,
+            institution_type,
             email,
         }),
         _ => Err(errors),
@@ -234,7 +233,7 @@ pub async fn submit(
                 conn,
                 &state_ref.audit_key,
                 actor_ref,
-                Event::new("signup.refused", "user", existing.id)
+                Event::new(Action::SignupRefused, ObjectType::User, existing.id)
                     .with(serde_json::json!({"reason": "email_in_use"})),
             )
             .await?;
@@ -256,10 +255,10 @@ pub async fn submit(
         business_registration_number: valid.brn.digits().to_owned(),
         corporate_registration_number: valid.crn.digits().to_owned(),
         lei: valid.lei.map(|l| l.as_str().to_owned()),
-        institution_type: form.institution_type.clone(),
+        institution_type: valid.institution_type,
         address: form.address.trim().to_owned(),
         contact_phone: form.contact_phone.trim().to_owned(),
-        status: "active".into(),
+        status: InstitutionStatus::Active,
         created_at: Utc::now(),
     };
     let user_id = Uuid::now_v7();
@@ -273,7 +272,7 @@ pub async fn submit(
                     id: user_id,
                     email: &email,
                     display_name: name_ref,
-                    role: Role::Issuer.as_str(),
+                    role: Role::Issuer,
                     institution_id: Some(inst_ref.id),
                     is_institution_admin: true,
                     is_authorised_signatory: false,
@@ -287,8 +286,8 @@ pub async fn submit(
                 let verify = VerifyEmail { to: Recipient::of(&user), institution: inst_ref.name(user.lang()), link: &link };
                 mail::enqueue(conn, &state_ref.settings, verify).await?;
                 let details = serde_json::json!({"business_registration_number": inst_ref.business_registration_number});
-                audit::record(conn, &state_ref.audit_key, actor_ref, Event::new("institution.signed_up", "institution", inst_ref.id).with(details)).await?;
-                audit::record(conn, &state_ref.audit_key, actor_ref, Event::new("user.created", "user", user_id).with(serde_json::json!({"role": "issuer", "institution_admin": true}))).await?;
+                audit::record(conn, &state_ref.audit_key, actor_ref, Event::new(Action::InstitutionSignedUp, ObjectType::Institution, inst_ref.id).with(details)).await?;
+                audit::record(conn, &state_ref.audit_key, actor_ref, Event::new(Action::UserCreated, ObjectType::User, user_id).with(serde_json::json!({"role": Role::Issuer.as_str(), "institution_admin": true}))).await?;
                 Ok(true)
             })
         .await;
@@ -345,7 +344,7 @@ fn send_back_with(
             ctx: PageContext::from_request(req),
             form,
             errors,
-            types: INSTITUTION_TYPES,
+            types: InstitutionType::ALL,
         },
         status,
     )
@@ -380,7 +379,12 @@ async fn release_lapsed_signup(
             "business_registration_number": brn_digits,
             "accounts_removed": accounts,
         });
-        let event = Event::new("institution.signup_lapsed", "institution", lapsed).with(details);
+        let event = Event::new(
+            Action::InstitutionSignupLapsed,
+            ObjectType::Institution,
+            lapsed,
+        )
+        .with(details);
         audit::record(conn, key, &actor, event).await?;
         Ok(())
     })
@@ -398,9 +402,10 @@ pub async fn tell_owner_once_an_hour(
     owner: &User,
     attempt: AddressUse,
 ) -> AppResult<()> {
-    audit::take_turn(conn).await?;
+    db::audit_log::take_turn(conn).await?;
     let told_lately =
-        audit::acted_on_within(conn, OWNER_TOLD, owner.id, chrono::Duration::hours(1)).await?;
+        db::audit_log::acted_on_within(conn, OWNER_TOLD, owner.id, chrono::Duration::hours(1))
+            .await?;
     if told_lately {
         return Ok(());
     }
@@ -413,13 +418,14 @@ pub async fn tell_owner_once_an_hour(
         AddressUse::SignUp => "sign_up",
         AddressUse::EmailChange => "email_change",
     };
-    let event = Event::new(OWNER_TOLD, "user", owner.id).with(serde_json::json!({"attempt": what}));
+    let event = Event::new(OWNER_TOLD, ObjectType::User, owner.id)
+        .with(serde_json::json!({"attempt": what}));
     audit::record(conn, &state.audit_key, actor, event).await?;
     Ok(())
 }
 
 /// The audit action of a mail telling an address's owner of an attempt to use it.
-const OWNER_TOLD: &str = "user.told_of_address_use";
+const OWNER_TOLD: Action = Action::UserToldOfAddressUse;
 
 #[derive(Template)]
 #[template(path = "signup/verify.html")]
@@ -474,7 +480,7 @@ pub async fn verify(
                 conn,
                 &state_ref.audit_key,
                 &actor,
-                Event::new("email.verified", "user", id),
+                Event::new(Action::EmailVerified, ObjectType::User, id),
             )
             .await?;
             Ok(true)

@@ -8,10 +8,10 @@ use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::audit::{self, Event};
-use crate::auth::Role;
+use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
+use crate::domain::{Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::csrf::Form;
@@ -177,7 +177,7 @@ pub async fn set_signatory(
     let renewed = conn
         .transaction::<_, AppError, _>(async move |conn| {
             db::users::set_signatory(conn, member_id, signatory).await?;
-            let event = Event::new("user.signatory_changed", "user", member_id)
+            let event = Event::new(Action::UserSignatoryChanged, ObjectType::User, member_id)
                 .with(serde_json::json!({"authorised_signatory": signatory}));
             audit::record(conn, key, &actor, event).await?;
             db::sessions::delete_all_of(conn, member_id).await?;
@@ -187,7 +187,7 @@ pub async fn set_signatory(
             let user = db::users::find(conn, member_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let new = session::create(conn, None, Some(&user), session::Stage::SignedIn).await?;
+            let new = session::create(conn, None, Some(&user), Stage::SignedIn).await?;
             Ok(Some(new))
         })
         .await?;
@@ -225,7 +225,7 @@ pub async fn deactivate(
             conn,
             key,
             &actor,
-            Event::new("user.deactivated", "user", member.id),
+            Event::new(Action::UserDeactivated, ObjectType::User, member.id),
         )
         .await?;
         Ok(())

@@ -1,0 +1,158 @@
+//! The audit log's table: appends taking turns, the newest row, the rows in order for verification,
+//! the admin's filtered pages, and the lookups rules make of it. The chain itself is `audit`'s.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::audit::{Action, ObjectType};
+use crate::db::schema::audit_log;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_email: Option<String>,
+    pub action: Action,
+    pub object_type: ObjectType,
+    pub object_id: Option<String>,
+    pub client_addr: Option<String>,
+    pub details: serde_json::Value,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+/// Appends take turns: each needs the hash of the row before it.
+const APPEND_LOCK: i64 = 727_002;
+
+/// Waits for this transaction's turn to append, and keeps it until the transaction ends: a check of
+/// the log made after this (did something happen lately?) cannot be overtaken by another append.
+pub async fn take_turn(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The sequence number and hash of the newest row, if there is one.
+pub async fn last(conn: &mut AsyncPgConnection) -> QueryResult<Option<(i64, Vec<u8>)>> {
+    audit_log::table
+        .select((audit_log::seq, audit_log::hash))
+        .order(audit_log::seq.desc())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, row: &AuditRow) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values(row)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Up to `limit` rows in order from `from_seq` on, and before `before` when it is given.
+pub async fn batch(
+    conn: &mut AsyncPgConnection,
+    from_seq: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    let mut query = audit_log::table
+        .select(AuditRow::as_select())
+        .filter(audit_log::seq.ge(from_seq))
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(audit_log::seq.lt(before));
+    }
+    query.order(audit_log::seq).limit(limit).load(conn).await
+}
+
+/// The first row from `from_seq` on whose action or object type this version does not know, and
+/// which therefore cannot be loaded as an `AuditRow`.
+pub async fn first_with_unknown_code(
+    conn: &mut AsyncPgConnection,
+    from_seq: i64,
+) -> QueryResult<Option<i64>> {
+    let actions: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+    let objects: Vec<&str> = ObjectType::ALL.iter().map(|o| o.as_str()).collect();
+    audit_log::table
+        .filter(audit_log::seq.ge(from_seq))
+        .filter(
+            audit_log::action
+                .ne_all(actions)
+                .or(audit_log::object_type.ne_all(objects)),
+        )
+        .select(audit_log::seq)
+        .order(audit_log::seq)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// What the admin's browser of the log filters by: text as typed, matched as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub action: Option<String>,
+    pub actor_email: Option<String>,
+    pub object_id: Option<String>,
+    pub before_seq: Option<i64>,
+}
+
+/// A page of the log for the admin's browser, newest first, filtered.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    filter: &Filter,
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    let mut query = audit_log::table.select(AuditRow::as_select()).into_boxed();
+    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        query = query.filter(audit_log::action.eq(action.to_owned()));
+    }
+    if let Some(email) = filter.actor_email.as_deref().filter(|a| !a.is_empty()) {
+        let pattern = format!("%{}%", super::escape_like(email));
+        query = query.filter(audit_log::actor_email.ilike(pattern));
+    }
+    if let Some(object) = filter.object_id.as_deref().filter(|a| !a.is_empty()) {
+        query = query.filter(audit_log::object_id.eq(object.to_owned()));
+    }
+    if let Some(before) = filter.before_seq {
+        query = query.filter(audit_log::seq.lt(before));
+    }
+    query
+        .order(audit_log::seq.desc())
+        .limit(limit)
+        .load(conn)
+        .await
+}
+
+/// Whether `action` was recorded on the object `object_id` within `window`.
+pub async fn acted_on_within(
+    conn: &mut AsyncPgConnection,
+    action: Action,
+    object_id: Uuid,
+    window: chrono::Duration,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        audit_log::table
+            .filter(audit_log::object_id.eq(object_id.to_string()))
+            .filter(audit_log::action.eq(action))
+            .filter(audit_log::occurred_at.gt(Utc::now() - window)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Every action written so far, for the filter's choices.
+pub async fn actions(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Action>> {
+    audit_log::table
+        .select(audit_log::action)
+        .distinct()
+        .order(audit_log::action)
+        .load(conn)
+        .await
+}

@@ -16,9 +16,10 @@ use crate::config::Settings;
 use crate::error::AppError;
 use crate::jobs::Worker;
 use crate::mail::Transport;
-use crate::web::{
-    self as routes, AppState, assets, csrf, error_pages, forms, lang, security_headers, session,
+use crate::web::middleware::{
+    cross_site, error_pages, lang, nul, security_headers, session, submissions,
 };
+use crate::web::{self as routes, AppState, assets};
 
 /// Extra routes a caller mounts beside the portal's own (the tests add a route that fails on purpose).
 pub type ExtraRoutes = fn(&mut web::ServiceConfig);
@@ -100,9 +101,9 @@ impl Application {
                 .configure(extra)
                 .service(assets::service(settings.static_dir.clone()))
                 .default_service(web::to(not_found))
-                .wrap(from_fn(csrf::record_submission))
-                .wrap(from_fn(csrf::refuse_cross_site))
-                .wrap(from_fn(forms::refuse_nul_in_query))
+                .wrap(from_fn(submissions::record_submission))
+                .wrap(from_fn(cross_site::refuse_cross_site))
+                .wrap(from_fn(nul::refuse_nul_in_query))
                 .wrap(from_fn(session::load))
                 .wrap(from_fn(lang::remember_choice))
                 .wrap(ErrorHandlers::new().default_handler(error_pages::render))

@@ -8,7 +8,7 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
-use super::error_pages::refusal;
+use super::middleware::error_pages::refusal;
 use super::session::{self, Session, Stage};
 use super::{AppState, ROUTES};
 use crate::auth::Role;

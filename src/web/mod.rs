@@ -5,21 +5,19 @@ use actix_web::HttpRequest;
 
 pub mod access;
 pub mod assets;
-pub mod context;
-pub mod csrf;
-pub mod error_pages;
+pub mod extract;
 pub mod forms;
 pub mod invitations;
 pub mod lang;
+pub mod middleware;
 pub mod pages;
 pub mod reply;
-pub mod security_headers;
 pub mod session;
 
 use pages::identity::{account, signup};
 use pages::{admin, demo_mail, health, home, identity, institution::members};
 
-pub use context::PageContext;
+pub use extract::PageContext;
 
 /// What every handler may reach.
 pub struct AppState {

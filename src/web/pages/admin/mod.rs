@@ -15,7 +15,7 @@ use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::web::csrf::Form;
+use crate::web::extract::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::invitations::{self, Invitation, Invited};
 use crate::web::pages::identity::regulator_role;

@@ -21,7 +21,7 @@ use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, LinkMail};
-use crate::web::csrf::Form;
+use crate::web::extract::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{page, redirect};
 use crate::web::session::{self, SessionUser, Stage};

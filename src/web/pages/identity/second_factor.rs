@@ -14,7 +14,7 @@ use crate::auth::totp_secrets::TotpSecrets;
 use crate::auth::{hashing, totp};
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
-use crate::web::csrf::Form;
+use crate::web::extract::Form;
 use crate::web::forms::Errors;
 use crate::web::reply::{page, redirect, safe_next};
 use crate::web::session::{self, Stage};

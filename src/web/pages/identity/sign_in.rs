@@ -12,7 +12,7 @@ use crate::db::client_attempts::AttemptKind;
 use crate::db::{self, users::User};
 use crate::domain::sign_in;
 use crate::error::{AppError, AppResult};
-use crate::web::csrf::Form;
+use crate::web::extract::Form;
 use crate::web::forms::{Errors, normalise_email};
 use crate::web::reply::{page, redirect, safe_next};
 use crate::web::session::{self, Stage};

@@ -25,7 +25,7 @@ use crate::domain::sign_in;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::mail::{self, LinkMail};
-use crate::web::csrf::Form;
+use crate::web::extract::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{page, redirect};
 use crate::web::{AppState, PageContext, client_addr, session};

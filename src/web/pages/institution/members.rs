@@ -14,7 +14,7 @@ use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::web::csrf::Form;
+use crate::web::extract::Form;
 use crate::web::forms::{Errors, looks_like_email, normalise_email, ticked};
 use crate::web::invitations::{self, Invitation};
 use crate::web::reply::{page, redirect};

@@ -7,8 +7,8 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::i18n::Lang;
 
-use super::session::{self, SessionUser};
-use super::{AppState, lang::request_lang};
+use crate::web::session::{self, SessionUser};
+use crate::web::{AppState, lang::request_lang};
 
 #[derive(Debug, Clone)]
 pub struct PageContext {
@@ -107,7 +107,7 @@ impl PageContext {
             .to_string()
     }
 
-    /// A fresh one-time key for a form (see `csrf::Form`).
+    /// A fresh one-time key for a form (see `extract::Form`).
     pub fn form_key(&self) -> String {
         uuid::Uuid::new_v4().to_string()
     }

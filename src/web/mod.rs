@@ -58,15 +58,6 @@ pub fn client_addr(req: &HttpRequest) -> String {
     }
 }
 
-/// The audit log's actor for `user` acting through this request.
-pub fn actor_of(user: &crate::db::users::User, req: &HttpRequest) -> crate::audit::Actor {
-    crate::audit::Actor {
-        user_id: Some(user.id),
-        email: Some(user.email.clone()),
-        client_addr: Some(client_addr(req)),
-    }
-}
-
 /// Declares every route once: its method, path, who may reach it, and its handler. From this one
 /// list come both the registrations and the `ROUTES` table that `access::enforce` consults.
 macro_rules! route_table {

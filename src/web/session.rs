@@ -79,16 +79,6 @@ impl From<&User> for SessionUser {
     }
 }
 
-impl SessionUser {
-    pub fn audit_actor(&self, req: &HttpRequest) -> crate::audit::Actor {
-        crate::audit::Actor {
-            user_id: Some(self.id),
-            email: Some(self.email.clone()),
-            client_addr: Some(super::client_addr(req)),
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Session {
     pub id: Uuid,
@@ -126,6 +116,12 @@ pub(crate) fn cookie_name(state: &AppState) -> &'static str {
 /// The current session, if any.
 pub fn current(req: &HttpRequest) -> Option<Session> {
     req.extensions().get::<Current>().and_then(|c| c.0.clone())
+}
+
+/// Makes `session` the current one of this request without a cookie (for unit tests of extractors).
+#[cfg(test)]
+pub(crate) fn set_current(req: &HttpRequest, session: Session) {
+    req.extensions_mut().insert(Current(Some(session)));
 }
 
 /// The fully signed-in user, if any.

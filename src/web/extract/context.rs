@@ -7,7 +7,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::i18n::Lang;
 
-use crate::web::session::{self, SessionUser};
+use crate::web::session::{self, Session, SessionUser};
 use crate::web::{AppState, lang::request_lang};
 
 #[derive(Debug, Clone)]
@@ -64,6 +64,14 @@ impl PageContext {
             notice,
             demo,
         }
+    }
+
+    /// The context once a handler has started or replaced the session (a form's first visit, a
+    /// step of signing in): its CSRF token and signed-in user are the new session's.
+    pub fn with_session(mut self, session: &Session) -> Self {
+        self.csrf_token = session.csrf_token.clone();
+        self.user = session.signed_in().cloned();
+        self
     }
 
     /// The message `key` in the page's language.

@@ -20,16 +20,14 @@ use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::mail::{self, LinkMail};
 use crate::web::extract::Form;
+use crate::web::extract::{Actor, SignedIn};
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{page, redirect};
 use crate::web::session::{self, SessionUser, Stage};
-use crate::web::{AppState, PageContext, actor_of};
-
-fn signed_in(req: &HttpRequest) -> AppResult<SessionUser> {
-    session::user(req).ok_or(AppError::Forbidden)
-}
+use crate::web::{AppState, PageContext};
 
 async fn load(state: &AppState, who: &SessionUser) -> AppResult<User> {
     let mut conn = state.pool.get().await?;
@@ -47,17 +45,22 @@ struct AccountPage {
     errors: Errors,
 }
 
-pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    render_account(&req, &state, Errors::default(), StatusCode::OK).await
+pub async fn show(
+    ctx: PageContext,
+    SignedIn(who): SignedIn,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    render_account(ctx, &who, &state, Errors::default(), StatusCode::OK).await
 }
 
 async fn render_account(
-    req: &HttpRequest,
+    ctx: PageContext,
+    who: &SessionUser,
     state: &AppState,
     errors: Errors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let user = load(state, &signed_in(req)?).await?;
+    let user = load(state, who).await?;
     let institution = match user.institution_id {
         Some(id) => {
             let mut conn = state.pool.get().await?;
@@ -67,7 +70,7 @@ async fn render_account(
     };
     page(
         &AccountPage {
-            ctx: PageContext::from_request(req),
+            ctx,
             user,
             institution,
             errors,
@@ -88,36 +91,30 @@ pub struct Reauthentication {
 /// beside the fields.
 async fn reauthenticate(
     state: &AppState,
-    req: &HttpRequest,
+    actor: &Actor,
+    lang: Lang,
     user: &User,
     given: &Reauthentication,
 ) -> AppResult<Result<(), Errors>> {
     let mut password_ok = false;
-    let checked = limited_check(
-        state,
-        &actor_of(user, req),
-        user.id,
-        "reauthentication.failed",
-        async {
-            password_ok = hashing::verify(&given.current_password, user.password_hash.as_deref())
+    let checked = limited_check(state, actor, user.id, "reauthentication.failed", async {
+        password_ok = hashing::verify(&given.current_password, user.password_hash.as_deref())
+            .await?
+            .matches;
+        if !password_ok || !user.mfa_enabled() {
+            return Ok(password_ok);
+        }
+        let mut conn = state.pool.get().await?;
+        Ok(
+            check_second_factor(&mut conn, &state.totp_secrets, user, &given.code)
                 .await?
-                .matches;
-            if !password_ok || !user.mfa_enabled() {
-                return Ok(password_ok);
-            }
-            let mut conn = state.pool.get().await?;
-            Ok(
-                check_second_factor(&mut conn, &state.totp_secrets, user, &given.code)
-                    .await?
-                    .is_some(),
-            )
-        },
-    )
+                .is_some(),
+        )
+    })
     .await?;
     if checked == Checked::Accepted {
         return Ok(Ok(()));
     }
-    let lang = PageContext::from_request(req).lang;
     let mut errors = Errors::default();
     if password_ok {
         errors.add("code", lang.t("mfa-wrong-code"));
@@ -135,11 +132,10 @@ struct PasswordPage {
     errors: Errors,
 }
 
-pub async fn password_form(req: HttpRequest) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
+pub async fn password_form(ctx: PageContext, SignedIn(who): SignedIn) -> AppResult<HttpResponse> {
     page(
         &PasswordPage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             mfa: who.mfa_enabled,
             errors: Errors::default(),
         },
@@ -158,22 +154,25 @@ pub struct ChangePasswordForm {
 
 pub async fn change_password(
     req: HttpRequest,
+    ctx: PageContext,
+    SignedIn(who): SignedIn,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<ChangePasswordForm>,
 ) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
     let user = load(&state, &who).await?;
+    let lang = ctx.lang;
     let send_back = |errors: Errors| {
         page(
             &PasswordPage {
-                ctx: PageContext::from_request(&req),
+                ctx: ctx.clone(),
                 mfa: who.mfa_enabled,
                 errors,
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    if let Err(errors) = reauthenticate(&state, &req, &user, &form.reauth).await? {
+    if let Err(errors) = reauthenticate(&state, &actor, lang, &user, &form.reauth).await? {
         return send_back(errors);
     }
     let words = {
@@ -181,17 +180,11 @@ pub async fn change_password(
         context_words(&mut conn, &user).await?
     };
     let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    let errors = password_errors(
-        PageContext::from_request(&req).lang,
-        &form.password,
-        &form.confirm,
-        &word_refs,
-    );
+    let errors = password_errors(lang, &form.password, &form.confirm, &word_refs);
     if !errors.is_empty() {
         return send_back(errors);
     }
     let hash = hashing::hash(&form.password).await?;
-    let actor = actor_of(&user, &req);
     let (key, user_ref) = (&state.audit_key, &user);
     let mut conn = state.pool.get().await?;
     let new = conn
@@ -222,11 +215,10 @@ struct EmailPage {
     errors: Errors,
 }
 
-pub async fn email_form(req: HttpRequest) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
+pub async fn email_form(ctx: PageContext, SignedIn(who): SignedIn) -> AppResult<HttpResponse> {
     page(
         &EmailPage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             mfa: who.mfa_enabled,
             email: String::new(),
             errors: Errors::default(),
@@ -247,18 +239,19 @@ pub struct ChangeEmailForm {
 /// account keeps its address, and the old address is told about the request. Whether the new
 /// address already has an account is never shown: its owner is told instead.
 pub async fn change_email(
-    req: HttpRequest,
+    ctx: PageContext,
+    SignedIn(who): SignedIn,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<ChangeEmailForm>,
 ) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
     let user = load(&state, &who).await?;
-    let lang = PageContext::from_request(&req).lang;
+    let lang = ctx.lang;
     let email = normalise_email(&form.email);
     let send_back = |errors: Errors, email: String| {
         page(
             &EmailPage {
-                ctx: PageContext::from_request(&req),
+                ctx: ctx.clone(),
                 mfa: who.mfa_enabled,
                 email,
                 errors,
@@ -277,10 +270,9 @@ pub async fn change_email(
         );
         return send_back(errors, email);
     }
-    if let Err(errors) = reauthenticate(&state, &req, &user, &form.reauth).await? {
+    if let Err(errors) = reauthenticate(&state, &actor, lang, &user, &form.reauth).await? {
         return send_back(errors, email);
     }
-    let actor = actor_of(&user, &req);
     let (state_ref, user_ref, email_ref) = (&state, &user, &email);
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, AppError, _>(async move |conn| {
@@ -364,6 +356,7 @@ struct ConfirmEmailPage {
 /// Opening the link shows a button: mail scanners that follow links must not use it up.
 pub async fn confirm_email_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
@@ -372,12 +365,12 @@ pub async fn confirm_email_form(
         .await?
         .and_then(|u| u.pending_email)
     else {
-        return link_invalid(&req);
+        return link_invalid(ctx);
     };
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     page(
         &ConfirmEmailPage {
-            ctx: PageContext::from_request(&req),
+            ctx: ctx.with_session(&session),
             email: pending,
         },
         StatusCode::OK,
@@ -386,6 +379,7 @@ pub async fn confirm_email_form(
 
 pub async fn confirm_email(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(_): Form<serde::de::IgnoredAny>,
@@ -423,14 +417,14 @@ pub async fn confirm_email(
         })
         .await;
     match confirmed {
-        Ok(true) => Ok(redirect(if session::user(&req).is_some() {
+        Ok(true) => Ok(redirect(if ctx.user.is_some() {
             "/account?notice=email-changed"
         } else {
             "/login?notice=email-changed"
         })),
-        Ok(false) => link_invalid(&req),
+        Ok(false) => link_invalid(ctx),
         // Someone took the address in the meantime: the unique index refuses it.
-        Err(AppError::Internal(e)) if crate::db::is_unique_violation(&e) => link_invalid(&req),
+        Err(AppError::Internal(e)) if crate::db::is_unique_violation(&e) => link_invalid(ctx),
         Err(e) => Err(e),
     }
 }
@@ -439,18 +433,20 @@ pub async fn confirm_email(
 /// before they can go on.
 pub async fn reset_mfa(
     req: HttpRequest,
+    ctx: PageContext,
+    SignedIn(who): SignedIn,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<Reauthentication>,
 ) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
     let user = load(&state, &who).await?;
     if !user.mfa_enabled() {
         return Ok(redirect("/account"));
     }
-    if let Err(errors) = reauthenticate(&state, &req, &user, &form).await? {
-        return render_account(&req, &state, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    if let Err(errors) = reauthenticate(&state, &actor, ctx.lang, &user, &form).await? {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render_account(ctx, &who, &state, errors, status).await;
     }
-    let actor = actor_of(&user, &req);
     let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
     let regulator = user.role().is_regulator();
     let mut conn = state.pool.get().await?;

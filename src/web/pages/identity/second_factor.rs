@@ -14,11 +14,12 @@ use crate::auth::totp_secrets::TotpSecrets;
 use crate::auth::{hashing, totp};
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
+use crate::web::extract::Actor;
 use crate::web::extract::Form;
 use crate::web::forms::Errors;
 use crate::web::reply::{page, redirect, safe_next};
 use crate::web::session::{self, Stage};
-use crate::web::{AppState, PageContext, actor_of};
+use crate::web::{AppState, PageContext};
 
 #[derive(Template)]
 #[template(path = "auth/mfa.html")]
@@ -28,11 +29,11 @@ struct MfaPage {
     errors: Errors,
 }
 
-pub async fn mfa_form(req: HttpRequest, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+pub async fn mfa_form(ctx: PageContext, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
     let next = safe_next(&query.next).unwrap_or_default();
     page(
         &MfaPage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             next,
             errors: Errors::default(),
         },
@@ -52,6 +53,8 @@ pub struct CodeForm {
 
 pub async fn mfa(
     req: HttpRequest,
+    ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<CodeForm>,
 ) -> AppResult<HttpResponse> {
@@ -59,7 +62,6 @@ pub async fn mfa(
         let mut conn = state.pool.get().await?;
         session_user(&mut conn, &req).await?
     };
-    let actor = actor_of(&user, &req);
     let mut how = None;
     let checked = limited_check(&state, &actor, user.id, "mfa.failed", async {
         let mut conn = state.pool.get().await?;
@@ -68,7 +70,6 @@ pub async fn mfa(
     })
     .await?;
     let (Checked::Accepted, Some(how)) = (checked, how) else {
-        let ctx = PageContext::from_request(&req);
         let errors = Errors::one("code", ctx.t("mfa-wrong-code"));
         let next = safe_next(&form.next).unwrap_or_default();
         return page(
@@ -140,6 +141,7 @@ struct RecoveryCodesPage {
 
 pub async fn enrol_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
@@ -147,7 +149,8 @@ pub async fn enrol_form(
     let user = session_user(&mut conn, &req).await?;
     let secret = enrolment_secret(&state, &req, &user)?;
     let next = safe_next(&query.next).unwrap_or_default();
-    render_enrol(&req, &user, secret, next, Errors::default(), StatusCode::OK)
+    let errors = Errors::default();
+    render_enrol(&req, ctx, &user, (secret, next), errors, StatusCode::OK)
 }
 
 /// The secret offered for enrolment in this session (nothing is stored until a code proves it).
@@ -158,9 +161,9 @@ fn enrolment_secret(state: &AppState, req: &HttpRequest, user: &User) -> AppResu
 
 fn render_enrol(
     req: &HttpRequest,
+    ctx: PageContext,
     user: &User,
-    secret: String,
-    next: String,
+    (secret, next): (String, String),
     errors: Errors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
@@ -168,7 +171,7 @@ fn render_enrol(
     let qr_svg = totp::qr_svg(&secret, &user.email)?;
     page(
         &EnrolPage {
-            ctx: PageContext::from_request(req),
+            ctx,
             secret: spaced(&secret),
             qr_svg,
             next,
@@ -191,6 +194,8 @@ fn spaced(secret: &str) -> String {
 
 pub async fn enrol(
     req: HttpRequest,
+    ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<CodeForm>,
 ) -> AppResult<HttpResponse> {
@@ -202,9 +207,8 @@ pub async fn enrol(
         return Err(AppError::Conflict);
     }
     let secret = enrolment_secret(&state, &req, &user)?;
-    let lang = PageContext::from_request(&req).lang;
+    let lang = ctx.lang;
     let next = safe_next(&form.next).unwrap_or_default();
-    let actor = actor_of(&user, &req);
     // A signed-in user turning MFA on proves it is them, under the same limits as signing in.
     if session::current(&req).is_some_and(|s| s.stage == Stage::SignedIn) {
         let password = form.current_password.clone();
@@ -218,9 +222,9 @@ pub async fn enrol(
             let errors = Errors::one("current_password", lang.t("account-wrong-password"));
             return render_enrol(
                 &req,
+                ctx,
                 &user,
-                secret,
-                next,
+                (secret, next),
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
@@ -230,9 +234,9 @@ pub async fn enrol(
         let errors = Errors::one("code", lang.t("mfa-wrong-code"));
         return render_enrol(
             &req,
+            ctx,
             &user,
-            secret,
-            next,
+            (secret, next),
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
         );
@@ -265,7 +269,7 @@ pub async fn enrol(
         },
     )
     .await?;
-    session::install(&req, new);
+    let session = session::install(&req, new);
     let next = if next.is_empty() {
         "/account".to_owned()
     } else {
@@ -273,7 +277,7 @@ pub async fn enrol(
     };
     page(
         &RecoveryCodesPage {
-            ctx: PageContext::from_request(&req),
+            ctx: ctx.with_session(&session),
             codes,
             next,
         },

@@ -29,15 +29,16 @@ struct LoginPage {
 
 pub async fn login_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     let next = safe_next(&query.next).unwrap_or_default();
     page(
         &LoginPage {
-            ctx: PageContext::from_request(&req),
+            ctx: ctx.with_session(&session),
             email: String::new(),
             next,
             errors: Errors::default(),
@@ -78,6 +79,7 @@ impl Refusal {
 
 pub async fn login(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     Form(form): Form<LoginForm>,
 ) -> AppResult<HttpResponse> {
@@ -85,7 +87,6 @@ pub async fn login(
     let user = match check_sign_in(&state, &client_addr(&req), &email, &form.password).await? {
         Ok(user) => user,
         Err(refusal) => {
-            let ctx = PageContext::from_request(&req);
             let (status, key) = refusal.status_and_message();
             let errors = Errors::form(ctx.t(key));
             let next = safe_next(&form.next).unwrap_or_default();
@@ -106,7 +107,7 @@ pub async fn login(
     } else {
         Stage::SignedIn
     };
-    let actor = crate::web::actor_of(&user, &req);
+    let actor = crate::web::extract::acting_as(&user, &req);
     let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
     let mut conn = state.pool.get().await?;
     let new = diesel_async::AsyncConnection::transaction::<_, AppError, _>(
@@ -235,17 +236,17 @@ async fn refuse(state: &AppState, actor: &Actor, event: Event) -> AppResult<()> 
 
 pub async fn logout(
     req: HttpRequest,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    if let Some(user) = session::current(&req).and_then(|s| s.user) {
-        let actor = user.audit_actor(&req);
+    if let Some(user_id) = actor.user_id {
         audit::record_alone(
             &mut conn,
             &state.audit_key,
             &actor,
-            Event::new("sign_out", "user", user.id),
+            Event::new("sign_out", "user", user_id),
         )
         .await?;
     }

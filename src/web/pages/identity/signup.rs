@@ -67,11 +67,15 @@ struct SentPage {
     email: String,
 }
 
-pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn form(
+    req: HttpRequest,
+    ctx: PageContext,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     let page_data = SignupPage {
-        ctx: PageContext::from_request(&req),
+        ctx: ctx.with_session(&session),
         form: SignupForm::default(),
         errors: Errors::default(),
         types: INSTITUTION_TYPES,
@@ -188,13 +192,14 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
 
 pub async fn submit(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     Form(mut form): Form<SignupForm>,
 ) -> AppResult<HttpResponse> {
-    let lang = PageContext::from_request(&req).lang;
+    let lang = ctx.lang;
     let valid = match validate(lang, &form) {
         Ok(valid) => valid,
-        Err(errors) => return send_back(&req, form, errors),
+        Err(errors) => return send_back(ctx, form, errors),
     };
     // Each sign-up costs a password hash and sends a mail: one address gets a few an hour, so the
     // form cannot be used to flood mailboxes in the portal's name.
@@ -204,7 +209,7 @@ pub async fn submit(
     };
     if attempts > sign_in::SIGN_UPS_PER_ADDRESS_PER_HOUR {
         let errors = Errors::form(lang.t("signup-too-many"));
-        return send_back_with(&req, form, errors, StatusCode::TOO_MANY_REQUESTS);
+        return send_back_with(ctx, form, errors, StatusCode::TOO_MANY_REQUESTS);
     }
     // Hashed before anything is looked up, so an address that has an account answers as slowly as
     // one that has not.
@@ -216,7 +221,7 @@ pub async fn submit(
             "business_registration_number",
             lang.t_with("signup-brn-taken", &[("brn", valid.brn.to_string().into())]),
         );
-        return send_back(&req, form, errors);
+        return send_back(ctx, form, errors);
     }
     let actor = Actor {
         user_id: None,
@@ -242,7 +247,7 @@ pub async fn submit(
         .await?;
         return page(
             &SentPage {
-                ctx: PageContext::from_request(&req),
+                ctx,
                 email: valid.email,
             },
             StatusCode::OK,
@@ -293,7 +298,7 @@ pub async fn submit(
     match created {
         Ok(_) => page(
             &SentPage {
-                ctx: PageContext::from_request(&req),
+                ctx,
                 email: valid.email,
             },
             StatusCode::OK,
@@ -305,7 +310,7 @@ pub async fn submit(
         {
             page(
                 &SentPage {
-                    ctx: PageContext::from_request(&req),
+                    ctx,
                     email: valid.email,
                 },
                 StatusCode::OK,
@@ -318,20 +323,20 @@ pub async fn submit(
                 "business_registration_number",
                 lang.t_with("signup-brn-taken", &[("brn", valid.brn.to_string().into())]),
             );
-            send_back(&req, form, errors)
+            send_back(ctx, form, errors)
         }
         Err(e) => Err(e),
     }
 }
 
 /// The form again, with what was typed (but never the password) and the errors.
-fn send_back(req: &HttpRequest, form: SignupForm, errors: Errors) -> AppResult<HttpResponse> {
-    send_back_with(req, form, errors, StatusCode::UNPROCESSABLE_ENTITY)
+fn send_back(ctx: PageContext, form: SignupForm, errors: Errors) -> AppResult<HttpResponse> {
+    send_back_with(ctx, form, errors, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 /// The form again with everything typed but the passwords, and the errors on top.
 fn send_back_with(
-    req: &HttpRequest,
+    ctx: PageContext,
     mut form: SignupForm,
     errors: Errors,
     status: StatusCode,
@@ -340,7 +345,7 @@ fn send_back_with(
     form.confirm.clear();
     page(
         &SignupPage {
-            ctx: PageContext::from_request(req),
+            ctx,
             form,
             errors,
             types: INSTITUTION_TYPES,
@@ -473,17 +478,18 @@ struct VerifyPage {
 /// Opening the link shows a button: mail scanners that follow links must not use it up.
 pub async fn verify_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let Some(user) = link_user(&mut conn, Purpose::VerifyEmail, &token).await? else {
-        return link_invalid(&req);
+        return link_invalid(ctx);
     };
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     page(
         &VerifyPage {
-            ctx: PageContext::from_request(&req),
+            ctx: ctx.with_session(&session),
             name: user.display_name,
         },
         StatusCode::OK,
@@ -492,6 +498,7 @@ pub async fn verify_form(
 
 pub async fn verify(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(_): Form<serde::de::IgnoredAny>,
@@ -525,6 +532,6 @@ pub async fn verify(
     if verified {
         Ok(redirect("/login?notice=email-verified"))
     } else {
-        link_invalid(&req)
+        link_invalid(ctx)
     }
 }

@@ -15,10 +15,11 @@ use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::extract::Form;
+use crate::web::extract::{Actor, IssuerAdmin};
 use crate::web::forms::{Errors, looks_like_email, normalise_email, ticked};
 use crate::web::invitations::{self, Invitation};
 use crate::web::reply::{page, redirect};
-use crate::web::session::{self, SessionUser};
+use crate::web::session;
 use crate::web::{AppState, PageContext};
 
 #[derive(Template)]
@@ -40,19 +41,14 @@ pub struct InviteForm {
     lang: String,
 }
 
-/// The signed-in institution administrator and their institution.
-fn admin_of(req: &HttpRequest) -> AppResult<(SessionUser, Uuid)> {
-    let who = session::user(req).ok_or(AppError::Forbidden)?;
-    let institution = who
-        .institution_id
-        .filter(|_| who.is_institution_admin)
-        .ok_or(AppError::Forbidden)?;
-    Ok((who, institution))
-}
-
-pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn list(
+    ctx: PageContext,
+    admin: IssuerAdmin,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
     render(
-        &req,
+        ctx,
+        admin.institution,
         &state,
         InviteForm::default(),
         Errors::default(),
@@ -62,16 +58,16 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> AppResult<Htt
 }
 
 async fn render(
-    req: &HttpRequest,
+    ctx: PageContext,
+    institution_id: Uuid,
     state: &AppState,
     mut form: InviteForm,
     errors: Errors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let (_, institution_id) = admin_of(req)?;
     if form.lang.is_empty() {
         // The invitation mail defaults to the inviter's language.
-        form.lang = PageContext::from_request(req).lang.code().to_owned();
+        form.lang = ctx.lang.code().to_owned();
     }
     let mut conn = state.pool.get().await?;
     let institution = db::institutions::find(&mut conn, institution_id)
@@ -80,7 +76,7 @@ async fn render(
     let members = db::users::members_of(&mut conn, institution_id).await?;
     page(
         &MembersPage {
-            ctx: PageContext::from_request(req),
+            ctx,
             institution,
             members,
             form,
@@ -91,12 +87,16 @@ async fn render(
 }
 
 pub async fn invite(
-    req: HttpRequest,
+    ctx: PageContext,
+    IssuerAdmin {
+        user: who,
+        institution: institution_id,
+    }: IssuerAdmin,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<InviteForm>,
 ) -> AppResult<HttpResponse> {
-    let (who, institution_id) = admin_of(&req)?;
-    let lang = PageContext::from_request(&req).lang;
+    let lang = ctx.lang;
     let email = normalise_email(&form.email);
     let mut errors = Errors::default();
     if form.name.trim().is_empty() {
@@ -106,7 +106,15 @@ pub async fn invite(
         errors.add("email", lang.t("field-email-invalid"));
     }
     if !errors.is_empty() {
-        return render(&req, &state, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            ctx,
+            institution_id,
+            &state,
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     // Whether the address already has an account is not the institution's business: its owner is
     // told by mail, and the page answers the same either way.
@@ -122,7 +130,7 @@ pub async fn invite(
     };
     let inviter = invitations::Inviter {
         name: who.display_name.clone(),
-        actor: who.audit_actor(&req),
+        actor,
     };
     let (state_ref, who_ref, name, email_ref) =
         (&state, &inviter, form.name.trim().to_owned(), &email);
@@ -163,18 +171,21 @@ pub struct SignatoryForm {
 
 pub async fn set_signatory(
     req: HttpRequest,
+    IssuerAdmin {
+        user: who,
+        institution: institution_id,
+    }: IssuerAdmin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(form): Form<SignatoryForm>,
 ) -> AppResult<HttpResponse> {
-    let (who, institution_id) = admin_of(&req)?;
     let mut conn = state.pool.get().await?;
     let member = colleague(&mut conn, institution_id, *id).await?;
     let signatory = form.signatory == "true";
     if signatory == member.is_authorised_signatory {
         return Ok(redirect("/institution/members?notice=saved"));
     }
-    let actor = who.audit_actor(&req);
     let (key, member_id, themself) = (&state.audit_key, member.id, member.id == who.id);
     // The flag is a privilege: every session of the member ends, so none outlives the change
     // (SECURITY.md, sessions); an admin changing their own flag goes on under a new token.
@@ -202,18 +213,23 @@ pub async fn set_signatory(
 }
 
 pub async fn deactivate(
-    req: HttpRequest,
+    ctx: PageContext,
+    IssuerAdmin {
+        user: who,
+        institution: institution_id,
+    }: IssuerAdmin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
-    let (who, institution_id) = admin_of(&req)?;
     let mut conn = state.pool.get().await?;
     let member = colleague(&mut conn, institution_id, *id).await?;
     if member.id == who.id {
-        let lang = PageContext::from_request(&req).lang;
+        let lang = ctx.lang;
         return render(
-            &req,
+            ctx,
+            institution_id,
             &state,
             InviteForm::default(),
             Errors::form(lang.t("members-cannot-deactivate-self")),
@@ -221,7 +237,6 @@ pub async fn deactivate(
         )
         .await;
     }
-    let actor = who.audit_actor(&req);
     let key = &state.audit_key;
     conn.transaction::<_, AppError, _>(async move |conn| {
         db::users::deactivate(conn, member.id).await?;

@@ -6,6 +6,7 @@ use std::future::{Ready, ready};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::i18n::Lang;
+use crate::web::forms::{Errors, FieldError};
 
 use crate::web::session::{self, Session, SessionUser};
 use crate::web::{AppState, lang::request_lang};
@@ -77,6 +78,27 @@ impl PageContext {
     /// The message `key` in the page's language.
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
+    }
+
+    /// A form error's message in the page's language.
+    pub fn error_message(&self, error: &FieldError) -> String {
+        if error.args.is_empty() {
+            return self.lang.t(error.key);
+        }
+        let args: Vec<_> = error
+            .args
+            .iter()
+            .map(|(name, value)| (*name, value.clone().into()))
+            .collect();
+        self.lang.t_with(error.key, &args)
+    }
+
+    /// The message of `field`'s error in the page's language, or "" when it has none.
+    pub fn field_error(&self, errors: &Errors, field: &str) -> String {
+        errors
+            .get(field)
+            .map(|e| self.error_message(e))
+            .unwrap_or_default()
     }
 
     /// The versioned URL of a file under `static/`.

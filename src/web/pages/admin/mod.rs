@@ -8,6 +8,7 @@ use askama::Template;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use uuid::Uuid;
+use validator::Validate;
 
 use crate::audit::{self, AuditRow, Event};
 use crate::auth::Role;
@@ -17,10 +18,10 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, Admin};
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
+use crate::web::forms::{Errors, looks_like_email, normalise_email, required};
 use crate::web::invitations::{self, Invitation, Invited};
 use crate::web::pages::identity::regulator_role;
-use crate::web::reply::{page, redirect};
+use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session::SessionUser;
 use crate::web::{AppState, PageContext};
 
@@ -62,9 +63,10 @@ pub async fn users(
     )
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 #[serde(default)]
 pub struct InviteForm {
+    #[validate(custom(function = "required"))]
     name: String,
     email: String,
     role: String,
@@ -106,23 +108,24 @@ pub async fn invite(
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
     let email = normalise_email(&form.email);
-    let mut errors = Errors::default();
-    if form.name.trim().is_empty() {
-        errors.add("name", lang.t("field-required"));
-    }
+    let mut errors = form
+        .validate()
+        .err()
+        .map(|shape| Errors::from_shape(&shape, &["name"]))
+        .unwrap_or_default();
     if !looks_like_email(&email) {
-        errors.add("email", lang.t("field-email-invalid"));
+        errors.add("email", "field-email-invalid");
     }
     let role = regulator_role(&form.role);
     if role.is_none() {
-        errors.add("role", lang.t("field-choose-one"));
+        errors.add("role", "field-choose-one");
     }
     let mut conn = state.pool.get().await?;
     if errors.is_empty()
         && let Some(owner) = db::users::find_by_email(&mut conn, &email).await?
         && !invitations::may_invite_again(&owner, None)
     {
-        errors.add("email", lang.t("invite-email-unavailable"));
+        errors.add("email", "invite-email-unavailable");
     }
     let Some(role) = role.filter(|_| errors.is_empty()) else {
         let page_data = InvitePage {
@@ -131,7 +134,7 @@ pub async fn invite(
             errors,
             roles: Role::REGULATOR_ROLES,
         };
-        return page(&page_data, StatusCode::UNPROCESSABLE_ENTITY);
+        return form_with_errors(&page_data);
     };
     let invitee_lang = Lang::from_code(&form.lang).unwrap_or(lang);
     let inviter = invitations::Inviter {
@@ -157,14 +160,14 @@ pub async fn invite(
         Invited::Created(id) => Ok(redirect(&format!("/admin/users/{id}?notice=invited"))),
         // Taken between the check above and the insert: the same answer as the check's.
         Invited::AddressInUse => {
-            let errors = Errors::one("email", lang.t("invite-email-unavailable"));
+            let errors = Errors::one("email", "invite-email-unavailable");
             let page_data = InvitePage {
                 ctx,
                 form,
                 errors,
                 roles: Role::REGULATOR_ROLES,
             };
-            page(&page_data, StatusCode::UNPROCESSABLE_ENTITY)
+            form_with_errors(&page_data)
         }
     }
 }
@@ -353,12 +356,11 @@ async fn change_account(
             change.notice()
         ))),
         Err(refused) => {
-            let lang = ctx.lang;
             render_user(
                 ctx,
                 &state,
                 id,
-                Errors::form(lang.t(refused.message_key())),
+                Errors::form(refused.message_key()),
                 StatusCode::CONFLICT,
             )
             .await

@@ -20,12 +20,11 @@ use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Lang;
 use crate::mail::{self, LinkMail};
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, SignedIn};
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
-use crate::web::reply::{page, redirect};
+use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session::{self, SessionUser, Stage};
 use crate::web::{AppState, PageContext};
 
@@ -50,16 +49,16 @@ pub async fn show(
     SignedIn(who): SignedIn,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
-    render_account(ctx, &who, &state, Errors::default(), StatusCode::OK).await
+    let account = account_page(ctx, &who, &state, Errors::default()).await?;
+    page(&account, StatusCode::OK)
 }
 
-async fn render_account(
+async fn account_page(
     ctx: PageContext,
     who: &SessionUser,
     state: &AppState,
     errors: Errors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> AppResult<AccountPage> {
     let user = load(state, who).await?;
     let institution = match user.institution_id {
         Some(id) => {
@@ -68,15 +67,12 @@ async fn render_account(
         }
         None => None,
     };
-    page(
-        &AccountPage {
-            ctx,
-            user,
-            institution,
-            errors,
-        },
-        status,
-    )
+    Ok(AccountPage {
+        ctx,
+        user,
+        institution,
+        errors,
+    })
 }
 
 /// The password, and the code when MFA is on, typed again before a sensitive change.
@@ -92,7 +88,6 @@ pub struct Reauthentication {
 async fn reauthenticate(
     state: &AppState,
     actor: &Actor,
-    lang: Lang,
     user: &User,
     given: &Reauthentication,
 ) -> AppResult<Result<(), Errors>> {
@@ -117,9 +112,9 @@ async fn reauthenticate(
     }
     let mut errors = Errors::default();
     if password_ok {
-        errors.add("code", lang.t("mfa-wrong-code"));
+        errors.add("code", "mfa-wrong-code");
     } else {
-        errors.add("current_password", lang.t("account-wrong-password"));
+        errors.add("current_password", "account-wrong-password");
     }
     Ok(Err(errors))
 }
@@ -161,18 +156,14 @@ pub async fn change_password(
     Form(form): Form<ChangePasswordForm>,
 ) -> AppResult<HttpResponse> {
     let user = load(&state, &who).await?;
-    let lang = ctx.lang;
     let send_back = |errors: Errors| {
-        page(
-            &PasswordPage {
-                ctx: ctx.clone(),
-                mfa: who.mfa_enabled,
-                errors,
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        form_with_errors(&PasswordPage {
+            ctx: ctx.clone(),
+            mfa: who.mfa_enabled,
+            errors,
+        })
     };
-    if let Err(errors) = reauthenticate(&state, &actor, lang, &user, &form.reauth).await? {
+    if let Err(errors) = reauthenticate(&state, &actor, &user, &form.reauth).await? {
         return send_back(errors);
     }
     let words = {
@@ -180,7 +171,7 @@ pub async fn change_password(
         context_words(&mut conn, &user).await?
     };
     let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    let errors = password_errors(lang, &form.password, &form.confirm, &word_refs);
+    let errors = password_errors(&form.password, &form.confirm, &word_refs);
     if !errors.is_empty() {
         return send_back(errors);
     }
@@ -246,31 +237,27 @@ pub async fn change_email(
     Form(form): Form<ChangeEmailForm>,
 ) -> AppResult<HttpResponse> {
     let user = load(&state, &who).await?;
-    let lang = ctx.lang;
     let email = normalise_email(&form.email);
     let send_back = |errors: Errors, email: String| {
-        page(
-            &EmailPage {
-                ctx: ctx.clone(),
-                mfa: who.mfa_enabled,
-                email,
-                errors,
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        form_with_errors(&EmailPage {
+            ctx: ctx.clone(),
+            mfa: who.mfa_enabled,
+            email,
+            errors,
+        })
     };
     if !looks_like_email(&email) || email.eq_ignore_ascii_case(&user.email) {
         let errors = Errors::one(
             "email",
-            lang.t(if looks_like_email(&email) {
+            if looks_like_email(&email) {
                 "account-email-same"
             } else {
                 "field-email-invalid"
-            }),
+            },
         );
         return send_back(errors, email);
     }
-    if let Err(errors) = reauthenticate(&state, &actor, lang, &user, &form.reauth).await? {
+    if let Err(errors) = reauthenticate(&state, &actor, &user, &form.reauth).await? {
         return send_back(errors, email);
     }
     let (state_ref, user_ref, email_ref) = (&state, &user, &email);
@@ -443,9 +430,8 @@ pub async fn reset_mfa(
     if !user.mfa_enabled() {
         return Ok(redirect("/account"));
     }
-    if let Err(errors) = reauthenticate(&state, &actor, ctx.lang, &user, &form).await? {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render_account(ctx, &who, &state, errors, status).await;
+    if let Err(errors) = reauthenticate(&state, &actor, &user, &form).await? {
+        return form_with_errors(&account_page(ctx, &who, &state, errors).await?);
     }
     let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
     let regulator = user.role().is_regulator();

@@ -21,7 +21,7 @@ use crate::mail::{self, LinkMail};
 use crate::web::extract::Form;
 use crate::web::extract::acting_as;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
-use crate::web::reply::{page, redirect};
+use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session::{self, Stage};
 use crate::web::{AppState, PageContext, client_addr};
 
@@ -68,16 +68,13 @@ pub async fn forgot(
 ) -> AppResult<HttpResponse> {
     let email = normalise_email(&form.email);
     if !looks_like_email(&email) {
-        let errors = Errors::one("email", ctx.t("field-email-invalid"));
-        return page(
-            &ForgotPage {
-                ctx,
-                email,
-                errors,
-                sent: false,
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        let errors = Errors::one("email", "field-email-invalid");
+        return form_with_errors(&ForgotPage {
+            ctx,
+            email,
+            errors,
+            sent: false,
+        });
     }
     let addr = client_addr(&req);
     let attempts = {
@@ -85,7 +82,7 @@ pub async fn forgot(
         db::client_attempts::count(&mut conn, &addr, AttemptKind::SignIn).await?
     };
     if attempts > sign_in::ATTEMPTS_PER_ADDRESS_PER_MINUTE {
-        let errors = Errors::form(ctx.t("login-too-many"));
+        let errors = Errors::form("login-too-many");
         return page(
             &ForgotPage {
                 ctx,
@@ -297,12 +294,12 @@ async fn set_password(
         (user, words)
     };
     let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    let mut errors = password_errors(ctx.lang, &form.password, &form.confirm, &word_refs);
+    let mut errors = password_errors(&form.password, &form.confirm, &word_refs);
     if purpose == Purpose::Invitation
         && errors.is_empty()
         && institution_suspended(&state, &user).await?
     {
-        errors = Errors::form(ctx.t("login-suspended"));
+        errors = Errors::form("login-suspended");
     }
     if !errors.is_empty() {
         let p = SetPasswordPage {
@@ -311,7 +308,7 @@ async fn set_password(
             name: user.display_name,
             errors,
         };
-        return page(&p, StatusCode::UNPROCESSABLE_ENTITY);
+        return form_with_errors(&p);
     }
     let hash = hashing::hash(&form.password).await?;
     let actor = acting_as(&user, &req);

@@ -17,7 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::extract::Actor;
 use crate::web::extract::Form;
 use crate::web::forms::Errors;
-use crate::web::reply::{page, redirect, safe_next};
+use crate::web::reply::{form_with_errors, page, redirect, safe_next};
 use crate::web::session::{self, Stage};
 use crate::web::{AppState, PageContext};
 
@@ -70,12 +70,9 @@ pub async fn mfa(
     })
     .await?;
     let (Checked::Accepted, Some(how)) = (checked, how) else {
-        let errors = Errors::one("code", ctx.t("mfa-wrong-code"));
+        let errors = Errors::one("code", "mfa-wrong-code");
         let next = safe_next(&form.next).unwrap_or_default();
-        return page(
-            &MfaPage { ctx, next, errors },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return form_with_errors(&MfaPage { ctx, next, errors });
     };
     let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
     let mut conn = state.pool.get().await?;
@@ -150,7 +147,10 @@ pub async fn enrol_form(
     let secret = enrolment_secret(&state, &req, &user)?;
     let next = safe_next(&query.next).unwrap_or_default();
     let errors = Errors::default();
-    render_enrol(&req, ctx, &user, (secret, next), errors, StatusCode::OK)
+    page(
+        &enrol_page(&req, ctx, &user, (secret, next), errors)?,
+        StatusCode::OK,
+    )
 }
 
 /// The secret offered for enrolment in this session (nothing is stored until a code proves it).
@@ -159,27 +159,23 @@ fn enrolment_secret(state: &AppState, req: &HttpRequest, user: &User) -> AppResu
     Ok(state.totp_secrets.enrolment_secret(session, user.id))
 }
 
-fn render_enrol(
+fn enrol_page(
     req: &HttpRequest,
     ctx: PageContext,
     user: &User,
     (secret, next): (String, String),
     errors: Errors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> AppResult<EnrolPage> {
     let ask_password = session::current(req).is_some_and(|s| s.stage == Stage::SignedIn);
     let qr_svg = totp::qr_svg(&secret, &user.email)?;
-    page(
-        &EnrolPage {
-            ctx,
-            secret: spaced(&secret),
-            qr_svg,
-            next,
-            ask_password,
-            errors,
-        },
-        status,
-    )
+    Ok(EnrolPage {
+        ctx,
+        secret: spaced(&secret),
+        qr_svg,
+        next,
+        ask_password,
+        errors,
+    })
 }
 
 /// The secret in groups of four, as people type it into an authenticator app.
@@ -207,7 +203,6 @@ pub async fn enrol(
         return Err(AppError::Conflict);
     }
     let secret = enrolment_secret(&state, &req, &user)?;
-    let lang = ctx.lang;
     let next = safe_next(&form.next).unwrap_or_default();
     // A signed-in user turning MFA on proves it is them, under the same limits as signing in.
     if session::current(&req).is_some_and(|s| s.stage == Stage::SignedIn) {
@@ -219,27 +214,13 @@ pub async fn enrol(
         })
         .await?;
         if checked != Checked::Accepted {
-            let errors = Errors::one("current_password", lang.t("account-wrong-password"));
-            return render_enrol(
-                &req,
-                ctx,
-                &user,
-                (secret, next),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            let errors = Errors::one("current_password", "account-wrong-password");
+            return form_with_errors(&enrol_page(&req, ctx, &user, (secret, next), errors)?);
         }
     }
     let Some(step) = totp::matching_step(&secret, &form.code, totp::now()) else {
-        let errors = Errors::one("code", lang.t("mfa-wrong-code"));
-        return render_enrol(
-            &req,
-            ctx,
-            &user,
-            (secret, next),
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        let errors = Errors::one("code", "mfa-wrong-code");
+        return form_with_errors(&enrol_page(&req, ctx, &user, (secret, next), errors)?);
     };
     let codes: Vec<String> = (0..10).map(|_| recovery_code()).collect();
     let hashes: Vec<Vec<u8>> = codes.iter().map(|c| fingerprint(c)).collect();

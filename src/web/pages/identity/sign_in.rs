@@ -14,7 +14,7 @@ use crate::domain::sign_in;
 use crate::error::{AppError, AppResult};
 use crate::web::extract::Form;
 use crate::web::forms::{Errors, normalise_email};
-use crate::web::reply::{page, redirect, safe_next};
+use crate::web::reply::{form_with_errors, page, redirect, safe_next};
 use crate::web::session::{self, Stage};
 use crate::web::{AppState, PageContext, client_addr};
 
@@ -67,12 +67,12 @@ enum Refusal {
 }
 
 impl Refusal {
-    fn status_and_message(&self) -> (StatusCode, &'static str) {
+    fn message_key(&self) -> &'static str {
         match self {
-            Refusal::Generic => (StatusCode::UNPROCESSABLE_ENTITY, "login-failed"),
-            Refusal::TooManyFromAddress => (StatusCode::TOO_MANY_REQUESTS, "login-too-many"),
-            Refusal::EmailNotVerified => (StatusCode::UNPROCESSABLE_ENTITY, "login-unverified"),
-            Refusal::InstitutionSuspended => (StatusCode::UNPROCESSABLE_ENTITY, "login-suspended"),
+            Refusal::Generic => "login-failed",
+            Refusal::TooManyFromAddress => "login-too-many",
+            Refusal::EmailNotVerified => "login-unverified",
+            Refusal::InstitutionSuspended => "login-suspended",
         }
     }
 }
@@ -87,18 +87,18 @@ pub async fn login(
     let user = match check_sign_in(&state, &client_addr(&req), &email, &form.password).await? {
         Ok(user) => user,
         Err(refusal) => {
-            let (status, key) = refusal.status_and_message();
-            let errors = Errors::form(ctx.t(key));
+            let errors = Errors::form(refusal.message_key());
             let next = safe_next(&form.next).unwrap_or_default();
-            return page(
-                &LoginPage {
-                    ctx,
-                    email,
-                    next,
-                    errors,
-                },
-                status,
-            );
+            let login_page = LoginPage {
+                ctx,
+                email,
+                next,
+                errors,
+            };
+            return match refusal {
+                Refusal::TooManyFromAddress => page(&login_page, StatusCode::TOO_MANY_REQUESTS),
+                _ => form_with_errors(&login_page),
+            };
         }
     };
     // The second factor is required of regulator staff and of anyone who enrolled.

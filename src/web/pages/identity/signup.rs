@@ -8,6 +8,7 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
+use validator::Validate;
 
 use super::{issue_link, link_invalid, link_user, password_errors};
 use crate::audit::{self, Actor, Event};
@@ -19,32 +20,39 @@ use crate::db::tokens::Purpose;
 use crate::db::users::{NewUser, User};
 use crate::db::{self};
 use crate::domain::identifiers::{
-    BusinessRegistrationNumber, CorporateRegistrationNumber, IdentifierError, Lei,
+    BusinessRegistrationNumber, CorporateRegistrationNumber, Identifier, Lei,
 };
 use crate::domain::sign_in;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::mail::{self, LinkMail};
 use crate::web::extract::Form;
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
-use crate::web::reply::{page, redirect};
+use crate::web::forms::{Errors, looks_like_email, normalise_email, required};
+use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::{AppState, PageContext, client_addr, session};
 
 /// The kinds of institution DOMAIN.md names, in the order the form offers them.
 pub const INSTITUTION_TYPES: [&str; 4] = ["bank", "non_bank", "fintech", "other"];
 
 /// What the person typed, kept as typed so that nothing is lost when the form comes back with errors.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 #[serde(default)]
 pub struct SignupForm {
+    #[validate(custom(function = "required"))]
     pub legal_name_ko: String,
+    #[validate(custom(function = "required"))]
     pub legal_name_en: String,
+    #[validate(custom(function = "required"))]
     pub business_registration_number: String,
+    #[validate(custom(function = "required"))]
     pub corporate_registration_number: String,
     pub lei: String,
     pub institution_type: String,
+    #[validate(custom(function = "required"))]
     pub address: String,
+    #[validate(custom(function = "required"))]
     pub contact_phone: String,
+    #[validate(custom(function = "required"))]
     pub name: String,
     pub email: String,
     pub password: String,
@@ -91,39 +99,34 @@ struct Valid {
     email: String,
 }
 
-fn identifier_message(lang: Lang, field: &str, e: IdentifierError) -> String {
-    let kind = match e {
-        IdentifierError::Format => "format",
-        IdentifierError::CheckDigit => "check",
-    };
-    lang.t(&format!("signup-{field}-{kind}"))
-}
+/// The form's fields in the order it shows them: its errors are listed in this order.
+const FIELDS: [&str; 12] = [
+    "legal_name_ko",
+    "legal_name_en",
+    "business_registration_number",
+    "corporate_registration_number",
+    "lei",
+    "institution_type",
+    "address",
+    "contact_phone",
+    "name",
+    "email",
+    "password",
+    "confirm",
+];
 
-fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
-    let mut errors = Errors::default();
-    let required = [
-        ("legal_name_ko", &form.legal_name_ko),
-        ("legal_name_en", &form.legal_name_en),
-        (
-            "business_registration_number",
-            &form.business_registration_number,
-        ),
-        (
-            "corporate_registration_number",
-            &form.corporate_registration_number,
-        ),
-    ];
-    for (field, value) in required {
-        if value.trim().is_empty() {
-            errors.add(field, lang.t("field-required"));
-        }
-    }
+/// The shape of the form (`validator`: required fields), then what its values mean.
+fn validate(form: &SignupForm) -> Result<Valid, Errors> {
+    let mut errors = match form.validate() {
+        Ok(()) => Errors::default(),
+        Err(shape) => Errors::from_shape(&shape, &FIELDS),
+    };
     let brn = match BusinessRegistrationNumber::parse(&form.business_registration_number) {
         Ok(brn) => Some(brn),
         Err(e) if !form.business_registration_number.trim().is_empty() => {
             errors.add(
                 "business_registration_number",
-                identifier_message(lang, "brn", e),
+                e.message_key(Identifier::BusinessRegistrationNumber),
             );
             None
         }
@@ -134,7 +137,7 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
         Err(e) if !form.corporate_registration_number.trim().is_empty() => {
             errors.add(
                 "corporate_registration_number",
-                identifier_message(lang, "crn", e),
+                e.message_key(Identifier::CorporateRegistrationNumber),
             );
             None
         }
@@ -145,26 +148,17 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
         raw => match Lei::parse(raw) {
             Ok(lei) => Some(lei),
             Err(e) => {
-                errors.add("lei", identifier_message(lang, "lei", e));
+                errors.add("lei", e.message_key(Identifier::Lei));
                 None
             }
         },
     };
     if !INSTITUTION_TYPES.contains(&form.institution_type.as_str()) {
-        errors.add("institution_type", lang.t("field-choose-one"));
-    }
-    for (field, value) in [
-        ("address", &form.address),
-        ("contact_phone", &form.contact_phone),
-        ("name", &form.name),
-    ] {
-        if value.trim().is_empty() {
-            errors.add(field, lang.t("field-required"));
-        }
+        errors.add("institution_type", "field-choose-one");
     }
     let email = normalise_email(&form.email);
     if !looks_like_email(&email) {
-        errors.add("email", lang.t("field-email-invalid"));
+        errors.add("email", "field-email-invalid");
     }
     let words = [
         form.legal_name_en.replace(' ', ""),
@@ -176,9 +170,8 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
         .map(String::as_str)
         .chain(form.legal_name_en.split_whitespace())
         .collect();
-    for e in password_errors(lang, &form.password, &form.confirm, &word_refs).items() {
-        errors.add(e.field, e.message.clone());
-    }
+    errors.extend(password_errors(&form.password, &form.confirm, &word_refs));
+    let errors = errors.in_order_of(&FIELDS);
     match (brn, crn) {
         (Some(brn), Some(crn)) if errors.is_empty() => Ok(Valid {
             brn,
@@ -197,9 +190,9 @@ pub async fn submit(
     Form(mut form): Form<SignupForm>,
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
-    let valid = match validate(lang, &form) {
+    let valid = match validate(&form) {
         Ok(valid) => valid,
-        Err(errors) => return send_back(ctx, form, errors),
+        Err(errors) => return form_with_errors(&signup_page(ctx, form, errors)),
     };
     // Each sign-up costs a password hash and sends a mail: one address gets a few an hour, so the
     // form cannot be used to flood mailboxes in the portal's name.
@@ -208,8 +201,11 @@ pub async fn submit(
         db::client_attempts::count(&mut conn, &client_addr(&req), AttemptKind::SignUp).await?
     };
     if attempts > sign_in::SIGN_UPS_PER_ADDRESS_PER_HOUR {
-        let errors = Errors::form(lang.t("signup-too-many"));
-        return send_back_with(ctx, form, errors, StatusCode::TOO_MANY_REQUESTS);
+        let errors = Errors::form("signup-too-many");
+        return page(
+            &signup_page(ctx, form, errors),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
     }
     // Hashed before anything is looked up, so an address that has an account answers as slowly as
     // one that has not.
@@ -217,11 +213,8 @@ pub async fn submit(
     let mut conn = state.pool.get().await?;
     release_lapsed_signup(&mut conn, &state, &req, valid.brn.digits()).await?;
     if db::institutions::brn_taken(&mut conn, valid.brn.digits()).await? {
-        let errors = Errors::one(
-            "business_registration_number",
-            lang.t_with("signup-brn-taken", &[("brn", valid.brn.to_string().into())]),
-        );
-        return send_back(ctx, form, errors);
+        let errors = brn_taken(&valid.brn);
+        return form_with_errors(&signup_page(ctx, form, errors));
     }
     let actor = Actor {
         user_id: None,
@@ -319,39 +312,30 @@ pub async fn submit(
         Err(AppError::Internal(e)) if db::is_unique_violation(&e) => {
             form.password.clear();
             form.confirm.clear();
-            let errors = Errors::one(
-                "business_registration_number",
-                lang.t_with("signup-brn-taken", &[("brn", valid.brn.to_string().into())]),
-            );
-            send_back(ctx, form, errors)
+            form_with_errors(&signup_page(ctx, form, brn_taken(&valid.brn)))
         }
         Err(e) => Err(e),
     }
 }
 
-/// The form again, with what was typed (but never the password) and the errors.
-fn send_back(ctx: PageContext, form: SignupForm, errors: Errors) -> AppResult<HttpResponse> {
-    send_back_with(ctx, form, errors, StatusCode::UNPROCESSABLE_ENTITY)
+/// The number has an institution already.
+fn brn_taken(brn: &BusinessRegistrationNumber) -> Errors {
+    let mut errors = Errors::default();
+    let args = vec![("brn", brn.to_string())];
+    errors.add_with("business_registration_number", "signup-brn-taken", args);
+    errors
 }
 
 /// The form again with everything typed but the passwords, and the errors on top.
-fn send_back_with(
-    ctx: PageContext,
-    mut form: SignupForm,
-    errors: Errors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
+fn signup_page(ctx: PageContext, mut form: SignupForm, errors: Errors) -> SignupPage {
     form.password.clear();
     form.confirm.clear();
-    page(
-        &SignupPage {
-            ctx,
-            form,
-            errors,
-            types: INSTITUTION_TYPES,
-        },
-        status,
-    )
+    SignupPage {
+        ctx,
+        form,
+        errors,
+        types: INSTITUTION_TYPES,
+    }
 }
 
 fn verification_mail(user: &User, institution: &Institution, link: String) -> LinkMail {

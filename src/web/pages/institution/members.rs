@@ -7,6 +7,7 @@ use askama::Template;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
+use validator::Validate;
 
 use crate::audit::{self, Event};
 use crate::auth::Role;
@@ -16,9 +17,9 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, IssuerAdmin};
-use crate::web::forms::{Errors, looks_like_email, normalise_email, ticked};
+use crate::web::forms::{Errors, looks_like_email, normalise_email, required, ticked};
 use crate::web::invitations::{self, Invitation};
-use crate::web::reply::{page, redirect};
+use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session;
 use crate::web::{AppState, PageContext};
 
@@ -32,9 +33,10 @@ struct MembersPage {
     errors: Errors,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 #[serde(default)]
 pub struct InviteForm {
+    #[validate(custom(function = "required"))]
     name: String,
     email: String,
     signatory: Option<String>,
@@ -46,25 +48,19 @@ pub async fn list(
     admin: IssuerAdmin,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
-    render(
-        ctx,
-        admin.institution,
-        &state,
-        InviteForm::default(),
-        Errors::default(),
-        StatusCode::OK,
-    )
-    .await
+    let form = InviteForm::default();
+    let members = members_page(ctx, admin.institution, &state, form, Errors::default()).await?;
+    page(&members, StatusCode::OK)
 }
 
-async fn render(
+/// The page of members and the invitation form, as typed.
+async fn members_page(
     ctx: PageContext,
     institution_id: Uuid,
     state: &AppState,
     mut form: InviteForm,
     errors: Errors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> AppResult<MembersPage> {
     if form.lang.is_empty() {
         // The invitation mail defaults to the inviter's language.
         form.lang = ctx.lang.code().to_owned();
@@ -74,16 +70,13 @@ async fn render(
         .await?
         .ok_or(AppError::NotFound)?;
     let members = db::users::members_of(&mut conn, institution_id).await?;
-    page(
-        &MembersPage {
-            ctx,
-            institution,
-            members,
-            form,
-            errors,
-        },
-        status,
-    )
+    Ok(MembersPage {
+        ctx,
+        institution,
+        members,
+        form,
+        errors,
+    })
 }
 
 pub async fn invite(
@@ -98,23 +91,17 @@ pub async fn invite(
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
     let email = normalise_email(&form.email);
-    let mut errors = Errors::default();
-    if form.name.trim().is_empty() {
-        errors.add("name", lang.t("field-required"));
-    }
+    let mut errors = form
+        .validate()
+        .err()
+        .map(|shape| Errors::from_shape(&shape, &["name"]))
+        .unwrap_or_default();
     if !looks_like_email(&email) {
-        errors.add("email", lang.t("field-email-invalid"));
+        errors.add("email", "field-email-invalid");
     }
     if !errors.is_empty() {
-        return render(
-            ctx,
-            institution_id,
-            &state,
-            form,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let members = members_page(ctx, institution_id, &state, form, errors).await?;
+        return form_with_errors(&members);
     }
     // Whether the address already has an account is not the institution's business: its owner is
     // told by mail, and the page answers the same either way.
@@ -226,16 +213,10 @@ pub async fn deactivate(
     let mut conn = state.pool.get().await?;
     let member = colleague(&mut conn, institution_id, *id).await?;
     if member.id == who.id {
-        let lang = ctx.lang;
-        return render(
-            ctx,
-            institution_id,
-            &state,
-            InviteForm::default(),
-            Errors::form(lang.t("members-cannot-deactivate-self")),
-            StatusCode::CONFLICT,
-        )
-        .await;
+        let errors = Errors::form("members-cannot-deactivate-self");
+        let form = InviteForm::default();
+        let members = members_page(ctx, institution_id, &state, form, errors).await?;
+        return page(&members, StatusCode::CONFLICT);
     }
     let key = &state.audit_key;
     conn.transaction::<_, AppError, _>(async move |conn| {

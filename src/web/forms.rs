@@ -96,6 +96,23 @@ impl Errors {
     }
 }
 
+/// One option of a radio group (`forms::radios` in the templates).
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    /// Already in the page's language.
+    pub label: String,
+    /// The language the label is written in, when it is not the page's (language names).
+    pub lang: Option<&'static str>,
+}
+
+impl Choice {
+    /// Whether this option is the one chosen.
+    pub fn is(&self, chosen: &str) -> bool {
+        self.value == chosen
+    }
+}
+
 /// A shape check for `validator`: text that is not blank.
 pub fn required(value: &str) -> Result<(), validator::ValidationError> {
     if value.trim().is_empty() {

@@ -6,7 +6,7 @@ use std::future::{Ready, ready};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::i18n::Lang;
-use crate::web::forms::{Errors, FieldError};
+use crate::web::forms::{Choice, Errors, FieldError};
 
 use crate::web::session::{self, Session, SessionUser};
 use crate::web::{AppState, lang::request_lang};
@@ -128,6 +128,42 @@ impl PageContext {
     /// The message whose key is `prefix` followed by `value` (role names, institution types…).
     pub fn tk(&self, prefix: &str, value: &str) -> String {
         self.lang.t(&format!("{prefix}{value}"))
+    }
+
+    /// Radio options whose labels are the messages `prefix` + value (institution types…).
+    pub fn choices(&self, prefix: &str, values: &[&str]) -> Vec<Choice> {
+        values
+            .iter()
+            .map(|v| Choice {
+                value: (*v).to_owned(),
+                label: self.tk(prefix, v),
+                lang: None,
+            })
+            .collect()
+    }
+
+    /// Radio options for roles.
+    pub fn role_choices(&self, roles: &[crate::auth::Role]) -> Vec<Choice> {
+        roles
+            .iter()
+            .map(|r| Choice {
+                value: r.as_str().to_owned(),
+                label: self.t(r.label_key()),
+                lang: None,
+            })
+            .collect()
+    }
+
+    /// Radio options for the languages, each named in itself.
+    pub fn language_choices(&self) -> Vec<Choice> {
+        Lang::ALL
+            .iter()
+            .map(|l| Choice {
+                value: l.code().to_owned(),
+                label: l.native_name().to_owned(),
+                lang: Some(l.code()),
+            })
+            .collect()
     }
 
     /// A moment as people in Korea read it: Seoul time.

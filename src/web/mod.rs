@@ -12,6 +12,7 @@ pub mod lang;
 pub mod middleware;
 pub mod pages;
 pub mod reply;
+pub mod section_form;
 pub mod session;
 
 use pages::identity::{account, signup};
@@ -136,10 +137,10 @@ route_table! {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use actix_web::test::TestRequest;
 
-    fn app_state(trust: bool) -> actix_web::web::Data<super::AppState> {
+    pub(crate) fn app_state(trust: bool) -> actix_web::web::Data<super::AppState> {
         let mut settings = crate::config::Settings::from_lookup(|_| None).unwrap();
         settings.trust_forwarded_for = trust;
         let pool = crate::db::pool("postgres://nobody@localhost/none", 1).unwrap();

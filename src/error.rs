@@ -1,5 +1,5 @@
 //! The one error policy: a handler's failure becomes a status code here, and the error-page middleware
-//! (`web::error_pages`) turns that status into a page in the user's language. Internal causes are
+//! (`web::middleware::error_pages`) turns that status into a page in the user's language. Internal causes are
 //! logged with the request id and never shown.
 
 use actix_web::http::StatusCode;

@@ -2,7 +2,7 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
+use actix_web::dev::{HttpServiceFactory, Server};
 use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -16,9 +16,10 @@ use crate::config::Settings;
 use crate::error::AppError;
 use crate::jobs::Worker;
 use crate::mail::Transport;
-use crate::web::{
-    self as routes, AppState, assets, csrf, error_pages, forms, lang, security_headers, session,
+use crate::web::middleware::{
+    cross_site, error_pages, lang, nul, security_headers, session, submissions,
 };
+use crate::web::{self as routes, AppState, assets};
 
 /// Extra routes a caller mounts beside the portal's own (the tests add a route that fails on purpose).
 pub type ExtraRoutes = fn(&mut web::ServiceConfig);
@@ -96,18 +97,11 @@ impl Application {
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             let settings = &app_state.settings;
+            // A JSON API (`/api/v1`, with its own errors and token authentication) is registered
+            // here, before the pages, whose scope takes every other path.
             App::new()
                 .app_data(app_state.clone())
-                .configure(routes::routes)
-                .configure(extra)
-                .service(assets::service(settings.static_dir.clone()))
-                .default_service(web::to(not_found))
-                .wrap(from_fn(csrf::record_submission))
-                .wrap(from_fn(csrf::refuse_cross_site))
-                .wrap(from_fn(forms::refuse_nul_in_query))
-                .wrap(from_fn(session::load))
-                .wrap(from_fn(lang::remember_choice))
-                .wrap(ErrorHandlers::new().default_handler(error_pages::render))
+                .service(pages(settings, extra))
                 .wrap(security_headers::headers(settings))
                 .wrap(Compress::default())
                 .wrap(TracingLogger::default())
@@ -141,6 +135,23 @@ impl Application {
         self.worker.abort();
         result
     }
+}
+
+/// The pages, their static files and health checks, and every unknown path: what browsers reach.
+/// Only here do sessions, the language cookie, the form checks (NUL, cross-site posts, repeated
+/// submissions) and the HTML error pages apply.
+fn pages(settings: &Settings, extra: ExtraRoutes) -> impl HttpServiceFactory + 'static {
+    web::scope("")
+        .configure(routes::routes)
+        .configure(extra)
+        .service(assets::service(settings.static_dir.clone()))
+        .default_service(web::to(not_found))
+        .wrap(from_fn(submissions::record_submission))
+        .wrap(from_fn(cross_site::refuse_cross_site))
+        .wrap(from_fn(nul::refuse_nul_in_query))
+        .wrap(from_fn(session::load))
+        .wrap(from_fn(lang::remember_choice))
+        .wrap(ErrorHandlers::new().default_handler(error_pages::render))
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

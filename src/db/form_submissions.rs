@@ -1,4 +1,4 @@
-//! Idempotency keys of submitted forms (see `web::csrf::Form`).
+//! Idempotency keys of submitted forms (see `web::extract::Form`).
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;

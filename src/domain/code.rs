@@ -60,3 +60,10 @@ macro_rules! coded {
 }
 
 pub(crate) use coded;
+
+/// A coded value that people choose or read: its code, and the catalogue key of its name, so that
+/// forms and tables name it in the reader's language without building keys from codes.
+pub trait Labelled: Copy {
+    fn code(self) -> &'static str;
+    fn label_key(self) -> &'static str;
+}

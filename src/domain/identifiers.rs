@@ -12,6 +12,29 @@ pub enum IdentifierError {
     CheckDigit,
 }
 
+/// Which identifier a problem is about: the messages name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identifier {
+    BusinessRegistrationNumber,
+    CorporateRegistrationNumber,
+    Lei,
+}
+
+impl IdentifierError {
+    /// The catalogue key of the message that explains the problem with `identifier`.
+    pub fn message_key(self, identifier: Identifier) -> &'static str {
+        use Identifier::*;
+        match (identifier, self) {
+            (BusinessRegistrationNumber, IdentifierError::Format) => "signup-brn-format",
+            (BusinessRegistrationNumber, IdentifierError::CheckDigit) => "signup-brn-check",
+            (CorporateRegistrationNumber, IdentifierError::Format) => "signup-crn-format",
+            (CorporateRegistrationNumber, IdentifierError::CheckDigit) => "signup-crn-check",
+            (Lei, IdentifierError::Format) => "signup-lei-format",
+            (Lei, IdentifierError::CheckDigit) => "signup-lei-check",
+        }
+    }
+}
+
 fn digits_of(raw: &str, len: usize) -> Result<Vec<u32>, IdentifierError> {
     let digits: Vec<u32> = raw
         .chars()

@@ -43,6 +43,26 @@ impl InstitutionType {
     }
 }
 
+impl crate::domain::Labelled for InstitutionStatus {
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn label_key(self) -> &'static str {
+        InstitutionStatus::label_key(self)
+    }
+}
+
+impl crate::domain::Labelled for InstitutionType {
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn label_key(self) -> &'static str {
+        InstitutionType::label_key(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

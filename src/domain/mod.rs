@@ -9,6 +9,7 @@ pub mod role;
 pub mod session;
 pub mod sign_in;
 
+pub use code::Labelled;
 pub use institution::{InstitutionStatus, InstitutionType};
 pub use role::Role;
 pub use session::Stage;

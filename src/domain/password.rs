@@ -14,6 +14,18 @@ pub enum PasswordProblem {
     ContextWord,
 }
 
+impl PasswordProblem {
+    /// The catalogue key of the message that explains the problem.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            PasswordProblem::TooShort => "password-too-short",
+            PasswordProblem::TooLong => "password-too-long",
+            PasswordProblem::Common => "password-common",
+            PasswordProblem::ContextWord => "password-context",
+        }
+    }
+}
+
 pub const MIN_CHARS: usize = 12;
 pub const MAX_CHARS: usize = 256;
 

@@ -35,6 +35,16 @@ impl Role {
     }
 }
 
+impl crate::domain::Labelled for Role {
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn label_key(self) -> &'static str {
+        Role::label_key(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

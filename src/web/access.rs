@@ -8,8 +8,8 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
-use super::error_pages::refusal;
-use super::session::{self, Session};
+use super::middleware::error_pages::refusal;
+use super::session::{self, Session, SessionUser};
 use super::{AppState, ROUTES};
 use crate::domain::{Role, Stage};
 use crate::error::AppError;
@@ -25,12 +25,34 @@ pub enum Access {
     MfaEnrolment,
     /// Any fully signed-in user.
     SignedIn,
+    /// A member of an issuer institution (its administrator too).
+    IssuerMember,
     /// The administrator of an issuer institution.
     IssuerAdmin,
+    /// Regulator staff: reviewers, approvers and admins.
+    Regulator,
     /// Portal administrators.
     Admin,
     /// Only while trying the portal (not production, mail written to files).
     Demo,
+}
+
+impl Access {
+    /// Whether a fully signed-in `user` may reach a route of this access: the one predicate that
+    /// both `decide` and the extractors of `extract::user` apply. The levels that do not depend on
+    /// who the user is (anyone, the steps of signing in, the demo) admit by their stage instead,
+    /// which `decide` weighs: here only `Anyone` admits.
+    pub fn admits(self, user: &SessionUser) -> bool {
+        let issuer = user.role == Role::Issuer && user.institution_id.is_some();
+        match self {
+            Access::Anyone | Access::SignedIn => true,
+            Access::IssuerMember => issuer,
+            Access::IssuerAdmin => issuer && user.is_institution_admin,
+            Access::Regulator => user.role.is_regulator(),
+            Access::Admin => user.role == Role::Admin,
+            Access::SecondFactor | Access::MfaEnrolment | Access::Demo => false,
+        }
+    }
 }
 
 pub struct RouteSpec {
@@ -71,17 +93,12 @@ pub fn decide(access: Access, session: Option<&Session>, demo_enabled: bool) -> 
             (Stage::Anonymous, _) => Decision::SignIn,
             _ => Decision::Forbidden,
         },
-        Access::SignedIn => match signed_in {
-            Some(_) => Decision::Allow,
-            None => Decision::SignIn,
-        },
-        Access::IssuerAdmin => match signed_in {
-            Some(u) if u.role == Role::Issuer && u.is_institution_admin => Decision::Allow,
-            Some(_) => Decision::Forbidden,
-            None => Decision::SignIn,
-        },
-        Access::Admin => match signed_in {
-            Some(u) if u.role == Role::Admin => Decision::Allow,
+        Access::SignedIn
+        | Access::IssuerMember
+        | Access::IssuerAdmin
+        | Access::Regulator
+        | Access::Admin => match signed_in {
+            Some(u) if access.admits(u) => Decision::Allow,
             Some(_) => Decision::Forbidden,
             None => Decision::SignIn,
         },

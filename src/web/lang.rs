@@ -1,10 +1,7 @@
 //! Choosing the language of a response: `?lang=` first, then the remembered cookie, then the
-//! browser's Accept-Language, then Korean. A `?lang=` choice is remembered for a year.
+//! browser's Accept-Language, then Korean. A `?lang=` choice is remembered for a year
+//! (`middleware::lang`).
 
-use actix_web::body::MessageBody;
-use actix_web::cookie::{Cookie, SameSite, time::Duration};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
 use actix_web::{HttpRequest, http::header};
 
 use crate::i18n::Lang;
@@ -32,27 +29,4 @@ pub fn request_lang(req: &HttpRequest) -> Lang {
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default()
-}
-
-/// Remembers a language chosen with `?lang=` in a cookie, so the choice survives navigation.
-pub async fn remember_choice(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let chosen = query_lang(req.query_string());
-    let secure = req
-        .app_data::<actix_web::web::Data<super::AppState>>()
-        .is_some_and(|s| s.settings.secure_cookies());
-    let mut res = next.call(req).await?;
-    if let Some(lang) = chosen {
-        let cookie = Cookie::build(LANG_COOKIE, lang.code())
-            .path("/")
-            .max_age(Duration::days(365))
-            .same_site(SameSite::Lax)
-            .http_only(true)
-            .secure(secure)
-            .finish();
-        res.response_mut().add_cookie(&cookie)?;
-    }
-    Ok(res)
 }

@@ -5,21 +5,20 @@ use actix_web::HttpRequest;
 
 pub mod access;
 pub mod assets;
-pub mod context;
-pub mod csrf;
-pub mod error_pages;
+pub mod extract;
 pub mod forms;
 pub mod invitations;
 pub mod lang;
+pub mod middleware;
 pub mod pages;
 pub mod reply;
-pub mod security_headers;
+pub mod section_form;
 pub mod session;
 
 use pages::identity::{account, signup};
 use pages::{admin, demo_mail, health, home, identity, institution::members};
 
-pub use context::PageContext;
+pub use extract::PageContext;
 
 /// What every handler may reach.
 pub struct AppState {
@@ -63,15 +62,6 @@ pub fn client_addr(req: &HttpRequest) -> String {
         None => req
             .peer_addr()
             .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string()),
-    }
-}
-
-/// The audit log's actor for `user` acting through this request.
-pub fn actor_of(user: &crate::db::users::User, req: &HttpRequest) -> crate::audit::Actor {
-    crate::audit::Actor {
-        user_id: Some(user.id),
-        email: Some(user.email.clone()),
-        client_addr: Some(client_addr(req)),
     }
 }
 
@@ -153,10 +143,10 @@ route_table! {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use actix_web::test::TestRequest;
 
-    fn app_state(trust: bool) -> actix_web::web::Data<super::AppState> {
+    pub(crate) fn app_state(trust: bool) -> actix_web::web::Data<super::AppState> {
         let mut settings = crate::config::Settings::from_lookup(|_| None).unwrap();
         settings.trust_forwarded_for = trust;
         let pool = crate::db::pool("postgres://nobody@localhost/none", 1).unwrap();

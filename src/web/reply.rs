@@ -13,6 +13,12 @@ pub fn page(template: &impl Template, status: StatusCode) -> AppResult<HttpRespo
         .body(template.render()?))
 }
 
+/// A form sent back with errors: the page as it was filled in, with its errors, and 422. Every form
+/// handler answers this way, so the double-submit record frees the form's key for the corrected one.
+pub fn form_with_errors(template: &impl Template) -> AppResult<HttpResponse> {
+    page(template, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
 /// After a successful POST: 303 so that reloading the next page does not post again.
 pub fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()

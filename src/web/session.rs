@@ -1,12 +1,9 @@
-//! Server-side sessions: loaded once per request by `load` from the cookie, checked against the
-//! idle and absolute timeouts and the user's state, and handed to handlers through the request.
+//! Server-side sessions: loaded once per request by `middleware::session::load` from the cookie,
+//! checked against the idle and absolute timeouts and the user's state, and handed to handlers
+//! through the request.
 //! Handlers start, upgrade and end sessions with the functions here; the cookie follows.
 
-use actix_web::body::MessageBody;
-use actix_web::cookie::{Cookie, SameSite};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpRequest, web};
+use actix_web::{HttpMessage, HttpRequest};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -55,16 +52,6 @@ impl From<&User> for SessionUser {
     }
 }
 
-impl SessionUser {
-    pub fn audit_actor(&self, req: &HttpRequest) -> crate::audit::Actor {
-        crate::audit::Actor {
-            user_id: Some(self.id),
-            email: Some(self.email.clone()),
-            client_addr: Some(super::client_addr(req)),
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Session {
     pub id: Uuid,
@@ -82,16 +69,16 @@ impl Session {
 
 /// The session of this request, as the middleware found it or a handler made it.
 #[derive(Clone)]
-struct Current(Option<Session>);
+pub(crate) struct Current(pub(crate) Option<Session>);
 
 /// What the response must do with the session cookie.
 #[derive(Clone)]
-enum CookieChange {
+pub(crate) enum CookieChange {
     Set(String),
     Clear,
 }
 
-fn cookie_name(state: &AppState) -> &'static str {
+pub(crate) fn cookie_name(state: &AppState) -> &'static str {
     if state.settings.secure_cookies() {
         "__Host-session"
     } else {
@@ -99,15 +86,15 @@ fn cookie_name(state: &AppState) -> &'static str {
     }
 }
 
-fn state_of(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
-    req.app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no app state")))
-}
-
 /// The current session, if any.
 pub fn current(req: &HttpRequest) -> Option<Session> {
     req.extensions().get::<Current>().and_then(|c| c.0.clone())
+}
+
+/// Makes `session` the current one of this request without a cookie (for unit tests of extractors).
+#[cfg(test)]
+pub(crate) fn set_current(req: &HttpRequest, session: Session) {
+    req.extensions_mut().insert(Current(Some(session)));
 }
 
 /// The fully signed-in user, if any.
@@ -115,79 +102,14 @@ pub fn user(req: &HttpRequest) -> Option<SessionUser> {
     current(req).and_then(|s| s.signed_in().cloned())
 }
 
-/// Middleware: finds the session of the request's cookie and checks it is still good.
-pub async fn load(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
-    let path = req.path();
-    let needs_session = !(path.starts_with("/static/") || path == "/healthz" || path == "/readyz");
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    if let Some(state) = state.filter(|_| needs_session)
-        && let Some(cookie) = req.cookie(cookie_name(&state))
-    {
-        match find_valid(&state, cookie.value()).await {
-            Ok(Some(mut session)) => {
-                if let Some(lang) = super::lang::query_lang(req.query_string())
-                    && from_our_own_pages(&req)
-                {
-                    remember_language(
-                        &state,
-                        &mut session,
-                        lang,
-                        super::client_addr(req.request()),
-                    )
-                    .await;
-                }
-                req.extensions_mut().insert(Current(Some(session)));
-            }
-            Ok(None) => {
-                req.extensions_mut().insert(CookieChange::Clear);
-            }
-            Err(e) => return Ok(super::error_pages::refusal(req, e)),
-        }
-    }
-    let mut res = next.call(req).await?.map_into_boxed_body();
-    let change = res.request().extensions().get::<CookieChange>().cloned();
-    if let Some(change) = change {
-        let state = state_of(res.request())?;
-        let name = cookie_name(&state);
-        let cookie = match change {
-            CookieChange::Set(token) => {
-                session_cookie(name, token, state.settings.secure_cookies())
-            }
-            CookieChange::Clear => {
-                let mut c = session_cookie(name, String::new(), state.settings.secure_cookies());
-                c.make_removal();
-                c
-            }
-        };
-        res.response_mut().add_cookie(&cookie)?;
-    }
-    Ok(res)
-}
-
-fn session_cookie(name: &'static str, token: String, secure: bool) -> Cookie<'static> {
-    Cookie::build(name, token)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .finish()
-}
-
-/// Whether the browser says this request comes from one of our own pages. Only then does `?lang=`
-/// change the account's language: a link elsewhere (another site, a mail, a chat) may switch the
-/// page and its cookie, but it must not change an account (state changes come from us alone).
-fn from_our_own_pages(req: &ServiceRequest) -> bool {
-    req.headers()
-        .get("sec-fetch-site")
-        .is_some_and(|site| site == "same-origin")
-}
-
 /// A signed-in user who switches language keeps it: their mail follows the account's language.
 /// A failure here costs only the preference, never the page.
-async fn remember_language(state: &AppState, session: &mut Session, lang: Lang, addr: String) {
+pub(crate) async fn remember_language(
+    state: &AppState,
+    session: &mut Session,
+    lang: Lang,
+    addr: String,
+) {
     let Some(user) = session.user.as_mut().filter(|u| u.lang != lang) else {
         return;
     };
@@ -219,7 +141,7 @@ async fn remember_language(state: &AppState, session: &mut Session, lang: Lang, 
 }
 
 /// The session for `token` if it exists and may still be used; a dead one is deleted.
-async fn find_valid(state: &AppState, token: &str) -> AppResult<Option<Session>> {
+pub(crate) async fn find_valid(state: &AppState, token: &str) -> AppResult<Option<Session>> {
     let mut conn = state.pool.get().await?;
     let conn = &mut conn;
     let Some((row, user, suspended)) = db::sessions::find(conn, &fingerprint(token)).await? else {

@@ -2,7 +2,7 @@
 //! this lists the mails it sent so a person can follow their links.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use uuid::Uuid;
 
@@ -18,16 +18,10 @@ struct MailListPage {
     mails: Vec<OutboxMail>,
 }
 
-pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn list(ctx: PageContext, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let mails = db::outbox::latest(&mut conn, 50).await?;
-    page(
-        &MailListPage {
-            ctx: PageContext::from_request(&req),
-            mails,
-        },
-        StatusCode::OK,
-    )
+    page(&MailListPage { ctx, mails }, StatusCode::OK)
 }
 
 #[derive(Template)]
@@ -39,7 +33,7 @@ struct MailPage {
 }
 
 pub async fn show(
-    req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
@@ -55,12 +49,5 @@ pub async fn show(
         .filter(|w| w.starts_with(&root))
         .map(|w| w.replacen(&root, "/", 1))
         .collect();
-    page(
-        &MailPage {
-            ctx: PageContext::from_request(&req),
-            mail,
-            links,
-        },
-        StatusCode::OK,
-    )
+    page(&MailPage { ctx, mail, links }, StatusCode::OK)
 }

@@ -338,8 +338,11 @@ impl<'a> World<'a> {
         match access {
             Access::Anyone | Access::Demo => &self.anonymous,
             Access::SecondFactor => &self.second_factor,
-            Access::MfaEnrolment | Access::SignedIn | Access::IssuerAdmin => &self.issuer_admin,
-            Access::Admin => &self.admin,
+            Access::MfaEnrolment
+            | Access::SignedIn
+            | Access::IssuerMember
+            | Access::IssuerAdmin => &self.issuer_admin,
+            Access::Regulator | Access::Admin => &self.admin,
         }
     }
 

@@ -3,11 +3,12 @@
 //! removed or demoted, and an admin cannot deactivate themself.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use uuid::Uuid;
+use validator::Validate;
 
 use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::audit_log::{self, AuditRow};
@@ -16,21 +17,13 @@ use crate::db::{self, users::User};
 use crate::domain::{InstitutionStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::web::csrf::Form;
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
+use crate::web::extract::Form;
+use crate::web::extract::{Actor, Admin};
+use crate::web::forms::{Errors, looks_like_email, normalise_email, required};
 use crate::web::invitations::{self, Invitation, Invited};
-use crate::web::reply::{page, redirect};
-use crate::web::session::{self, SessionUser};
+use crate::web::reply::{form_with_errors, page, redirect};
+use crate::web::session::SessionUser;
 use crate::web::{AppState, PageContext};
-
-/// The admin acting, for the audit log and the rules about themself. The route table is what admits
-/// only admins to these handlers; the role is checked here again so a handler can never act for
-/// someone else by mistake.
-fn admin(req: &HttpRequest) -> AppResult<SessionUser> {
-    session::user(req)
-        .filter(|u| u.role == Role::Admin)
-        .ok_or(AppError::Forbidden)
-}
 
 // ----- regulator accounts --------------------------------------------------------------------
 
@@ -51,7 +44,7 @@ struct UsersPage {
 }
 
 pub async fn users(
-    req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     search: web::Query<UserSearch>,
 ) -> AppResult<HttpResponse> {
@@ -61,7 +54,7 @@ pub async fn users(
     let users = db::users::regulators(&mut conn, &search.q, role).await?;
     page(
         &UsersPage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             users,
             search,
             roles: Role::REGULATOR_ROLES,
@@ -70,9 +63,10 @@ pub async fn users(
     )
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 #[serde(default)]
 pub struct InviteForm {
+    #[validate(custom(function = "required"))]
     name: String,
     email: String,
     role: String,
@@ -88,15 +82,15 @@ struct InvitePage {
     roles: [Role; 3],
 }
 
-pub async fn invite_form(req: HttpRequest) -> AppResult<HttpResponse> {
+pub async fn invite_form(ctx: PageContext) -> AppResult<HttpResponse> {
     let form = InviteForm {
         role: Role::Reviewer.as_str().into(),
-        lang: PageContext::from_request(&req).lang.code().into(),
+        lang: ctx.lang.code().into(),
         ..InviteForm::default()
     };
     page(
         &InvitePage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             form,
             errors: Errors::default(),
             roles: Role::REGULATOR_ROLES,
@@ -106,44 +100,46 @@ pub async fn invite_form(req: HttpRequest) -> AppResult<HttpResponse> {
 }
 
 pub async fn invite(
-    req: HttpRequest,
+    ctx: PageContext,
+    Admin(who): Admin,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<InviteForm>,
 ) -> AppResult<HttpResponse> {
-    let who = admin(&req)?;
-    let lang = PageContext::from_request(&req).lang;
+    let lang = ctx.lang;
     let email = normalise_email(&form.email);
-    let mut errors = Errors::default();
-    if form.name.trim().is_empty() {
-        errors.add("name", lang.t("field-required"));
-    }
+    let mut errors = form
+        .validate()
+        .err()
+        .map(|shape| Errors::from_shape(&shape, &["name"]))
+        .unwrap_or_default();
     if !looks_like_email(&email) {
-        errors.add("email", lang.t("field-email-invalid"));
+        errors.add("email", "field-email-invalid");
     }
     let role = Role::parse_regulator(&form.role);
     if role.is_none() {
-        errors.add("role", lang.t("field-choose-one"));
+        errors.add("role", "field-choose-one");
     }
     let mut conn = state.pool.get().await?;
     if errors.is_empty()
         && let Some(owner) = db::users::find_by_email(&mut conn, &email).await?
         && !invitations::may_invite_again(&owner, None)
     {
-        errors.add("email", lang.t("invite-email-unavailable"));
+        errors.add("email", "invite-email-unavailable");
     }
     let Some(role) = role.filter(|_| errors.is_empty()) else {
         let page_data = InvitePage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             form,
             errors,
             roles: Role::REGULATOR_ROLES,
         };
-        return page(&page_data, StatusCode::UNPROCESSABLE_ENTITY);
+        return form_with_errors(&page_data);
     };
     let invitee_lang = Lang::from_code(&form.lang).unwrap_or(lang);
     let inviter = invitations::Inviter {
         name: who.display_name.clone(),
-        actor: who.audit_actor(&req),
+        actor,
     };
     let (state_ref, who_ref, name, email_ref) =
         (&state, &inviter, form.name.trim().to_owned(), &email);
@@ -164,14 +160,14 @@ pub async fn invite(
         Invited::Created(id) => Ok(redirect(&format!("/admin/users/{id}?notice=invited"))),
         // Taken between the check above and the insert: the same answer as the check's.
         Invited::AddressInUse => {
-            let errors = Errors::one("email", lang.t("invite-email-unavailable"));
+            let errors = Errors::one("email", "invite-email-unavailable");
             let page_data = InvitePage {
-                ctx: PageContext::from_request(&req),
+                ctx,
                 form,
                 errors,
                 roles: Role::REGULATOR_ROLES,
             };
-            page(&page_data, StatusCode::UNPROCESSABLE_ENTITY)
+            form_with_errors(&page_data)
         }
     }
 }
@@ -187,15 +183,15 @@ struct UserPage {
 }
 
 pub async fn user(
-    req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    render_user(&req, &state, *id, Errors::default(), StatusCode::OK).await
+    render_user(ctx, &state, *id, Errors::default(), StatusCode::OK).await
 }
 
 async fn render_user(
-    req: &HttpRequest,
+    ctx: PageContext,
     state: &AppState,
     id: Uuid,
     errors: Errors,
@@ -211,7 +207,7 @@ async fn render_user(
     };
     page(
         &UserPage {
-            ctx: PageContext::from_request(req),
+            ctx,
             user,
             institution,
             roles: Role::REGULATOR_ROLES,
@@ -317,15 +313,20 @@ async fn apply(
     Ok(Ok(()))
 }
 
+/// Who asks for an account change: the page to answer with, the admin and their audit actor.
+struct Asker {
+    ctx: PageContext,
+    who: SessionUser,
+    actor: Actor,
+}
+
 async fn change_account(
-    req: HttpRequest,
+    Asker { ctx, who, actor }: Asker,
     state: web::Data<AppState>,
     id: Uuid,
     change: AccountChange,
 ) -> AppResult<HttpResponse> {
-    let who = admin(&req)?;
     let mut conn = state.pool.get().await?;
-    let actor = who.audit_actor(&req);
     let (key, who_ref, change_ref) = (&state.audit_key, &who, &change);
     let outcome = conn
         .transaction::<_, AppError, _>(async move |conn| {
@@ -355,12 +356,11 @@ async fn change_account(
             change.notice()
         ))),
         Err(refused) => {
-            let lang = PageContext::from_request(&req).lang;
             render_user(
-                &req,
+                ctx,
                 &state,
                 id,
-                Errors::form(lang.t(refused.message_key())),
+                Errors::form(refused.message_key()),
                 StatusCode::CONFLICT,
             )
             .await
@@ -375,49 +375,83 @@ pub struct RoleForm {
 }
 
 pub async fn change_role(
-    req: HttpRequest,
+    ctx: PageContext,
+    Admin(who): Admin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(form): Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
     let role = Role::parse_regulator(&form.role).ok_or(AppError::BadRequest)?;
-    change_account(req, state, *id, AccountChange::Role(role)).await
+    change_account(
+        Asker { ctx, who, actor },
+        state,
+        *id,
+        AccountChange::Role(role),
+    )
+    .await
 }
 
 pub async fn deactivate(
-    req: HttpRequest,
+    ctx: PageContext,
+    Admin(who): Admin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
-    change_account(req, state, *id, AccountChange::Deactivate).await
+    change_account(
+        Asker { ctx, who, actor },
+        state,
+        *id,
+        AccountChange::Deactivate,
+    )
+    .await
 }
 
 pub async fn reactivate(
-    req: HttpRequest,
+    ctx: PageContext,
+    Admin(who): Admin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
-    change_account(req, state, *id, AccountChange::Reactivate).await
+    change_account(
+        Asker { ctx, who, actor },
+        state,
+        *id,
+        AccountChange::Reactivate,
+    )
+    .await
 }
 
 pub async fn reset_mfa(
-    req: HttpRequest,
+    ctx: PageContext,
+    Admin(who): Admin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
-    change_account(req, state, *id, AccountChange::ResetMfa).await
+    change_account(
+        Asker { ctx, who, actor },
+        state,
+        *id,
+        AccountChange::ResetMfa,
+    )
+    .await
 }
 
 pub async fn unlock(
-    req: HttpRequest,
+    ctx: PageContext,
+    Admin(who): Admin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
-    change_account(req, state, *id, AccountChange::Unlock).await
+    change_account(Asker { ctx, who, actor }, state, *id, AccountChange::Unlock).await
 }
 
 // ----- institutions --------------------------------------------------------------------------
@@ -429,16 +463,10 @@ struct InstitutionsPage {
     institutions: Vec<Institution>,
 }
 
-pub async fn institutions(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn institutions(ctx: PageContext, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let institutions = db::institutions::all(&mut conn).await?;
-    page(
-        &InstitutionsPage {
-            ctx: PageContext::from_request(&req),
-            institutions,
-        },
-        StatusCode::OK,
-    )
+    page(&InstitutionsPage { ctx, institutions }, StatusCode::OK)
 }
 
 #[derive(Template)]
@@ -450,7 +478,7 @@ struct InstitutionPage {
 }
 
 pub async fn institution(
-    req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
@@ -461,7 +489,7 @@ pub async fn institution(
     let members = db::users::members_of(&mut conn, *id).await?;
     page(
         &InstitutionPage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             institution,
             members,
         },
@@ -477,16 +505,15 @@ pub struct StatusForm {
 
 /// Suspending an institution ends its members' sessions; they cannot sign in until it is active again.
 pub async fn set_institution_status(
-    req: HttpRequest,
+    _: Admin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(form): Form<StatusForm>,
 ) -> AppResult<HttpResponse> {
-    let who = admin(&req)?;
     let status: InstitutionStatus = form.status.parse().map_err(|_| AppError::BadRequest)?;
     let id = *id;
     let mut conn = state.pool.get().await?;
-    let actor = who.audit_actor(&req);
     let key = &state.audit_key;
     conn.transaction::<_, AppError, _>(async move |conn| {
         let institution = db::institutions::find(conn, id)
@@ -543,7 +570,7 @@ struct AuditPage {
 const AUDIT_PAGE_SIZE: i64 = 50;
 
 pub async fn audit(
-    req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     query: web::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
@@ -569,7 +596,7 @@ pub async fn audit(
     });
     page(
         &AuditPage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             rows,
             actions,
             query,

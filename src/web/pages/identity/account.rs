@@ -23,15 +23,12 @@ use crate::domain::Stage;
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::mail::messages::{AddressUse, ConfirmNewAddress, EmailChangeRequested, Recipient};
-use crate::web::csrf::Form;
+use crate::web::extract::Form;
+use crate::web::extract::{Actor, SignedIn};
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
-use crate::web::reply::{page, redirect};
+use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session::{self, SessionUser};
-use crate::web::{AppState, PageContext, actor_of};
-
-fn signed_in(req: &HttpRequest) -> AppResult<SessionUser> {
-    session::user(req).ok_or(AppError::Forbidden)
-}
+use crate::web::{AppState, PageContext};
 
 async fn load(state: &AppState, who: &SessionUser) -> AppResult<User> {
     let mut conn = state.pool.get().await?;
@@ -49,17 +46,22 @@ struct AccountPage {
     errors: Errors,
 }
 
-pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    render_account(&req, &state, Errors::default(), StatusCode::OK).await
+pub async fn show(
+    ctx: PageContext,
+    SignedIn(who): SignedIn,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    let account = account_page(ctx, &who, &state, Errors::default()).await?;
+    page(&account, StatusCode::OK)
 }
 
-async fn render_account(
-    req: &HttpRequest,
+async fn account_page(
+    ctx: PageContext,
+    who: &SessionUser,
     state: &AppState,
     errors: Errors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let user = load(state, &signed_in(req)?).await?;
+) -> AppResult<AccountPage> {
+    let user = load(state, who).await?;
     let institution = match user.institution_id {
         Some(id) => {
             let mut conn = state.pool.get().await?;
@@ -67,15 +69,12 @@ async fn render_account(
         }
         None => None,
     };
-    page(
-        &AccountPage {
-            ctx: PageContext::from_request(req),
-            user,
-            institution,
-            errors,
-        },
-        status,
-    )
+    Ok(AccountPage {
+        ctx,
+        user,
+        institution,
+        errors,
+    })
 }
 
 /// The password, and the code when MFA is on, typed again before a sensitive change.
@@ -90,14 +89,14 @@ pub struct Reauthentication {
 /// beside the fields.
 async fn reauthenticate(
     state: &AppState,
-    req: &HttpRequest,
+    actor: &Actor,
     user: &User,
     given: &Reauthentication,
 ) -> AppResult<Result<(), Errors>> {
     let mut password_ok = false;
     let checked = limited_check(
         state,
-        &actor_of(user, req),
+        actor,
         user.id,
         Action::ReauthenticationFailed,
         async {
@@ -119,12 +118,11 @@ async fn reauthenticate(
     if checked == Checked::Accepted {
         return Ok(Ok(()));
     }
-    let lang = PageContext::from_request(req).lang;
     let mut errors = Errors::default();
     if password_ok {
-        errors.add("code", lang.t("mfa-wrong-code"));
+        errors.add("code", "mfa-wrong-code");
     } else {
-        errors.add("current_password", lang.t("account-wrong-password"));
+        errors.add("current_password", "account-wrong-password");
     }
     Ok(Err(errors))
 }
@@ -137,11 +135,10 @@ struct PasswordPage {
     errors: Errors,
 }
 
-pub async fn password_form(req: HttpRequest) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
+pub async fn password_form(ctx: PageContext, SignedIn(who): SignedIn) -> AppResult<HttpResponse> {
     page(
         &PasswordPage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             mfa: who.mfa_enabled,
             errors: Errors::default(),
         },
@@ -160,22 +157,21 @@ pub struct ChangePasswordForm {
 
 pub async fn change_password(
     req: HttpRequest,
+    ctx: PageContext,
+    SignedIn(who): SignedIn,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<ChangePasswordForm>,
 ) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
     let user = load(&state, &who).await?;
     let send_back = |errors: Errors| {
-        page(
-            &PasswordPage {
-                ctx: PageContext::from_request(&req),
-                mfa: who.mfa_enabled,
-                errors,
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        form_with_errors(&PasswordPage {
+            ctx: ctx.clone(),
+            mfa: who.mfa_enabled,
+            errors,
+        })
     };
-    if let Err(errors) = reauthenticate(&state, &req, &user, &form.reauth).await? {
+    if let Err(errors) = reauthenticate(&state, &actor, &user, &form.reauth).await? {
         return send_back(errors);
     }
     let words = {
@@ -183,17 +179,11 @@ pub async fn change_password(
         context_words(&mut conn, &user).await?
     };
     let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    let errors = password_errors(
-        PageContext::from_request(&req).lang,
-        &form.password,
-        &form.confirm,
-        &word_refs,
-    );
+    let errors = password_errors(&form.password, &form.confirm, &word_refs);
     if !errors.is_empty() {
         return send_back(errors);
     }
     let hash = hashing::hash(&form.password).await?;
-    let actor = actor_of(&user, &req);
     let (key, user_ref) = (&state.audit_key, &user);
     let mut conn = state.pool.get().await?;
     let new = conn
@@ -224,11 +214,10 @@ struct EmailPage {
     errors: Errors,
 }
 
-pub async fn email_form(req: HttpRequest) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
+pub async fn email_form(ctx: PageContext, SignedIn(who): SignedIn) -> AppResult<HttpResponse> {
     page(
         &EmailPage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             mfa: who.mfa_enabled,
             email: String::new(),
             errors: Errors::default(),
@@ -249,40 +238,36 @@ pub struct ChangeEmailForm {
 /// account keeps its address, and the old address is told about the request. Whether the new
 /// address already has an account is never shown: its owner is told instead.
 pub async fn change_email(
-    req: HttpRequest,
+    ctx: PageContext,
+    SignedIn(who): SignedIn,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<ChangeEmailForm>,
 ) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
     let user = load(&state, &who).await?;
-    let lang = PageContext::from_request(&req).lang;
     let email = normalise_email(&form.email);
     let send_back = |errors: Errors, email: String| {
-        page(
-            &EmailPage {
-                ctx: PageContext::from_request(&req),
-                mfa: who.mfa_enabled,
-                email,
-                errors,
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        form_with_errors(&EmailPage {
+            ctx: ctx.clone(),
+            mfa: who.mfa_enabled,
+            email,
+            errors,
+        })
     };
     if !looks_like_email(&email) || email.eq_ignore_ascii_case(&user.email) {
         let errors = Errors::one(
             "email",
-            lang.t(if looks_like_email(&email) {
+            if looks_like_email(&email) {
                 "account-email-same"
             } else {
                 "field-email-invalid"
-            }),
+            },
         );
         return send_back(errors, email);
     }
-    if let Err(errors) = reauthenticate(&state, &req, &user, &form.reauth).await? {
+    if let Err(errors) = reauthenticate(&state, &actor, &user, &form.reauth).await? {
         return send_back(errors, email);
     }
-    let actor = actor_of(&user, &req);
     let (state_ref, user_ref, email_ref) = (&state, &user, &email);
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, AppError, _>(async move |conn| {
@@ -341,6 +326,7 @@ struct ConfirmEmailPage {
 /// Opening the link shows a button: mail scanners that follow links must not use it up.
 pub async fn confirm_email_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
@@ -349,12 +335,12 @@ pub async fn confirm_email_form(
         .await?
         .and_then(|u| u.pending_email)
     else {
-        return link_invalid(&req);
+        return link_invalid(ctx);
     };
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     page(
         &ConfirmEmailPage {
-            ctx: PageContext::from_request(&req),
+            ctx: ctx.with_session(&session),
             email: pending,
         },
         StatusCode::OK,
@@ -363,6 +349,7 @@ pub async fn confirm_email_form(
 
 pub async fn confirm_email(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(_): Form<serde::de::IgnoredAny>,
@@ -400,14 +387,14 @@ pub async fn confirm_email(
         })
         .await;
     match confirmed {
-        Ok(true) => Ok(redirect(if session::user(&req).is_some() {
+        Ok(true) => Ok(redirect(if ctx.user.is_some() {
             "/account?notice=email-changed"
         } else {
             "/login?notice=email-changed"
         })),
-        Ok(false) => link_invalid(&req),
+        Ok(false) => link_invalid(ctx),
         // Someone took the address in the meantime: the unique index refuses it.
-        Err(AppError::Internal(e)) if crate::db::is_unique_violation(&e) => link_invalid(&req),
+        Err(AppError::Internal(e)) if crate::db::is_unique_violation(&e) => link_invalid(ctx),
         Err(e) => Err(e),
     }
 }
@@ -416,18 +403,19 @@ pub async fn confirm_email(
 /// before they can go on.
 pub async fn reset_mfa(
     req: HttpRequest,
+    ctx: PageContext,
+    SignedIn(who): SignedIn,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<Reauthentication>,
 ) -> AppResult<HttpResponse> {
-    let who = signed_in(&req)?;
     let user = load(&state, &who).await?;
     if !user.mfa_enabled() {
         return Ok(redirect("/account"));
     }
-    if let Err(errors) = reauthenticate(&state, &req, &user, &form).await? {
-        return render_account(&req, &state, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    if let Err(errors) = reauthenticate(&state, &actor, &user, &form).await? {
+        return form_with_errors(&account_page(ctx, &who, &state, errors).await?);
     }
-    let actor = actor_of(&user, &req);
     let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
     let regulator = user.role.is_regulator();
     let mut conn = state.pool.get().await?;

@@ -19,11 +19,12 @@ use crate::domain::{Stage, sign_in};
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::mail::messages::{PasswordReset, Recipient};
-use crate::web::csrf::Form;
+use crate::web::extract::Form;
+use crate::web::extract::acting_as;
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
-use crate::web::reply::{page, redirect};
+use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session;
-use crate::web::{AppState, PageContext, actor_of, client_addr};
+use crate::web::{AppState, PageContext, client_addr};
 
 #[derive(Template)]
 #[template(path = "auth/forgot.html")]
@@ -34,12 +35,16 @@ struct ForgotPage {
     sent: bool,
 }
 
-pub async fn forgot_form(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn forgot_form(
+    req: HttpRequest,
+    ctx: PageContext,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     page(
         &ForgotPage {
-            ctx: PageContext::from_request(&req),
+            ctx: ctx.with_session(&session),
             email: String::new(),
             errors: Errors::default(),
             sent: false,
@@ -58,22 +63,19 @@ pub struct EmailForm {
 /// lookup and the mail happen after the response has gone.
 pub async fn forgot(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     Form(form): Form<EmailForm>,
 ) -> AppResult<HttpResponse> {
     let email = normalise_email(&form.email);
-    let ctx = PageContext::from_request(&req);
     if !looks_like_email(&email) {
-        let errors = Errors::one("email", ctx.t("field-email-invalid"));
-        return page(
-            &ForgotPage {
-                ctx,
-                email,
-                errors,
-                sent: false,
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        let errors = Errors::one("email", "field-email-invalid");
+        return form_with_errors(&ForgotPage {
+            ctx,
+            email,
+            errors,
+            sent: false,
+        });
     }
     let addr = client_addr(&req);
     let attempts = {
@@ -81,7 +83,7 @@ pub async fn forgot(
         db::client_attempts::count(&mut conn, &addr, AttemptKind::SignIn).await?
     };
     if attempts > sign_in::ATTEMPTS_PER_ADDRESS_PER_MINUTE {
-        let errors = Errors::form(ctx.t("login-too-many"));
+        let errors = Errors::form("login-too-many");
         return page(
             &ForgotPage {
                 ctx,
@@ -181,13 +183,8 @@ struct LinkInvalidPage {
     ctx: PageContext,
 }
 
-pub fn link_invalid(req: &HttpRequest) -> AppResult<HttpResponse> {
-    page(
-        &LinkInvalidPage {
-            ctx: PageContext::from_request(req),
-        },
-        StatusCode::GONE,
-    )
+pub fn link_invalid(ctx: PageContext) -> AppResult<HttpResponse> {
+    page(&LinkInvalidPage { ctx }, StatusCode::GONE)
 }
 
 /// The user behind a still-valid link, without using it up.
@@ -205,33 +202,38 @@ pub async fn link_user(
 
 pub async fn reset_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    set_password_form(req, state, token.into_inner(), Purpose::ResetPassword).await
+    let token = token.into_inner();
+    set_password_form(req, ctx, state, token, Purpose::ResetPassword).await
 }
 
 pub async fn invitation_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    set_password_form(req, state, token.into_inner(), Purpose::Invitation).await
+    let token = token.into_inner();
+    set_password_form(req, ctx, state, token, Purpose::Invitation).await
 }
 
 async fn set_password_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: String,
     purpose: Purpose,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let Some(user) = link_user(&mut conn, purpose, &token).await? else {
-        return link_invalid(&req);
+        return link_invalid(ctx);
     };
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     let p = SetPasswordPage {
-        ctx: PageContext::from_request(&req),
+        ctx: ctx.with_session(&session),
         purpose: page_name(purpose),
         name: user.display_name,
         errors: Errors::default(),
@@ -249,47 +251,50 @@ pub struct NewPasswordForm {
 
 pub async fn reset(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<HttpResponse> {
-    set_password(req, state, token.into_inner(), Purpose::ResetPassword, form).await
+    let link = (token.into_inner(), Purpose::ResetPassword);
+    set_password(req, ctx, state, link, form).await
 }
 
 pub async fn accept_invitation(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<HttpResponse> {
-    set_password(req, state, token.into_inner(), Purpose::Invitation, form).await
+    let link = (token.into_inner(), Purpose::Invitation);
+    set_password(req, ctx, state, link, form).await
 }
 
 /// Sets a password through a mailed link. A reset ends every session of the user and lifts a lock;
 /// accepting an invitation signs the new user in (regulator staff go on to enrol their second factor).
 async fn set_password(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
-    token: String,
-    purpose: Purpose,
+    (token, purpose): (String, Purpose),
     form: NewPasswordForm,
 ) -> AppResult<HttpResponse> {
     let (user, words) = {
         let mut conn = state.pool.get().await?;
         let Some(user) = link_user(&mut conn, purpose, &token).await? else {
-            return link_invalid(&req);
+            return link_invalid(ctx);
         };
         let words = context_words(&mut conn, &user).await?;
         (user, words)
     };
-    let ctx = PageContext::from_request(&req);
     let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    let mut errors = password_errors(ctx.lang, &form.password, &form.confirm, &word_refs);
+    let mut errors = password_errors(&form.password, &form.confirm, &word_refs);
     if purpose == Purpose::Invitation
         && errors.is_empty()
         && institution_suspended(&state, &user).await?
     {
-        errors = Errors::form(ctx.t("login-suspended"));
+        errors = Errors::form("login-suspended");
     }
     if !errors.is_empty() {
         let p = SetPasswordPage {
@@ -298,10 +303,10 @@ async fn set_password(
             name: user.display_name,
             errors,
         };
-        return page(&p, StatusCode::UNPROCESSABLE_ENTITY);
+        return form_with_errors(&p);
     }
     let hash = hashing::hash(&form.password).await?;
-    let actor = actor_of(&user, &req);
+    let actor = acting_as(&user, &req);
     let (key, user_ref, token_ref, old) =
         (&state.audit_key, &user, &token, session::current_id(&req));
     let mut conn = state.pool.get().await?;

@@ -10,7 +10,6 @@ use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::domain::password;
 use crate::error::{AppError, AppResult};
-use crate::i18n::Lang;
 use crate::web::AppState;
 use crate::web::forms::Errors;
 use crate::web::session;
@@ -71,18 +70,12 @@ fn link_path(purpose: Purpose) -> &'static str {
 }
 
 /// The message for a password that fails the rules, or for a confirmation that differs.
-pub fn password_errors(lang: Lang, password: &str, confirm: &str, context: &[&str]) -> Errors {
+pub fn password_errors(password: &str, confirm: &str, context: &[&str]) -> Errors {
     let mut errors = Errors::default();
     if let Err(problem) = password::check(password, context) {
-        let key = match problem {
-            password::PasswordProblem::TooShort => "password-too-short",
-            password::PasswordProblem::TooLong => "password-too-long",
-            password::PasswordProblem::Common => "password-common",
-            password::PasswordProblem::ContextWord => "password-context",
-        };
-        errors.add("password", lang.t(key));
+        errors.add("password", problem.message_key());
     } else if password != confirm {
-        errors.add("confirm", lang.t("password-mismatch"));
+        errors.add("confirm", "password-mismatch");
     }
     errors
 }

@@ -15,11 +15,12 @@ use crate::auth::{hashing, totp};
 use crate::db::{self, users::User};
 use crate::domain::Stage;
 use crate::error::{AppError, AppResult};
-use crate::web::csrf::Form;
+use crate::web::extract::Actor;
+use crate::web::extract::Form;
 use crate::web::forms::Errors;
-use crate::web::reply::{page, redirect, safe_next};
+use crate::web::reply::{form_with_errors, page, redirect, safe_next};
 use crate::web::session;
-use crate::web::{AppState, PageContext, actor_of};
+use crate::web::{AppState, PageContext};
 
 #[derive(Template)]
 #[template(path = "auth/mfa.html")]
@@ -29,11 +30,11 @@ struct MfaPage {
     errors: Errors,
 }
 
-pub async fn mfa_form(req: HttpRequest, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+pub async fn mfa_form(ctx: PageContext, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
     let next = safe_next(&query.next).unwrap_or_default();
     page(
         &MfaPage {
-            ctx: PageContext::from_request(&req),
+            ctx,
             next,
             errors: Errors::default(),
         },
@@ -53,6 +54,8 @@ pub struct CodeForm {
 
 pub async fn mfa(
     req: HttpRequest,
+    ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<CodeForm>,
 ) -> AppResult<HttpResponse> {
@@ -60,7 +63,6 @@ pub async fn mfa(
         let mut conn = state.pool.get().await?;
         session_user(&mut conn, &req).await?
     };
-    let actor = actor_of(&user, &req);
     let mut how = None;
     let checked = limited_check(&state, &actor, user.id, Action::MfaFailed, async {
         let mut conn = state.pool.get().await?;
@@ -69,13 +71,9 @@ pub async fn mfa(
     })
     .await?;
     let (Checked::Accepted, Some(how)) = (checked, how) else {
-        let ctx = PageContext::from_request(&req);
-        let errors = Errors::one("code", ctx.t("mfa-wrong-code"));
+        let errors = Errors::one("code", "mfa-wrong-code");
         let next = safe_next(&form.next).unwrap_or_default();
-        return page(
-            &MfaPage { ctx, next, errors },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return form_with_errors(&MfaPage { ctx, next, errors });
     };
     let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
     let mut conn = state.pool.get().await?;
@@ -147,6 +145,7 @@ struct RecoveryCodesPage {
 
 pub async fn enrol_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
@@ -154,7 +153,11 @@ pub async fn enrol_form(
     let user = session_user(&mut conn, &req).await?;
     let secret = enrolment_secret(&state, &req, &user)?;
     let next = safe_next(&query.next).unwrap_or_default();
-    render_enrol(&req, &user, secret, next, Errors::default(), StatusCode::OK)
+    let errors = Errors::default();
+    page(
+        &enrol_page(&req, ctx, &user, (secret, next), errors)?,
+        StatusCode::OK,
+    )
 }
 
 /// The secret offered for enrolment in this session (nothing is stored until a code proves it).
@@ -163,27 +166,23 @@ fn enrolment_secret(state: &AppState, req: &HttpRequest, user: &User) -> AppResu
     Ok(state.totp_secrets.enrolment_secret(session, user.id))
 }
 
-fn render_enrol(
+fn enrol_page(
     req: &HttpRequest,
+    ctx: PageContext,
     user: &User,
-    secret: String,
-    next: String,
+    (secret, next): (String, String),
     errors: Errors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
+) -> AppResult<EnrolPage> {
     let ask_password = session::current(req).is_some_and(|s| s.stage == Stage::SignedIn);
     let qr_svg = totp::qr_svg(&secret, &user.email)?;
-    page(
-        &EnrolPage {
-            ctx: PageContext::from_request(req),
-            secret: spaced(&secret),
-            qr_svg,
-            next,
-            ask_password,
-            errors,
-        },
-        status,
-    )
+    Ok(EnrolPage {
+        ctx,
+        secret: spaced(&secret),
+        qr_svg,
+        next,
+        ask_password,
+        errors,
+    })
 }
 
 /// The secret in groups of four, as people type it into an authenticator app.
@@ -198,6 +197,8 @@ fn spaced(secret: &str) -> String {
 
 pub async fn enrol(
     req: HttpRequest,
+    ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<CodeForm>,
 ) -> AppResult<HttpResponse> {
@@ -209,9 +210,7 @@ pub async fn enrol(
         return Err(AppError::Conflict);
     }
     let secret = enrolment_secret(&state, &req, &user)?;
-    let lang = PageContext::from_request(&req).lang;
     let next = safe_next(&form.next).unwrap_or_default();
-    let actor = actor_of(&user, &req);
     // A signed-in user turning MFA on proves it is them, under the same limits as signing in.
     if session::current(&req).is_some_and(|s| s.stage == Stage::SignedIn) {
         let password = form.current_password.clone();
@@ -228,27 +227,13 @@ pub async fn enrol(
         )
         .await?;
         if checked != Checked::Accepted {
-            let errors = Errors::one("current_password", lang.t("account-wrong-password"));
-            return render_enrol(
-                &req,
-                &user,
-                secret,
-                next,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            let errors = Errors::one("current_password", "account-wrong-password");
+            return form_with_errors(&enrol_page(&req, ctx, &user, (secret, next), errors)?);
         }
     }
     let Some(step) = totp::matching_step(&secret, &form.code, totp::now()) else {
-        let errors = Errors::one("code", lang.t("mfa-wrong-code"));
-        return render_enrol(
-            &req,
-            &user,
-            secret,
-            next,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        let errors = Errors::one("code", "mfa-wrong-code");
+        return form_with_errors(&enrol_page(&req, ctx, &user, (secret, next), errors)?);
     };
     let codes: Vec<String> = (0..10).map(|_| recovery_code()).collect();
     let hashes: Vec<Vec<u8>> = codes.iter().map(|c| fingerprint(c)).collect();
@@ -278,7 +263,7 @@ pub async fn enrol(
         },
     )
     .await?;
-    session::install(&req, new);
+    let session = session::install(&req, new);
     let next = if next.is_empty() {
         "/account".to_owned()
     } else {
@@ -286,7 +271,7 @@ pub async fn enrol(
     };
     page(
         &RecoveryCodesPage {
-            ctx: PageContext::from_request(&req),
+            ctx: ctx.with_session(&session),
             codes,
             next,
         },

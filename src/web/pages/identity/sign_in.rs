@@ -12,9 +12,9 @@ use crate::db::client_attempts::AttemptKind;
 use crate::db::{self, users::User};
 use crate::domain::{InstitutionStatus, Stage, sign_in};
 use crate::error::{AppError, AppResult};
-use crate::web::csrf::Form;
+use crate::web::extract::Form;
 use crate::web::forms::{Errors, normalise_email};
-use crate::web::reply::{page, redirect, safe_next};
+use crate::web::reply::{form_with_errors, page, redirect, safe_next};
 use crate::web::session;
 use crate::web::{AppState, PageContext, client_addr};
 
@@ -29,15 +29,16 @@ struct LoginPage {
 
 pub async fn login_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     let next = safe_next(&query.next).unwrap_or_default();
     page(
         &LoginPage {
-            ctx: PageContext::from_request(&req),
+            ctx: ctx.with_session(&session),
             email: String::new(),
             next,
             errors: Errors::default(),
@@ -66,18 +67,19 @@ enum Refusal {
 }
 
 impl Refusal {
-    fn status_and_message(&self) -> (StatusCode, &'static str) {
+    fn message_key(&self) -> &'static str {
         match self {
-            Refusal::Generic => (StatusCode::UNPROCESSABLE_ENTITY, "login-failed"),
-            Refusal::TooManyFromAddress => (StatusCode::TOO_MANY_REQUESTS, "login-too-many"),
-            Refusal::EmailNotVerified => (StatusCode::UNPROCESSABLE_ENTITY, "login-unverified"),
-            Refusal::InstitutionSuspended => (StatusCode::UNPROCESSABLE_ENTITY, "login-suspended"),
+            Refusal::Generic => "login-failed",
+            Refusal::TooManyFromAddress => "login-too-many",
+            Refusal::EmailNotVerified => "login-unverified",
+            Refusal::InstitutionSuspended => "login-suspended",
         }
     }
 }
 
 pub async fn login(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     Form(form): Form<LoginForm>,
 ) -> AppResult<HttpResponse> {
@@ -85,19 +87,18 @@ pub async fn login(
     let user = match check_sign_in(&state, &client_addr(&req), &email, &form.password).await? {
         Ok(user) => user,
         Err(refusal) => {
-            let ctx = PageContext::from_request(&req);
-            let (status, key) = refusal.status_and_message();
-            let errors = Errors::form(ctx.t(key));
+            let errors = Errors::form(refusal.message_key());
             let next = safe_next(&form.next).unwrap_or_default();
-            return page(
-                &LoginPage {
-                    ctx,
-                    email,
-                    next,
-                    errors,
-                },
-                status,
-            );
+            let login_page = LoginPage {
+                ctx,
+                email,
+                next,
+                errors,
+            };
+            return match refusal {
+                Refusal::TooManyFromAddress => page(&login_page, StatusCode::TOO_MANY_REQUESTS),
+                _ => form_with_errors(&login_page),
+            };
         }
     };
     // The second factor is required of regulator staff and of anyone who enrolled.
@@ -106,7 +107,7 @@ pub async fn login(
     } else {
         Stage::SignedIn
     };
-    let actor = crate::web::actor_of(&user, &req);
+    let actor = crate::web::extract::acting_as(&user, &req);
     let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
     let mut conn = state.pool.get().await?;
     let new = diesel_async::AsyncConnection::transaction::<_, AppError, _>(
@@ -241,17 +242,17 @@ async fn refuse(state: &AppState, actor: &Actor, event: Event) -> AppResult<()> 
 
 pub async fn logout(
     req: HttpRequest,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    if let Some(user) = session::current(&req).and_then(|s| s.user) {
-        let actor = user.audit_actor(&req);
+    if let Some(user_id) = actor.user_id {
         audit::record_alone(
             &mut conn,
             &state.audit_key,
             &actor,
-            Event::new(Action::SignOut, ObjectType::User, user.id),
+            Event::new(Action::SignOut, ObjectType::User, user_id),
         )
         .await?;
     }

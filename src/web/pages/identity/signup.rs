@@ -8,6 +8,7 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
+use validator::Validate;
 
 use super::{issue_link, link_invalid, link_user, password_errors};
 use crate::audit::{self, Action, Actor, Event, ObjectType};
@@ -18,30 +19,36 @@ use crate::db::tokens::Purpose;
 use crate::db::users::{NewUser, User};
 use crate::db::{self};
 use crate::domain::identifiers::{
-    BusinessRegistrationNumber, CorporateRegistrationNumber, IdentifierError, Lei,
+    BusinessRegistrationNumber, CorporateRegistrationNumber, Identifier, Lei,
 };
 use crate::domain::{InstitutionStatus, InstitutionType, Role, sign_in};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Lang;
 use crate::mail;
 use crate::mail::messages::{AddressInUse, AddressUse, Recipient, VerifyEmail};
-use crate::web::csrf::Form;
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
-use crate::web::reply::{page, redirect};
+use crate::web::extract::Form;
+use crate::web::forms::{Errors, looks_like_email, normalise_email, required};
+use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::{AppState, PageContext, client_addr, session};
 
 /// What the person typed, kept as typed so that nothing is lost when the form comes back with errors.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 #[serde(default)]
 pub struct SignupForm {
+    #[validate(custom(function = "required"))]
     pub legal_name_ko: String,
+    #[validate(custom(function = "required"))]
     pub legal_name_en: String,
+    #[validate(custom(function = "required"))]
     pub business_registration_number: String,
+    #[validate(custom(function = "required"))]
     pub corporate_registration_number: String,
     pub lei: String,
     pub institution_type: String,
+    #[validate(custom(function = "required"))]
     pub address: String,
+    #[validate(custom(function = "required"))]
     pub contact_phone: String,
+    #[validate(custom(function = "required"))]
     pub name: String,
     pub email: String,
     pub password: String,
@@ -64,11 +71,15 @@ struct SentPage {
     email: String,
 }
 
-pub async fn form(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn form(
+    req: HttpRequest,
+    ctx: PageContext,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     let page_data = SignupPage {
-        ctx: PageContext::from_request(&req),
+        ctx: ctx.with_session(&session),
         form: SignupForm::default(),
         errors: Errors::default(),
         types: InstitutionType::ALL,
@@ -85,39 +96,34 @@ struct Valid {
     email: String,
 }
 
-fn identifier_message(lang: Lang, field: &str, e: IdentifierError) -> String {
-    let kind = match e {
-        IdentifierError::Format => "format",
-        IdentifierError::CheckDigit => "check",
-    };
-    lang.t(&format!("signup-{field}-{kind}"))
-}
+/// The form's fields in the order it shows them: its errors are listed in this order.
+const FIELDS: [&str; 12] = [
+    "legal_name_ko",
+    "legal_name_en",
+    "business_registration_number",
+    "corporate_registration_number",
+    "lei",
+    "institution_type",
+    "address",
+    "contact_phone",
+    "name",
+    "email",
+    "password",
+    "confirm",
+];
 
-fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
-    let mut errors = Errors::default();
-    let required = [
-        ("legal_name_ko", &form.legal_name_ko),
-        ("legal_name_en", &form.legal_name_en),
-        (
-            "business_registration_number",
-            &form.business_registration_number,
-        ),
-        (
-            "corporate_registration_number",
-            &form.corporate_registration_number,
-        ),
-    ];
-    for (field, value) in required {
-        if value.trim().is_empty() {
-            errors.add(field, lang.t("field-required"));
-        }
-    }
+/// The shape of the form (`validator`: required fields), then what its values mean.
+fn validate(form: &SignupForm) -> Result<Valid, Errors> {
+    let mut errors = match form.validate() {
+        Ok(()) => Errors::default(),
+        Err(shape) => Errors::from_shape(&shape, &FIELDS),
+    };
     let brn = match BusinessRegistrationNumber::parse(&form.business_registration_number) {
         Ok(brn) => Some(brn),
         Err(e) if !form.business_registration_number.trim().is_empty() => {
             errors.add(
                 "business_registration_number",
-                identifier_message(lang, "brn", e),
+                e.message_key(Identifier::BusinessRegistrationNumber),
             );
             None
         }
@@ -128,7 +134,7 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
         Err(e) if !form.corporate_registration_number.trim().is_empty() => {
             errors.add(
                 "corporate_registration_number",
-                identifier_message(lang, "crn", e),
+                e.message_key(Identifier::CorporateRegistrationNumber),
             );
             None
         }
@@ -139,27 +145,18 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
         raw => match Lei::parse(raw) {
             Ok(lei) => Some(lei),
             Err(e) => {
-                errors.add("lei", identifier_message(lang, "lei", e));
+                errors.add("lei", e.message_key(Identifier::Lei));
                 None
             }
         },
     };
     let institution_type = form.institution_type.parse::<InstitutionType>().ok();
     if institution_type.is_none() {
-        errors.add("institution_type", lang.t("field-choose-one"));
-    }
-    for (field, value) in [
-        ("address", &form.address),
-        ("contact_phone", &form.contact_phone),
-        ("name", &form.name),
-    ] {
-        if value.trim().is_empty() {
-            errors.add(field, lang.t("field-required"));
-        }
+        errors.add("institution_type", "field-choose-one");
     }
     let email = normalise_email(&form.email);
     if !looks_like_email(&email) {
-        errors.add("email", lang.t("field-email-invalid"));
+        errors.add("email", "field-email-invalid");
     }
     let words = [
         form.legal_name_en.replace(' ', ""),
@@ -171,9 +168,8 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
         .map(String::as_str)
         .chain(form.legal_name_en.split_whitespace())
         .collect();
-    for e in password_errors(lang, &form.password, &form.confirm, &word_refs).items() {
-        errors.add(e.field, e.message.clone());
-    }
+    errors.extend(password_errors(&form.password, &form.confirm, &word_refs));
+    let errors = errors.in_order_of(&FIELDS);
     match (brn, crn, institution_type) {
         (Some(brn), Some(crn), Some(institution_type)) if errors.is_empty() => Ok(Valid {
             brn,
@@ -188,13 +184,14 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
 
 pub async fn submit(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     Form(mut form): Form<SignupForm>,
 ) -> AppResult<HttpResponse> {
-    let lang = PageContext::from_request(&req).lang;
-    let valid = match validate(lang, &form) {
+    let lang = ctx.lang;
+    let valid = match validate(&form) {
         Ok(valid) => valid,
-        Err(errors) => return send_back(&req, form, errors),
+        Err(errors) => return form_with_errors(&signup_page(ctx, form, errors)),
     };
     // Each sign-up costs a password hash and sends a mail: one address gets a few an hour, so the
     // form cannot be used to flood mailboxes in the portal's name.
@@ -203,8 +200,11 @@ pub async fn submit(
         db::client_attempts::count(&mut conn, &client_addr(&req), AttemptKind::SignUp).await?
     };
     if attempts > sign_in::SIGN_UPS_PER_ADDRESS_PER_HOUR {
-        let errors = Errors::form(lang.t("signup-too-many"));
-        return send_back_with(&req, form, errors, StatusCode::TOO_MANY_REQUESTS);
+        let errors = Errors::form("signup-too-many");
+        return page(
+            &signup_page(ctx, form, errors),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
     }
     // Hashed before anything is looked up, so an address that has an account answers as slowly as
     // one that has not.
@@ -212,11 +212,8 @@ pub async fn submit(
     let mut conn = state.pool.get().await?;
     release_lapsed_signup(&mut conn, &state, &req, valid.brn.digits()).await?;
     if db::institutions::brn_taken(&mut conn, valid.brn.digits()).await? {
-        let errors = Errors::one(
-            "business_registration_number",
-            lang.t_with("signup-brn-taken", &[("brn", valid.brn.to_string().into())]),
-        );
-        return send_back(&req, form, errors);
+        let errors = brn_taken(&valid.brn);
+        return form_with_errors(&signup_page(ctx, form, errors));
     }
     let actor = Actor {
         user_id: None,
@@ -242,7 +239,7 @@ pub async fn submit(
         .await?;
         return page(
             &SentPage {
-                ctx: PageContext::from_request(&req),
+                ctx,
                 email: valid.email,
             },
             StatusCode::OK,
@@ -294,7 +291,7 @@ pub async fn submit(
     match created {
         Ok(_) => page(
             &SentPage {
-                ctx: PageContext::from_request(&req),
+                ctx,
                 email: valid.email,
             },
             StatusCode::OK,
@@ -306,7 +303,7 @@ pub async fn submit(
         {
             page(
                 &SentPage {
-                    ctx: PageContext::from_request(&req),
+                    ctx,
                     email: valid.email,
                 },
                 StatusCode::OK,
@@ -315,39 +312,30 @@ pub async fn submit(
         Err(AppError::Internal(e)) if db::is_unique_violation(&e) => {
             form.password.clear();
             form.confirm.clear();
-            let errors = Errors::one(
-                "business_registration_number",
-                lang.t_with("signup-brn-taken", &[("brn", valid.brn.to_string().into())]),
-            );
-            send_back(&req, form, errors)
+            form_with_errors(&signup_page(ctx, form, brn_taken(&valid.brn)))
         }
         Err(e) => Err(e),
     }
 }
 
-/// The form again, with what was typed (but never the password) and the errors.
-fn send_back(req: &HttpRequest, form: SignupForm, errors: Errors) -> AppResult<HttpResponse> {
-    send_back_with(req, form, errors, StatusCode::UNPROCESSABLE_ENTITY)
+/// The number has an institution already.
+fn brn_taken(brn: &BusinessRegistrationNumber) -> Errors {
+    let mut errors = Errors::default();
+    let args = vec![("brn", brn.to_string())];
+    errors.add_with("business_registration_number", "signup-brn-taken", args);
+    errors
 }
 
 /// The form again with everything typed but the passwords, and the errors on top.
-fn send_back_with(
-    req: &HttpRequest,
-    mut form: SignupForm,
-    errors: Errors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
+fn signup_page(ctx: PageContext, mut form: SignupForm, errors: Errors) -> SignupPage {
     form.password.clear();
     form.confirm.clear();
-    page(
-        &SignupPage {
-            ctx: PageContext::from_request(req),
-            form,
-            errors,
-            types: InstitutionType::ALL,
-        },
-        status,
-    )
+    SignupPage {
+        ctx,
+        form,
+        errors,
+        types: InstitutionType::ALL,
+    }
 }
 
 /// A sign-up nobody confirmed within the link's lifetime gives way to a new one with the same
@@ -437,17 +425,18 @@ struct VerifyPage {
 /// Opening the link shows a button: mail scanners that follow links must not use it up.
 pub async fn verify_form(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let Some(user) = link_user(&mut conn, Purpose::VerifyEmail, &token).await? else {
-        return link_invalid(&req);
+        return link_invalid(ctx);
     };
-    session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req, &mut conn).await?;
     page(
         &VerifyPage {
-            ctx: PageContext::from_request(&req),
+            ctx: ctx.with_session(&session),
             name: user.display_name,
         },
         StatusCode::OK,
@@ -456,6 +445,7 @@ pub async fn verify_form(
 
 pub async fn verify(
     req: HttpRequest,
+    ctx: PageContext,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(_): Form<serde::de::IgnoredAny>,
@@ -489,6 +479,6 @@ pub async fn verify(
     if verified {
         Ok(redirect("/login?notice=email-verified"))
     } else {
-        link_invalid(&req)
+        link_invalid(ctx)
     }
 }

@@ -7,6 +7,7 @@ use askama::Template;
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
+use validator::Validate;
 
 use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::institutions::Institution;
@@ -14,11 +15,12 @@ use crate::db::{self, users::User};
 use crate::domain::{Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::web::csrf::Form;
-use crate::web::forms::{Errors, looks_like_email, normalise_email, ticked};
+use crate::web::extract::Form;
+use crate::web::extract::{Actor, IssuerAdmin};
+use crate::web::forms::{Errors, looks_like_email, normalise_email, required, ticked};
 use crate::web::invitations::{self, Invitation};
-use crate::web::reply::{page, redirect};
-use crate::web::session::{self, SessionUser};
+use crate::web::reply::{form_with_errors, page, redirect};
+use crate::web::session;
 use crate::web::{AppState, PageContext};
 
 #[derive(Template)]
@@ -31,82 +33,75 @@ struct MembersPage {
     errors: Errors,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Validate)]
 #[serde(default)]
 pub struct InviteForm {
+    #[validate(custom(function = "required"))]
     name: String,
     email: String,
     signatory: Option<String>,
     lang: String,
 }
 
-/// The signed-in institution administrator and their institution.
-fn admin_of(req: &HttpRequest) -> AppResult<(SessionUser, Uuid)> {
-    let who = session::user(req).ok_or(AppError::Forbidden)?;
-    let institution = who
-        .institution_id
-        .filter(|_| who.is_institution_admin)
-        .ok_or(AppError::Forbidden)?;
-    Ok((who, institution))
+pub async fn list(
+    ctx: PageContext,
+    admin: IssuerAdmin,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    let form = InviteForm::default();
+    let members = members_page(ctx, admin.institution, &state, form, Errors::default()).await?;
+    page(&members, StatusCode::OK)
 }
 
-pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    render(
-        &req,
-        &state,
-        InviteForm::default(),
-        Errors::default(),
-        StatusCode::OK,
-    )
-    .await
-}
-
-async fn render(
-    req: &HttpRequest,
+/// The page of members and the invitation form, as typed.
+async fn members_page(
+    ctx: PageContext,
+    institution_id: Uuid,
     state: &AppState,
     mut form: InviteForm,
     errors: Errors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let (_, institution_id) = admin_of(req)?;
+) -> AppResult<MembersPage> {
     if form.lang.is_empty() {
         // The invitation mail defaults to the inviter's language.
-        form.lang = PageContext::from_request(req).lang.code().to_owned();
+        form.lang = ctx.lang.code().to_owned();
     }
     let mut conn = state.pool.get().await?;
     let institution = db::institutions::find(&mut conn, institution_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let members = db::users::members_of(&mut conn, institution_id).await?;
-    page(
-        &MembersPage {
-            ctx: PageContext::from_request(req),
-            institution,
-            members,
-            form,
-            errors,
-        },
-        status,
-    )
+    Ok(MembersPage {
+        ctx,
+        institution,
+        members,
+        form,
+        errors,
+    })
 }
 
 pub async fn invite(
-    req: HttpRequest,
+    ctx: PageContext,
+    IssuerAdmin {
+        user: who,
+        institution: institution_id,
+    }: IssuerAdmin,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<InviteForm>,
 ) -> AppResult<HttpResponse> {
-    let (who, institution_id) = admin_of(&req)?;
-    let lang = PageContext::from_request(&req).lang;
+    let lang = ctx.lang;
     let email = normalise_email(&form.email);
-    let mut errors = Errors::default();
-    if form.name.trim().is_empty() {
-        errors.add("name", lang.t("field-required"));
-    }
+    let mut errors = form
+        .validate()
+        .err()
+        .map(|shape| Errors::from_shape(&shape, &["name"]))
+        .unwrap_or_default();
     if !looks_like_email(&email) {
-        errors.add("email", lang.t("field-email-invalid"));
+        errors.add("email", "field-email-invalid");
     }
     if !errors.is_empty() {
-        return render(&req, &state, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let members = members_page(ctx, institution_id, &state, form, errors).await?;
+        return form_with_errors(&members);
     }
     // Whether the address already has an account is not the institution's business: its owner is
     // told by mail, and the page answers the same either way.
@@ -118,7 +113,7 @@ pub async fn invite(
     let institution_name = institution.name(invitee_lang).to_owned();
     let inviter = invitations::Inviter {
         name: who.display_name.clone(),
-        actor: who.audit_actor(&req),
+        actor,
     };
     let (state_ref, who_ref, name, email_ref) =
         (&state, &inviter, form.name.trim().to_owned(), &email);
@@ -159,18 +154,21 @@ pub struct SignatoryForm {
 
 pub async fn set_signatory(
     req: HttpRequest,
+    IssuerAdmin {
+        user: who,
+        institution: institution_id,
+    }: IssuerAdmin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(form): Form<SignatoryForm>,
 ) -> AppResult<HttpResponse> {
-    let (who, institution_id) = admin_of(&req)?;
     let mut conn = state.pool.get().await?;
     let member = colleague(&mut conn, institution_id, *id).await?;
     let signatory = form.signatory == "true";
     if signatory == member.is_authorised_signatory {
         return Ok(redirect("/institution/members?notice=saved"));
     }
-    let actor = who.audit_actor(&req);
     let (key, member_id, themself) = (&state.audit_key, member.id, member.id == who.id);
     // The flag is a privilege: every session of the member ends, so none outlives the change
     // (SECURITY.md, sessions); an admin changing their own flag goes on under a new token.
@@ -198,26 +196,24 @@ pub async fn set_signatory(
 }
 
 pub async fn deactivate(
-    req: HttpRequest,
+    ctx: PageContext,
+    IssuerAdmin {
+        user: who,
+        institution: institution_id,
+    }: IssuerAdmin,
+    actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
-    let (who, institution_id) = admin_of(&req)?;
     let mut conn = state.pool.get().await?;
     let member = colleague(&mut conn, institution_id, *id).await?;
     if member.id == who.id {
-        let lang = PageContext::from_request(&req).lang;
-        return render(
-            &req,
-            &state,
-            InviteForm::default(),
-            Errors::form(lang.t("members-cannot-deactivate-self")),
-            StatusCode::CONFLICT,
-        )
-        .await;
+        let errors = Errors::form("members-cannot-deactivate-self");
+        let form = InviteForm::default();
+        let members = members_page(ctx, institution_id, &state, form, errors).await?;
+        return page(&members, StatusCode::CONFLICT);
     }
-    let actor = who.audit_actor(&req);
     let key = &state.audit_key;
     conn.transaction::<_, AppError, _>(async move |conn| {
         db::users::deactivate(conn, member.id).await?;

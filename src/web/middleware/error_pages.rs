@@ -8,7 +8,7 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpMessage, HttpResponse};
 use askama::Template;
 
-use super::PageContext;
+use crate::web::PageContext;
 
 #[derive(Template)]
 #[template(path = "errors/error.html")]

@@ -6,9 +6,10 @@ use std::future::{Ready, ready};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::i18n::Lang;
+use crate::web::forms::{Choice, Errors, FieldError};
 
-use super::session::{self, SessionUser};
-use super::{AppState, lang::request_lang};
+use crate::web::session::{self, Session, SessionUser};
+use crate::web::{AppState, lang::request_lang};
 
 #[derive(Debug, Clone)]
 pub struct PageContext {
@@ -66,9 +67,38 @@ impl PageContext {
         }
     }
 
+    /// The context once a handler has started or replaced the session (a form's first visit, a
+    /// step of signing in): its CSRF token and signed-in user are the new session's.
+    pub fn with_session(mut self, session: &Session) -> Self {
+        self.csrf_token = session.csrf_token.clone();
+        self.user = session.signed_in().cloned();
+        self
+    }
+
     /// The message `key` in the page's language.
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
+    }
+
+    /// A form error's message in the page's language.
+    pub fn error_message(&self, error: &FieldError) -> String {
+        if error.args.is_empty() {
+            return self.lang.t(error.key);
+        }
+        let args: Vec<_> = error
+            .args
+            .iter()
+            .map(|(name, value)| (*name, value.clone().into()))
+            .collect();
+        self.lang.t_with(error.key, &args)
+    }
+
+    /// The message of `field`'s error in the page's language, or "" when it has none.
+    pub fn field_error(&self, errors: &Errors, field: &str) -> String {
+        errors
+            .get(field)
+            .map(|e| self.error_message(e))
+            .unwrap_or_default()
     }
 
     /// The versioned URL of a file under `static/`.
@@ -100,6 +130,30 @@ impl PageContext {
         self.lang.t(&format!("{prefix}{value}"))
     }
 
+    /// Radio options for coded values (roles, institution types), each named in the page's language.
+    pub fn choices<T: crate::domain::Labelled>(&self, values: &[T]) -> Vec<Choice> {
+        values
+            .iter()
+            .map(|v| Choice {
+                value: v.code().to_owned(),
+                label: self.t(v.label_key()),
+                lang: None,
+            })
+            .collect()
+    }
+
+    /// Radio options for the languages, each named in itself.
+    pub fn language_choices(&self) -> Vec<Choice> {
+        Lang::ALL
+            .iter()
+            .map(|l| Choice {
+                value: l.code().to_owned(),
+                label: l.native_name().to_owned(),
+                lang: Some(l.code()),
+            })
+            .collect()
+    }
+
     /// A moment as people in Korea read it: Seoul time.
     pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         at.with_timezone(&chrono_tz::Asia::Seoul)
@@ -107,7 +161,7 @@ impl PageContext {
             .to_string()
     }
 
-    /// A fresh one-time key for a form (see `csrf::Form`).
+    /// A fresh one-time key for a form (see `extract::Form`).
     pub fn form_key(&self) -> String {
         uuid::Uuid::new_v4().to_string()
     }

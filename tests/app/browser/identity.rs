@@ -2,7 +2,8 @@
 //!
 //! Each journey is tried as a person would: pages are reached by clicking the links and buttons the
 //! portal shows, mail is read in the demo mailbox, TOTP codes are computed from the secret the
-//! enrolment page shows. Every page reached is checked with axe-core, in Korean and in English.
+//! enrolment page shows. Every page reached is checked, in Korean and in English, at a desktop's and
+//! a phone's width (`Browser::check_page`).
 
 use std::time::{Duration, Instant};
 
@@ -433,8 +434,8 @@ where
 }
 
 /// Waits until the browser is on `path` (and its query, if `path` has one; a trailing `*` matches
-/// any rest) showing `h1`, then checks the page is in `lang` and that axe-core finds nothing wrong
-/// with it. Returns the page's URL.
+/// any rest) showing `h1`, then checks the page is in `lang` and checks it as every page is checked
+/// (axe-core and sideways scrolling at both widths, the Nu HTML Checker). Returns the page's URL.
 async fn arrive(b: &Browser, lang: Lang, path: &str, h1: &str) -> url::Url {
     let matches = |url: &url::Url| {
         let actual = match url.query() {
@@ -471,6 +472,6 @@ async fn arrive(b: &Browser, lang: Lang, path: &str, h1: &str) -> url::Url {
         .await
         .expect("script runs");
     assert_eq!(page_lang, json!(lang.code()), "the language of {url}");
-    b.assert_accessible().await;
+    b.check_page().await;
     url
 }

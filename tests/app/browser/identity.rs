@@ -119,6 +119,27 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
     assert!(summary.contains(legal_name_en), "{summary}");
     assert!(summary.contains(&lang.t("role-issuer")), "{summary}");
 
+    // The first user administers the institution's users: they invite a colleague, who joins the
+    // table with the first user's own row.
+    click(&b, ".portal-nav a[href='/institution/members']").await;
+    arrive(&b, lang, "/institution/members", &lang.t("members-title")).await;
+    let colleague = format!("colleague.{}@hangang-bank.example", lang.code());
+    fill(&b, "name", "Seoyeon Park").await;
+    fill(&b, "email", &colleague).await;
+    choose(&b, &format!("lang_{}", lang.code())).await;
+    click(
+        &b,
+        "main form[action='/institution/members'] button[type='submit']",
+    )
+    .await;
+    let url = arrive(&b, lang, "/institution/members?*", &lang.t("members-title")).await;
+    assert_eq!(url.query(), Some("notice=invited"));
+    let members = b.text_of("main table").await;
+    assert!(
+        members.contains(&email) && members.contains(&colleague),
+        "{members}"
+    );
+
     sign_out(&b, lang).await;
     // Signed out for real: the account page now asks for sign-in.
     b.goto(&app.url("/account")).await;
@@ -251,6 +272,26 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
             .await
             .contains(&lang.t("status-deactivated"))
     );
+
+    // The admin finds the institution that signed up, and the deactivation in the audit log.
+    click(&a, ".portal-subnav a[href='/admin/institutions']").await;
+    arrive(
+        &a,
+        lang,
+        "/admin/institutions",
+        &lang.t("admin-institutions"),
+    )
+    .await;
+    click(&a, "main table a[href^='/admin/institutions/']").await;
+    arrive(&a, lang, "/admin/institutions/*", "한강디지털은행 주식회사").await;
+    click(&a, ".portal-subnav a[href='/admin/audit']").await;
+    arrive(&a, lang, "/admin/audit", &lang.t("admin-audit")).await;
+    let rows = a
+        .client
+        .find_all(Locator::Css("main table tbody tr"))
+        .await
+        .unwrap();
+    assert!(rows.len() > 1, "the audit log lists what was done");
 
     // The reviewer's open page fails on the next click: they land on the sign-in page…
     click(&b, "main a[href='/account/password']").await;

@@ -5,6 +5,7 @@
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -95,14 +96,54 @@ impl Browser {
     /// Checks the page shown now as every page is checked: at a desktop's and at a phone's width,
     /// axe-core finds no violation and the page does not scroll sideways; its HTML, as the server
     /// sent it, is kept for the Nu HTML Checker, which runs over all of them at `close`.
+    /// With SCREENSHOT_DIR set, a picture of the whole page at each width is saved there too.
     pub async fn check_page(&self) {
+        // Pages are numbered in the order they were checked: a path seen twice (a form and its
+        // answer) is two pictures.
+        static CHECKED: AtomicU32 = AtomicU32::new(0);
+        let n = CHECKED.fetch_add(1, Ordering::SeqCst);
         self.keep_source().await;
-        self.assert_accessible().await;
-        self.assert_fits().await;
-        self.resize(PHONE).await;
-        self.assert_accessible().await;
-        self.assert_fits().await;
+        for size in [DESKTOP, PHONE] {
+            self.resize(size).await;
+            self.assert_accessible().await;
+            self.assert_fits().await;
+            self.save_screenshot(n, size).await;
+        }
         self.resize(DESKTOP).await;
+    }
+
+    /// Saves the whole page, `<n>-<lang>-<path>-<width>.png`, when SCREENSHOT_DIR names a folder.
+    async fn save_screenshot(&self, n: u32, (width, height): (u32, u32)) {
+        let Some(dir) = std::env::var_os("SCREENSHOT_DIR") else {
+            return;
+        };
+        let page = self
+            .client
+            .execute(
+                "return { lang: document.documentElement.lang, path: location.pathname,
+                          height: document.documentElement.scrollHeight };",
+                vec![],
+            )
+            .await
+            .expect("script runs");
+        let tall = page["height"].as_u64().unwrap_or(0) as u32;
+        self.resize((width, height.max(tall))).await;
+        let png = self.client.screenshot().await.expect("a screenshot");
+        self.resize((width, height)).await;
+        let path = page["path"].as_str().unwrap_or("/");
+        let slug: String = path
+            .trim_matches('/')
+            .chars()
+            .take(40)
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let name = format!(
+            "{n:03}-{}-{}-{width}.png",
+            page["lang"].as_str().unwrap_or(""),
+            if slug.is_empty() { "home" } else { &slug }
+        );
+        std::fs::write(std::path::Path::new(&dir).join(name), png)
+            .expect("the screenshot is saved");
     }
 
     async fn resize(&self, (width, height): (u32, u32)) {

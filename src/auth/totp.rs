@@ -54,11 +54,17 @@ pub fn qr_svg(secret_base32: &str, account: &str) -> anyhow::Result<String> {
         .to_url()
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let code = qrcode::QrCode::new(url.as_bytes())?;
-    Ok(code
+    let svg = code
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(200, 200)
         .quiet_zone(true)
-        .build())
+        .build();
+    // The image goes inline into an HTML page, where the XML declaration the renderer puts first
+    // is an error: what is inlined starts at `<svg`.
+    Ok(match svg.find("<svg") {
+        Some(start) => svg[start..].to_owned(),
+        None => svg,
+    })
 }
 
 pub fn now() -> u64 {
@@ -95,6 +101,12 @@ mod tests {
     fn the_qr_code_is_an_svg() {
         let svg = qr_svg(&new_secret(), "reviewer@fsc.example").unwrap();
         assert!(svg.contains("<svg") && svg.contains("</svg>"));
+    }
+
+    #[test]
+    fn the_qr_code_has_no_xml_declaration_to_break_the_page_it_is_inlined_in() {
+        let svg = qr_svg(&new_secret(), "reviewer@fsc.example").unwrap();
+        assert!(svg.starts_with("<svg"), "{svg}");
     }
 
     #[test]

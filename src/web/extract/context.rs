@@ -14,7 +14,7 @@ use crate::web::{AppState, lang::request_lang};
 #[derive(Debug, Clone)]
 pub struct PageContext {
     pub lang: Lang,
-    /// The current path and query without `lang`, to build the language switch links.
+    /// The current path and query without `lang` and `notice`, to build the language switch links.
     path_without_lang: String,
     asset_prefix: String,
     /// The session's CSRF token, put in every form ("" when there is no session).
@@ -39,9 +39,11 @@ impl PageContext {
             .find(|(k, _)| k == "notice")
             .filter(|(_, v)| v.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
             .and_then(|(_, v)| lang.try_t(&format!("notice-{v}")));
+        // The language links keep the query but the notice: it told of what had just been done,
+        // and switching language does not do it again.
         let kept: Vec<(String, String)> =
             url::form_urlencoded::parse(req.query_string().as_bytes())
-                .filter(|(k, _)| k != "lang")
+                .filter(|(k, _)| k != "lang" && k != "notice")
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
         let mut path_without_lang = req.path().to_owned();

@@ -2,7 +2,8 @@
 //!
 //! Each journey is tried as a person would: pages are reached by clicking the links and buttons the
 //! portal shows, mail is read in the demo mailbox, TOTP codes are computed from the secret the
-//! enrolment page shows. Every page reached is checked with axe-core, in Korean and in English.
+//! enrolment page shows. Every page reached is checked, in Korean and in English, at a desktop's and
+//! a phone's width (`Browser::check_page`).
 
 use std::time::{Duration, Instant};
 
@@ -118,6 +119,27 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
     assert!(summary.contains(&email), "{summary}");
     assert!(summary.contains(legal_name_en), "{summary}");
     assert!(summary.contains(&lang.t("role-issuer")), "{summary}");
+
+    // The first user administers the institution's users: they invite a colleague, who joins the
+    // table with the first user's own row.
+    click(&b, ".portal-nav a[href='/institution/members']").await;
+    arrive(&b, lang, "/institution/members", &lang.t("members-title")).await;
+    let colleague = format!("colleague.{}@hangang-bank.example", lang.code());
+    fill(&b, "name", "Seoyeon Park").await;
+    fill(&b, "email", &colleague).await;
+    choose(&b, &format!("lang_{}", lang.code())).await;
+    click(
+        &b,
+        "main form[action='/institution/members'] button[type='submit']",
+    )
+    .await;
+    let url = arrive(&b, lang, "/institution/members?*", &lang.t("members-title")).await;
+    assert_eq!(url.query(), Some("notice=invited"));
+    let members = b.text_of("main table").await;
+    assert!(
+        members.contains(&email) && members.contains(&colleague),
+        "{members}"
+    );
 
     sign_out(&b, lang).await;
     // Signed out for real: the account page now asks for sign-in.
@@ -251,6 +273,26 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
             .await
             .contains(&lang.t("status-deactivated"))
     );
+
+    // The admin finds the institution that signed up, and the deactivation in the audit log.
+    click(&a, ".portal-subnav a[href='/admin/institutions']").await;
+    arrive(
+        &a,
+        lang,
+        "/admin/institutions",
+        &lang.t("admin-institutions"),
+    )
+    .await;
+    click(&a, "main table a[href^='/admin/institutions/']").await;
+    arrive(&a, lang, "/admin/institutions/*", "한강디지털은행 주식회사").await;
+    click(&a, ".portal-subnav a[href='/admin/audit']").await;
+    arrive(&a, lang, "/admin/audit", &lang.t("admin-audit")).await;
+    let rows = a
+        .client
+        .find_all(Locator::Css("main table tbody tr"))
+        .await
+        .unwrap();
+    assert!(rows.len() > 1, "the audit log lists what was done");
 
     // The reviewer's open page fails on the next click: they land on the sign-in page…
     click(&b, "main a[href='/account/password']").await;
@@ -434,8 +476,8 @@ where
 }
 
 /// Waits until the browser is on `path` (and its query, if `path` has one; a trailing `*` matches
-/// any rest) showing `h1`, then checks the page is in `lang` and that axe-core finds nothing wrong
-/// with it. Returns the page's URL.
+/// any rest) showing `h1`, then checks the page is in `lang` and checks it as every page is checked
+/// (axe-core and sideways scrolling at both widths, the Nu HTML Checker). Returns the page's URL.
 async fn arrive(b: &Browser, lang: Lang, path: &str, h1: &str) -> url::Url {
     let matches = |url: &url::Url| {
         let actual = match url.query() {
@@ -472,6 +514,6 @@ async fn arrive(b: &Browser, lang: Lang, path: &str, h1: &str) -> url::Url {
         .await
         .expect("script runs");
     assert_eq!(page_lang, json!(lang.code()), "the language of {url}");
-    b.assert_accessible().await;
+    b.check_page().await;
     url
 }

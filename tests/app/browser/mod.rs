@@ -1,4 +1,5 @@
-//! Journeys in a real Chromium, with axe-core on every page.
+//! Journeys in a real Chromium; every page is checked with axe-core at a desktop's and a phone's width,
+//! for sideways scrolling at both, and with the Nu HTML Checker.
 
 mod identity;
 mod pages;

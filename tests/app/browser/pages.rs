@@ -32,12 +32,12 @@ async fn home_and_404_render_with_krds_and_pass_axe_in_both_languages() {
                 .await
                 .contains("Pretendard GOV")
         );
-        browser.assert_accessible().await;
+        browser.check_page().await;
 
         browser.goto(&app.url("/no/such/page")).await;
         assert_eq!(browser.text_of("h1").await, not_found);
         assert_eq!(browser.computed_style("html", "font-size").await, "10px");
-        browser.assert_accessible().await;
+        browser.check_page().await;
     }
     browser.close().await;
 }

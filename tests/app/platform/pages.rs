@@ -72,6 +72,20 @@ async fn accept_language_decides_the_first_visit() {
 }
 
 #[tokio::test]
+async fn the_switch_links_drop_the_notice_so_it_is_not_told_again() {
+    let app = spawn_app().await;
+    let body = app
+        .get("/?notice=signed-out&page=2&lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("You have signed out."), "{body}");
+    assert!(body.contains(r#"href="/?page=2&#38;lang=ko""#), "{body}");
+    assert!(!body.contains("notice=signed-out&#38;"), "{body}");
+}
+
+#[tokio::test]
 async fn the_switch_links_keep_the_rest_of_the_query() {
     let app = spawn_app().await;
     let body = app.get("/?page=2&lang=en").await.text().await.unwrap();

@@ -1,21 +1,34 @@
-//! A real Chromium driven through chromedriver (WebDriver), with axe-core for accessibility.
-//! Each test gets its own chromedriver in its own process group, killed with everything it started
-//! when the test ends, whether it passed or not.
+//! A real Chromium driven through chromedriver (WebDriver), with axe-core for accessibility, a
+//! phone's width for layout, and the Nu HTML Checker for the markup. Each test gets its own
+//! chromedriver in its own process group, killed with everything it started when the test ends,
+//! whether it passed or not.
 
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::error::CmdError;
 use fantoccini::key::Key;
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
 use crate::support::harness::free_port;
+use crate::support::nu_checker::{self, Page};
+
+/// The widths every page is checked at: a desktop's, and a phone's (390 CSS px, an iPhone 12 to 15;
+/// headless Chromium's scrollbar takes 15 px of it, so pages are laid out in 375, an iPhone SE's).
+const DESKTOP: (u32, u32) = (1280, 900);
+const PHONE: (u32, u32) = (390, 900);
 
 pub struct Browser {
     pub client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
+    /// The pages checked so far, as the server sent them, for the Nu HTML Checker at `close`.
+    pages: Mutex<Vec<Page>>,
 }
 
 impl Browser {
@@ -36,7 +49,8 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    "--disable-component-update", "--disable-sync",
+                    format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
                     format!("--user-data-dir={}", profile.path().display()),
                 ]
             }
@@ -60,15 +74,144 @@ impl Browser {
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        Browser {
+        let browser = Browser {
             client,
             driver,
             _profile: profile,
-        }
+            pages: Mutex::new(Vec::new()),
+        };
+        // The portal's pages are `no-store`, so Chromium keeps no copy of their source unless
+        // DevTools watches the network from before they load.
+        browser
+            .cdp("Network.enable", json!({}))
+            .await
+            .expect("DevTools watches the network");
+        browser
     }
 
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("the page loads");
+    }
+
+    /// Checks the page shown now as every page is checked: at a desktop's and at a phone's width,
+    /// axe-core finds no violation and the page does not scroll sideways; its HTML, as the server
+    /// sent it, is kept for the Nu HTML Checker, which runs over all of them at `close`.
+    /// With SCREENSHOT_DIR set, a picture of the whole page at each width is saved there too.
+    pub async fn check_page(&self) {
+        // Pages are numbered in the order they were checked: a path seen twice (a form and its
+        // answer) is two pictures.
+        static CHECKED: AtomicU32 = AtomicU32::new(0);
+        let n = CHECKED.fetch_add(1, Ordering::SeqCst);
+        self.keep_source().await;
+        for size in [DESKTOP, PHONE] {
+            self.resize(size).await;
+            self.assert_accessible().await;
+            self.assert_fits().await;
+            self.save_screenshot(n, size).await;
+        }
+        self.resize(DESKTOP).await;
+    }
+
+    /// Saves the whole page, `<n>-<lang>-<path>-<width>.png`, when SCREENSHOT_DIR names a folder.
+    async fn save_screenshot(&self, n: u32, (width, height): (u32, u32)) {
+        let Some(dir) = std::env::var_os("SCREENSHOT_DIR") else {
+            return;
+        };
+        let page = self
+            .client
+            .execute(
+                "return { lang: document.documentElement.lang, path: location.pathname,
+                          height: document.documentElement.scrollHeight };",
+                vec![],
+            )
+            .await
+            .expect("script runs");
+        let tall = page["height"].as_u64().unwrap_or(0) as u32;
+        self.resize((width, height.max(tall))).await;
+        let png = self.client.screenshot().await.expect("a screenshot");
+        self.resize((width, height)).await;
+        let path = page["path"].as_str().unwrap_or("/");
+        let slug: String = path
+            .trim_matches('/')
+            .chars()
+            .take(40)
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let name = format!(
+            "{n:03}-{}-{}-{width}.png",
+            page["lang"].as_str().unwrap_or(""),
+            if slug.is_empty() { "home" } else { &slug }
+        );
+        std::fs::write(std::path::Path::new(&dir).join(name), png)
+            .expect("the screenshot is saved");
+    }
+
+    async fn resize(&self, (width, height): (u32, u32)) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("the window resizes");
+    }
+
+    /// Fails when the page is wider than the window, so that a reader would scroll sideways.
+    pub async fn assert_fits(&self) {
+        let widths = self
+            .client
+            .execute(
+                "const root = document.documentElement;
+                 const wide = [...document.body.querySelectorAll('*')]
+                    .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1)
+                    .filter(el => !el.closest('.sr-only, .blind, [hidden]'))
+                    .slice(0, 5)
+                    .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                        + (el.className && typeof el.className === 'string'
+                            ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+                 return { scroll: root.scrollWidth, client: root.clientWidth, window: innerWidth, wide };",
+                vec![],
+            )
+            .await
+            .expect("script runs");
+        let url = self.url().await;
+        assert!(
+            widths["scroll"].as_u64() <= widths["client"].as_u64(),
+            "{url} scrolls sideways at {} px: {widths}",
+            widths["window"]
+        );
+    }
+
+    /// Keeps the current page's HTML as the server sent it. The DOM (WebDriver's page source) is
+    /// not it: the parser has already dropped or repaired what the checker must see, so the
+    /// original is read from DevTools, which has it for a POST's answer too.
+    async fn keep_source(&self) {
+        let tree = self
+            .cdp("Page.getFrameTree", json!({}))
+            .await
+            .expect("DevTools answers");
+        let frame = &tree["frameTree"]["frame"];
+        let url = frame["url"].as_str().unwrap_or_default().to_owned();
+        // A navigation's request id is its loader's id.
+        let content = self
+            .cdp(
+                "Network.getResponseBody",
+                json!({ "requestId": frame["loaderId"] }),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("DevTools has the source of {url}: {e}"));
+        let html = content["body"].as_str().unwrap_or_default().to_owned();
+        self.pages.lock().unwrap().push(Page { url, html });
+    }
+
+    /// A Chrome DevTools Protocol command, through chromedriver's own endpoint for them.
+    async fn cdp(&self, cmd: &'static str, params: Value) -> Result<Value, CmdError> {
+        self.client.issue_cmd(Cdp { cmd, params }).await
+    }
+
+    async fn url(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default()
     }
 
     /// Runs axe-core in the page and fails on any violation, listing them.
@@ -97,12 +240,9 @@ impl Browser {
             )
             .await
             .expect("axe-core runs");
-        let url = self
-            .client
-            .current_url()
-            .await
-            .map(|u| u.to_string())
-            .unwrap_or_default();
+        let url = self.url().await;
+        let width = self.client.execute("return innerWidth", vec![]).await;
+        let url = format!("{url} at {} px", width.unwrap_or_default());
         let list = violations.as_array().cloned().unwrap_or_default();
         assert!(
             list.is_empty(),
@@ -163,8 +303,36 @@ impl Browser {
             .expect("the key is pressed");
     }
 
+    /// Runs the Nu HTML Checker over every page checked, then ends the browser session.
     pub async fn close(self) {
+        let pages = std::mem::take(&mut *self.pages.lock().unwrap());
         let _ = self.client.clone().close().await;
+        nu_checker::assert_valid(&pages).await;
+    }
+}
+
+/// chromedriver's `goog/cdp/execute`: one DevTools command, answered with its result.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

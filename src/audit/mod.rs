@@ -18,6 +18,7 @@ use crate::config::Settings;
 use crate::db::{self, audit_log::AuditRow};
 
 mod action;
+pub mod checkpoint;
 
 pub use action::{Action, ObjectType};
 

@@ -99,11 +99,11 @@ async fn a_tampered_middle_row_is_found() {
 async fn a_row_with_an_unknown_action_is_found() {
     let app = spawn_app().await;
     history(&app).await;
-    app.sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+    app.superuser_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
         .await;
-    app.sql("UPDATE audit_log SET action = 'nothing' WHERE seq = 4")
+    app.superuser_sql("UPDATE audit_log SET action = 'nothing' WHERE seq = 4")
         .await;
-    app.sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+    app.superuser_sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
         .await;
     let (ok, text) = verify(&app);
     assert!(!ok, "an unknown action must fail verification: {text}");

@@ -60,7 +60,9 @@ pub struct Checkpoint {
 pub enum BadLine {
     #[error("is not a checkpoint line")]
     Malformed,
-    #[error("has a signature that does not verify (the line was changed, or signed with another key)")]
+    #[error(
+        "has a signature that does not verify (the line was changed, or signed with another key)"
+    )]
     BadSignature,
 }
 
@@ -273,7 +275,8 @@ mod tests {
     fn the_signature_is_an_hmac_under_the_derived_key() {
         let line = sample().line(&key());
         let (body, mac) = line.trim_end().rsplit_once(" mac=").unwrap();
-        let derived = AuditKey::new("test-audit-key-not-secret-but-32-chars").derive("audit checkpoint");
+        let derived =
+            AuditKey::new("test-audit-key-not-secret-but-32-chars").derive("audit checkpoint");
         let mut expected = <Hmac<Sha256> as KeyInit>::new_from_slice(&derived).unwrap();
         expected.update(body.as_bytes());
         assert_eq!(mac, hex::encode(expected.finalize().into_bytes()));
@@ -306,7 +309,11 @@ mod tests {
             &line.replace(" mac=", " mac=xyz"),
             &format!("{line} extra"),
         ] {
-            assert_eq!(Checkpoint::parse(bad, &key()), Err(BadLine::Malformed), "{bad}");
+            assert_eq!(
+                Checkpoint::parse(bad, &key()),
+                Err(BadLine::Malformed),
+                "{bad}"
+            );
         }
     }
 

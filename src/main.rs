@@ -64,8 +64,15 @@ enum UserAction {
 
 #[derive(Subcommand)]
 enum AuditAction {
-    /// Walk the whole hash chain; exit non-zero naming the first row that does not fit.
-    Verify,
+    /// Walk the whole hash chain and check it reaches the newest checkpoint; exit non-zero naming
+    /// the first row that does not fit, rows missing at the end, and checkpoints that do not verify.
+    Verify {
+        /// The checkpoint file to check against (default: DATA_DIR/audit-checkpoints.log).
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<std::path::PathBuf>,
+    },
+    /// Write a signed checkpoint of the log's newest row now (the server does it every minute).
+    Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -168,8 +175,11 @@ async fn run_async(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit {
-            action: AuditAction::Verify,
-        } => stablereg::cli::verify_audit(&settings).await,
+            action: AuditAction::Verify { checkpoints },
+        } => stablereg::cli::verify_audit(&settings, checkpoints.as_deref()).await,
+        Command::Audit {
+            action: AuditAction::Checkpoint,
+        } => stablereg::cli::write_checkpoint(&settings).await,
         Command::Db { .. } => unreachable!("handled before the runtime starts"),
     }
 }

@@ -11,6 +11,7 @@ use tracing_actix_web::TracingLogger;
 use lettre::message::Mailbox;
 
 use crate::audit::AuditKey;
+use crate::audit::checkpoint::{self, CheckpointKey};
 use crate::auth::totp_secrets::TotpSecrets;
 use crate::config::Settings;
 use crate::error::AppError;
@@ -83,6 +84,8 @@ impl Application {
             pool: pool.clone(),
             transport: transport.clone(),
             from,
+            checkpoint_key: CheckpointKey::new(&audit_key),
+            checkpoint_file: checkpoint::default_path(&settings),
         };
         let worker = tokio::spawn(worker.run());
         let state = web::Data::new(AppState {

@@ -18,6 +18,7 @@ use crate::config::Settings;
 use crate::db::{self, audit_log::AuditRow};
 
 mod action;
+pub mod checkpoint;
 
 pub use action::{Action, ObjectType};
 
@@ -160,9 +161,10 @@ pub async fn record(
     event: Event,
 ) -> QueryResult<()> {
     db::audit_log::take_turn(conn).await?;
-    let (seq, prev_hash) = match db::audit_log::last(conn).await? {
-        Some((seq, hash)) => (seq + 1, hash),
-        None => (1, GENESIS.to_vec()),
+    let seq = db::audit_log::next_seq(conn).await?;
+    let prev_hash = match db::audit_log::last(conn).await? {
+        Some((_, hash)) => hash,
+        None => GENESIS.to_vec(),
     };
     let mut row = AuditRow {
         seq,
@@ -193,6 +195,15 @@ pub async fn record_alone(
         record(conn, key, actor, event).await
     })
     .await
+}
+
+/// The rows missing after the newest one, as `(first, last)`, when the counter gave out numbers
+/// beyond it: only a deletion takes rows away without taking their numbers back.
+pub async fn missing_newest(conn: &mut AsyncPgConnection) -> QueryResult<Option<(i64, i64)>> {
+    // The counter first: an append that commits between the two reads then only adds a row.
+    let counted = db::audit_log::last_counted(conn).await?;
+    let newest = db::audit_log::last(conn).await?.map_or(0, |(seq, _)| seq);
+    Ok((newest < counted).then_some((newest + 1, counted)))
 }
 
 /// The first row that breaks the chain, and how.
@@ -237,7 +248,7 @@ pub async fn verify(
             };
             if row.seq != expected_seq {
                 return Ok((
-                    row.seq - 1,
+                    expected_seq - 1,
                     Some(BrokenLink {
                         seq: expected_seq,
                         reason: "missing row",

@@ -1,5 +1,6 @@
-//! The audit log's table: appends taking turns, the newest row, the rows in order for verification,
-//! the admin's filtered pages, and the lookups rules make of it. The chain itself is `audit`'s.
+//! The audit log's table and its sequence counter: appends taking turns, the newest row, the rows in
+//! order for verification, the admin's filtered pages, and the lookups rules make of it. The chain
+//! itself is `audit`'s.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -7,7 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::audit::{Action, ObjectType};
-use crate::db::schema::audit_log;
+use crate::db::schema::{audit_log, audit_log_counter};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]
@@ -35,6 +36,43 @@ pub async fn take_turn(conn: &mut AsyncPgConnection) -> QueryResult<()> {
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// The next sequence number, counted in this transaction (after `take_turn`): a deleted row's number
+/// is never given again, and a rolled-back append gives its number back.
+pub async fn next_seq(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    diesel::update(audit_log_counter::table)
+        .set(audit_log_counter::last_seq.eq(audit_log_counter::last_seq + 1))
+        .returning(audit_log_counter::last_seq)
+        .get_result(conn)
+        .await
+}
+
+/// The last sequence number given out (0 before the first append).
+pub async fn last_counted(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    audit_log_counter::table
+        .select(audit_log_counter::last_seq)
+        .first(conn)
+        .await
+}
+
+/// The hash of row `seq`, if the row is there.
+pub async fn hash_of(conn: &mut AsyncPgConnection, seq: i64) -> QueryResult<Option<Vec<u8>>> {
+    audit_log::table
+        .filter(audit_log::seq.eq(seq))
+        .select(audit_log::hash)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The newest row's sequence number before `seq`, if there is such a row.
+pub async fn newest_before(conn: &mut AsyncPgConnection, seq: i64) -> QueryResult<Option<i64>> {
+    audit_log::table
+        .filter(audit_log::seq.lt(seq))
+        .select(diesel::dsl::max(audit_log::seq))
+        .first(conn)
+        .await
 }
 
 /// The sequence number and hash of the newest row, if there is one.

@@ -4,9 +4,10 @@
 use anyhow::Context;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 
-/// Hands the database's tables to `portal`, run as the superuser after the migrations. The audit log
-/// and its trigger's function stay the superuser's, and so does the schema: an owner could disable
-/// the trigger, replace the function or drop the table. The portal may read the log and append to it.
+/// Hands the database's tables to `portal`, run as the superuser after the migrations. The audit log,
+/// its sequence counter and their triggers' functions stay the superuser's, and so does the schema:
+/// an owner could disable a trigger, replace a function or drop a table. The portal may read the log
+/// and append to it, and advance the counter (its trigger allows nothing else).
 pub async fn hand_to_portal(admin_url: &str, portal: &str) -> anyhow::Result<()> {
     anyhow::ensure!(
         !portal.is_empty() && portal.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
@@ -33,7 +34,7 @@ BEGIN
         SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
         WHERE c.relnamespace = 'public'::regnamespace
           AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
-          AND c.relname <> 'audit_log'
+          AND c.relname NOT IN ('audit_log', 'audit_log_counter')
           AND c.relowner <> '{portal}'::regrole
           -- a sequence that belongs to a column moves with its table
           AND NOT EXISTS (SELECT 1 FROM pg_depend d
@@ -47,10 +48,17 @@ BEGIN
     IF (SELECT relowner FROM pg_class WHERE oid = 'audit_log'::regclass) <> current_user::regrole THEN
         ALTER TABLE audit_log OWNER TO CURRENT_USER;
     END IF;
+    IF (SELECT relowner FROM pg_class WHERE oid = 'audit_log_counter'::regclass)
+            <> current_user::regrole THEN
+        ALTER TABLE audit_log_counter OWNER TO CURRENT_USER;
+    END IF;
 END $$;
 ALTER FUNCTION audit_log_refuse_change() OWNER TO CURRENT_USER;
+ALTER FUNCTION audit_log_counter_refuse_change() OWNER TO CURRENT_USER;
 REVOKE ALL ON audit_log FROM {portal};
 GRANT SELECT, INSERT ON audit_log TO {portal};
+REVOKE ALL ON audit_log_counter FROM {portal};
+GRANT SELECT, UPDATE ON audit_log_counter TO {portal};
 COMMIT;
 "#
     )

@@ -122,6 +122,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_log_counter (one) {
+        one -> Bool,
+        last_seq -> Int8,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
@@ -129,6 +136,7 @@ diesel::joinable!(recovery_codes -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
+    audit_log_counter,
     client_attempts,
     email_tokens,
     form_submissions,

@@ -1,13 +1,18 @@
-//! The background worker inside `stablereg serve`: delivers the outbox and sweeps away expired
-//! sessions and old sign-in counters. Every instance runs one; the database shares the work.
+//! The background worker inside `stablereg serve`: delivers the outbox, sweeps away expired
+//! sessions and old sign-in counters, and writes the audit log's checkpoints. Every instance runs
+//! one; the database shares the work, and each instance keeps its own checkpoint file.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use diesel_async::AsyncConnection;
 use lettre::message::Mailbox;
 
+use crate::audit::checkpoint::CheckpointKey;
 use crate::db::{self, Pool};
 use crate::mail::{Transport, Undelivered};
+
+mod checkpoints;
 
 /// How often the worker looks for due mail when the last look found none.
 const IDLE_POLL: Duration = Duration::from_millis(500);
@@ -18,10 +23,18 @@ pub struct Worker {
     pub pool: Pool,
     pub transport: Transport,
     pub from: Mailbox,
+    pub checkpoint_key: CheckpointKey,
+    pub checkpoint_file: PathBuf,
 }
 
 impl Worker {
+    /// Checkpoints run beside the mail rather than after it, so a long queue of mail cannot hold
+    /// them back past their minute.
     pub async fn run(self) {
+        tokio::join!(self.deliver_and_sweep(), self.write_checkpoints());
+    }
+
+    async fn deliver_and_sweep(&self) {
         let mut last_sweep = std::time::Instant::now();
         loop {
             match self.deliver_next().await {

@@ -1,0 +1,2 @@
+DROP TABLE audit_log_counter;
+DROP FUNCTION audit_log_counter_refuse_change();

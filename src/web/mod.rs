@@ -10,6 +10,7 @@ pub mod forms;
 pub mod invitations;
 pub mod lang;
 pub mod middleware;
+pub mod notice;
 pub mod pages;
 pub mod reply;
 pub mod section_form;

@@ -3,7 +3,6 @@ account-security = Security
 account-change-password = Change password
 account-change-email = Change email address
 account-change-email-lead = We will send a confirmation mail to the new address. You cannot sign in until you confirm it, and every device you are signed in on will be signed out.
-account-email-unavailable = This email address cannot be used. Enter another.
 account-enrol-mfa = Set up two-step verification
 account-reset-mfa = Turn off two-step verification
 account-reset-mfa-lead = Use this when you change phones, for example. Regulator staff must set it up again straight away.

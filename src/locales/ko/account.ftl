@@ -3,7 +3,6 @@ account-security = 보안 설정
 account-change-password = 비밀번호 변경
 account-change-email = 이메일 주소 변경
 account-change-email-lead = 새 주소로 확인 메일을 보냅니다. 확인할 때까지 로그인할 수 없으며, 지금 로그인한 모든 기기에서 로그아웃됩니다.
-account-email-unavailable = 이 이메일 주소는 사용할 수 없습니다. 다른 주소를 입력하세요.
 account-enrol-mfa = 2단계 인증 등록
 account-reset-mfa = 2단계 인증 해제
 account-reset-mfa-lead = 휴대전화를 바꾸는 경우 등에 사용하세요. 금융당국 직원은 해제한 뒤 바로 다시 등록해야 합니다.

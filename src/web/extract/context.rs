@@ -7,6 +7,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::i18n::Lang;
 use crate::web::forms::{Choice, Errors, FieldError};
+use crate::web::notice::Notice;
 
 use crate::web::session::{self, Session, SessionUser};
 use crate::web::{AppState, lang::request_lang};
@@ -35,10 +36,7 @@ impl PageContext {
         let demo = state.is_some_and(|s| s.demo_enabled());
         let session = session::current(req);
         let lang = request_lang(req);
-        let notice = url::form_urlencoded::parse(req.query_string().as_bytes())
-            .find(|(k, _)| k == "notice")
-            .filter(|(_, v)| v.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-            .and_then(|(_, v)| lang.try_t(&format!("notice-{v}")));
+        let notice = Notice::from_query(req.query_string()).map(|n| lang.t(n.message_key()));
         // The language links keep the query but the notice: it told of what had just been done,
         // and switching language does not do it again.
         let kept: Vec<(String, String)> =
@@ -125,11 +123,6 @@ impl PageContext {
     /// The message `key` with named text arguments, for templates.
     pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
         self.lang.t_with(key, &[(name, value.to_owned().into())])
-    }
-
-    /// The message whose key is `prefix` followed by `value` (role names, institution types…).
-    pub fn tk(&self, prefix: &str, value: &str) -> String {
-        self.lang.t(&format!("{prefix}{value}"))
     }
 
     /// Radio options for coded values (roles, institution types), each named in the page's language.

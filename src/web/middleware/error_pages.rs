@@ -20,20 +20,20 @@ struct ErrorPage {
     request_id: Option<String>,
 }
 
-/// The catalogue key stem of a status: the statuses users meet get their own words.
-fn message_stem(status: StatusCode) -> &'static str {
+/// The catalogue keys of a status's title and body: the statuses users meet get their own words.
+fn message_keys(status: StatusCode) -> (&'static str, &'static str) {
     match status.as_u16() {
-        400 => "error-400",
-        403 => "error-403",
-        404 => "error-404",
-        405 => "error-405",
-        409 => "error-409",
-        413 => "error-413",
-        415 => "error-415",
-        429 => "error-429",
-        503 => "error-503",
-        s if s >= 500 => "error-500",
-        _ => "error-400",
+        400 => ("error-400-title", "error-400-body"),
+        403 => ("error-403-title", "error-403-body"),
+        404 => ("error-404-title", "error-404-body"),
+        405 => ("error-405-title", "error-405-body"),
+        409 => ("error-409-title", "error-409-body"),
+        413 => ("error-413-title", "error-413-body"),
+        415 => ("error-415-title", "error-415-body"),
+        429 => ("error-429-title", "error-429-body"),
+        503 => ("error-503-title", "error-503-body"),
+        s if s >= 500 => ("error-500-title", "error-500-body"),
+        _ => ("error-400-title", "error-400-body"),
     }
 }
 
@@ -56,10 +56,10 @@ pub fn render<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
             .map(|id| id.to_string())
             .unwrap_or_default()
     });
-    let stem = message_stem(status);
+    let (title, body) = message_keys(status);
     let page = ErrorPage {
-        title: ctx.t(&format!("{stem}-title")),
-        body: ctx.t(&format!("{stem}-body")),
+        title: ctx.t(title),
+        body: ctx.t(body),
         status: status.as_u16(),
         request_id,
         ctx,

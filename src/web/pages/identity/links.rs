@@ -162,18 +162,43 @@ async fn send_reset_link(state: &AppState, email: &str, addr: String) -> AppResu
 #[template(path = "auth/set_password.html")]
 struct SetPasswordPage {
     ctx: PageContext,
-    /// "reset" or "invitation": the heading and the button differ.
-    purpose: &'static str,
+    /// Resetting or accepting an invitation: the heading and the button differ.
+    purpose: SetPasswordPurpose,
     name: String,
     errors: Errors,
 }
 
-/// The page name of a password-setting link, for its heading and button.
-fn page_name(purpose: Purpose) -> &'static str {
+/// Why a link asks for a new password, as its page words it.
+#[derive(Debug, Clone, Copy)]
+enum SetPasswordPurpose {
+    Reset,
+    Invitation,
+}
+
+impl SetPasswordPurpose {
+    /// The catalogue key of the page's heading.
+    fn title_key(self) -> &'static str {
+        match self {
+            SetPasswordPurpose::Reset => "set-password-title-reset",
+            SetPasswordPurpose::Invitation => "set-password-title-invitation",
+        }
+    }
+
+    /// The catalogue key of the page's button.
+    fn submit_key(self) -> &'static str {
+        match self {
+            SetPasswordPurpose::Reset => "set-password-submit-reset",
+            SetPasswordPurpose::Invitation => "set-password-submit-invitation",
+        }
+    }
+}
+
+/// The page of a password-setting link, for its heading and button.
+fn page_name(purpose: Purpose) -> SetPasswordPurpose {
     if purpose == Purpose::Invitation {
-        "invitation"
+        SetPasswordPurpose::Invitation
     } else {
-        "reset"
+        SetPasswordPurpose::Reset
     }
 }
 

@@ -154,5 +154,8 @@ diesel::table! {
         session_id -> Uuid,
         created_at -> Timestamptz,
         location -> Nullable<Text>,
+        route -> Text,
+        csrf_fingerprint -> Bytea,
+        final_session_id -> Nullable<Uuid>,
     }
 }

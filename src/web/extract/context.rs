@@ -44,7 +44,7 @@ impl PageContext {
                 .filter(|(k, _)| k != "lang" && k != "notice")
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
-        let mut path_without_lang = req.path().to_owned();
+        let mut path_without_lang = same_origin_path(req.path());
         if !kept.is_empty() {
             path_without_lang.push('?');
             path_without_lang.push_str(
@@ -179,11 +179,81 @@ impl PageContext {
     }
 }
 
+/// A request's path made safe to link to: always a path on this site, whatever the request said.
+/// Browsers read `\` as `/`, drop tabs and line breaks, and resolve `.` and `..`, so a link that
+/// starts `//`, `/\` or `/\t/` names another host. The path is rebuilt from its segments, split at
+/// `/` and `\`, without empty and `.` ones, `..` resolved, and every character that is not plainly
+/// a path's percent-encoded: the result is `/` or `/` and a segment, never `//`.
+pub fn same_origin_path(raw: &str) -> String {
+    let mut segments: Vec<String> = Vec::new();
+    for segment in raw.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            _ => segments.push(encode_segment(segment)),
+        }
+    }
+    let mut path = format!("/{}", segments.join("/"));
+    if !segments.is_empty() && raw.ends_with(['/', '\\']) {
+        path.push('/');
+    }
+    path
+}
+
+/// A path segment with every byte percent-encoded except the characters RFC 3986 allows in one
+/// (`%XX` escapes already there are kept as they are).
+fn encode_segment(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = b == b'%'
+            && bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        if escape || b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 impl FromRequest for PageContext {
     type Error = actix_web::Error;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(PageContext::from_request(req)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin_path;
+
+    #[test]
+    fn a_request_path_becomes_a_path_on_this_site() {
+        for (raw, path) in [
+            ("/", "/"),
+            ("/admin/users", "/admin/users"),
+            ("/admin/", "/admin/"),
+            ("//evil.example/x", "/evil.example/x"),
+            ("/\\evil.example/x", "/evil.example/x"),
+            ("/\\/evil.example", "/evil.example"),
+            ("///", "/"),
+            ("/./evil", "/evil"),
+            ("/x/..//evil.example", "/evil.example"),
+            ("/../../etc", "/etc"),
+            ("/\t/evil.example", "/%09/evil.example"),
+            ("/%2F%2Fevil.example", "/%2F%2Fevil.example"),
+            ("/100%/x", "/100%25/x"),
+            ("/신청", "/%EC%8B%A0%EC%B2%AD"),
+            ("/a\"b<c>", "/a%22b%3Cc%3E"),
+        ] {
+            assert_eq!(same_origin_path(raw), path, "{raw:?}");
+        }
     }
 }

@@ -44,11 +44,16 @@ pub async fn record_submission(
     } else {
         None
     };
+    // The session the browser is left with: a repeat may come from it when the first replaced the
+    // session its key was claimed in (see `extract::form::may_replay`).
+    let final_session = session::current(res.request()).map(|s| s.id);
     if let Some(state) = res.request().app_data::<web::Data<AppState>>() {
         let recorded = async {
             let mut conn = state.pool.get().await?;
             match &location {
-                Some(to) => db::form_submissions::complete(&mut conn, key, to).await?,
+                Some(to) => {
+                    db::form_submissions::complete(&mut conn, key, to, final_session).await?
+                }
                 None => db::form_submissions::release(&mut conn, key).await?,
             }
             Ok::<_, AppError>(())

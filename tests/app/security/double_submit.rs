@@ -155,3 +155,116 @@ async fn a_signed_in_double_click_on_sign_in_lands_where_the_first_went() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_key_replays_only_on_its_own_route_in_its_own_session() {
+    let app = spawn_app().await;
+    let admin = app.create_account(Role::Admin, None, false).await;
+    let reviewer = app.create_account(Role::Reviewer, None, false).await;
+    app.sign_in(&admin).await;
+    let html = app.page("/admin/users/new").await;
+    let (token, key) = (csrf_token(&html).unwrap(), form_key(&html));
+    let invited = app
+        .client
+        .post(app.url("/admin/users"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("idempotency_key", key.as_str()),
+            ("name", "한 번만"),
+            ("email", "once@fsc.example"),
+            ("role", "reviewer"),
+            ("lang", "ko"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let first = location(&invited);
+    assert!(first.starts_with("/admin/users/"), "{first}");
+    let other = app.create_account(Role::Admin, None, false).await;
+    let browser = app.visitor();
+    browser.sign_in(&other).await;
+    let own = browser.token("/admin/users/new").await;
+    let audit_rows = app.audit_actions().await.len();
+    let refused = async |res: reqwest::Response, what: &str| {
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{what}");
+        assert_eq!(location(&res), "", "{what}: no redirect");
+        let body = res.text().await.unwrap();
+        assert!(
+            !body.contains(&first[13..]),
+            "{what}: the first answer stays hidden"
+        );
+        assert_eq!(
+            app.audit_actions().await.len(),
+            audit_rows,
+            "{what}: nothing was done"
+        );
+    };
+
+    // Replayed to a cookie-less sign-in, with and without the admin's token: refused, no one signs in.
+    let cookieless = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for token in ["", token.as_str()] {
+        let res = cookieless
+            .post(app.url("/login"))
+            .form(&[
+                ("csrf_token", token),
+                ("idempotency_key", key.as_str()),
+                ("email", admin.email.as_str()),
+                ("password", admin.password.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        refused(res, "cookie-less POST /login").await;
+    }
+
+    // The same session, its own token, another route: refused, and the reviewer stays active.
+    let res = app
+        .client
+        .post(app.url(&format!("/admin/users/{}/deactivate", reviewer.id)))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("idempotency_key", key.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    refused(res, "another route of the same session").await;
+
+    // Another session on the same route, with its own token or with the first one's: refused, and
+    // no second account is made.
+    for token in [own.as_str(), token.as_str()] {
+        let res = browser
+            .client
+            .post(app.url("/admin/users"))
+            .form(&[
+                ("csrf_token", token),
+                ("idempotency_key", key.as_str()),
+                ("name", "두 번째"),
+                ("email", "second@fsc.example"),
+                ("role", "reviewer"),
+                ("lang", "ko"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        refused(res, "another session on the same route").await;
+    }
+    assert_eq!(app.mails_to("second@fsc.example").await, 0);
+    assert_eq!(app.mails_to("once@fsc.example").await, 1);
+
+    // Its own session, route and token still get the first answer.
+    let again = app
+        .client
+        .post(app.url("/admin/users"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("idempotency_key", key.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&again), first);
+}

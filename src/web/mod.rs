@@ -3,11 +3,12 @@
 
 use actix_web::HttpRequest;
 
+use crate::audit::Actor;
+
 pub mod access;
 pub mod assets;
 pub mod extract;
 pub mod forms;
-pub mod invitations;
 pub mod lang;
 pub mod middleware;
 pub mod pages;
@@ -41,6 +42,15 @@ impl AppState {
         !self.settings.is_production()
             && self.transport.writes_files()
             && (self.settings.demo_mailbox || trying_demo)
+    }
+
+    /// What a service needs besides its connection, for `actor`.
+    pub fn services<'a>(&'a self, actor: &'a Actor) -> crate::services::Context<'a> {
+        crate::services::Context {
+            settings: &self.settings,
+            audit_key: &self.audit_key,
+            actor,
+        }
     }
 }
 

@@ -17,10 +17,10 @@ use crate::db::{self, users::User};
 use crate::domain::{InstitutionStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::services::identity::invitations::{self, Invitation, Invited};
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, Admin};
 use crate::web::forms::{Errors, looks_like_email, normalise_email, required};
-use crate::web::invitations::{self, Invitation, Invited};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session::SessionUser;
 use crate::web::{AppState, PageContext};
@@ -137,23 +137,19 @@ pub async fn invite(
         return form_with_errors(&page_data);
     };
     let invitee_lang = Lang::from_code(&form.lang).unwrap_or(lang);
-    let inviter = invitations::Inviter {
-        name: who.display_name.clone(),
-        actor,
-    };
-    let (state_ref, who_ref, name, email_ref) =
-        (&state, &inviter, form.name.trim().to_owned(), &email);
+    let cx = state.services(&actor);
     let invited = conn
-        .transaction::<_, AppError, _>(async move |conn| {
+        .transaction::<_, AppError, _>(async |conn| {
             let invitation = Invitation {
-                name: &name,
-                email: email_ref,
+                inviter: &who.display_name,
+                name: form.name.trim(),
+                email: &email,
                 role,
                 institution: None,
                 signatory: false,
                 lang: invitee_lang,
             };
-            invitations::invite(conn, state_ref, who_ref, invitation).await
+            invitations::invite(conn, &cx, invitation).await
         })
         .await?;
     match invited {

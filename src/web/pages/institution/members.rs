@@ -15,10 +15,10 @@ use crate::db::{self, users::User};
 use crate::domain::{Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::services::identity::invitations::{self, Invitation};
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, IssuerAdmin};
 use crate::web::forms::{Errors, looks_like_email, normalise_email, required, ticked};
-use crate::web::invitations::{self, Invitation};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session;
 use crate::web::{AppState, PageContext};
@@ -111,23 +111,19 @@ pub async fn invite(
         .ok_or(AppError::NotFound)?;
     let invitee_lang = Lang::from_code(&form.lang).unwrap_or(lang);
     let institution_name = institution.name(invitee_lang).to_owned();
-    let inviter = invitations::Inviter {
-        name: who.display_name.clone(),
-        actor,
-    };
-    let (state_ref, who_ref, name, email_ref) =
-        (&state, &inviter, form.name.trim().to_owned(), &email);
+    let cx = state.services(&actor);
     let signatory = ticked(&form.signatory);
-    conn.transaction::<_, AppError, _>(async move |conn| {
+    conn.transaction::<_, AppError, _>(async |conn| {
         let invitation = Invitation {
-            name: &name,
-            email: email_ref,
+            inviter: &who.display_name,
+            name: form.name.trim(),
+            email: &email,
             role: Role::Issuer,
             institution: Some((institution_id, &institution_name)),
             signatory,
             lang: invitee_lang,
         };
-        invitations::invite(conn, state_ref, who_ref, invitation).await?;
+        invitations::invite(conn, &cx, invitation).await?;
         Ok(())
     })
     .await?;

@@ -1,0 +1,1 @@
+//! The admin area's actions: regulator accounts, institutions' state, and the audit log's pages.

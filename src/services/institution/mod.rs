@@ -1,0 +1,1 @@
+//! What an issuer institution's administrator does for the institution: its members.

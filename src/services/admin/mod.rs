@@ -1,1 +1,3 @@
 //! The admin area's actions: regulator accounts, institutions' state, and the audit log's pages.
+
+pub mod accounts;

@@ -3,11 +3,12 @@
 
 use actix_web::HttpRequest;
 
+use crate::audit::Actor;
+
 pub mod access;
 pub mod assets;
 pub mod extract;
 pub mod forms;
-pub mod invitations;
 pub mod lang;
 pub mod middleware;
 pub mod notice;
@@ -42,6 +43,15 @@ impl AppState {
         !self.settings.is_production()
             && self.transport.writes_files()
             && (self.settings.demo_mailbox || trying_demo)
+    }
+
+    /// What a service needs besides its connection, for `actor`.
+    pub fn services<'a>(&'a self, actor: &'a Actor) -> crate::services::Context<'a> {
+        crate::services::Context {
+            settings: &self.settings,
+            audit_key: &self.audit_key,
+            actor,
+        }
     }
 }
 
@@ -125,19 +135,19 @@ route_table! {
     POST "/institution/members/{id}/signatory" IssuerAdmin  => members::set_signatory,
     POST "/institution/members/{id}/deactivate" IssuerAdmin => members::deactivate,
 
-    GET  "/admin"                              Admin        => admin::users,
-    GET  "/admin/users/new"                    Admin        => admin::invite_form,
-    POST "/admin/users"                        Admin        => admin::invite,
-    GET  "/admin/users/{id}"                   Admin        => admin::user,
-    POST "/admin/users/{id}/role"              Admin        => admin::change_role,
-    POST "/admin/users/{id}/deactivate"        Admin        => admin::deactivate,
-    POST "/admin/users/{id}/reactivate"        Admin        => admin::reactivate,
-    POST "/admin/users/{id}/reset-mfa"         Admin        => admin::reset_mfa,
-    POST "/admin/users/{id}/unlock"            Admin        => admin::unlock,
-    GET  "/admin/institutions"                 Admin        => admin::institutions,
-    GET  "/admin/institutions/{id}"            Admin        => admin::institution,
-    POST "/admin/institutions/{id}/status"     Admin        => admin::set_institution_status,
-    GET  "/admin/audit"                        Admin        => admin::audit,
+    GET  "/admin"                              Admin        => admin::users::list,
+    GET  "/admin/users/new"                    Admin        => admin::users::invite_form,
+    POST "/admin/users"                        Admin        => admin::users::invite,
+    GET  "/admin/users/{id}"                   Admin        => admin::users::show,
+    POST "/admin/users/{id}/role"              Admin        => admin::users::change_role,
+    POST "/admin/users/{id}/deactivate"        Admin        => admin::users::deactivate,
+    POST "/admin/users/{id}/reactivate"        Admin        => admin::users::reactivate,
+    POST "/admin/users/{id}/reset-mfa"         Admin        => admin::users::reset_mfa,
+    POST "/admin/users/{id}/unlock"            Admin        => admin::users::unlock,
+    GET  "/admin/institutions"                 Admin        => admin::institutions::list,
+    GET  "/admin/institutions/{id}"            Admin        => admin::institutions::show,
+    POST "/admin/institutions/{id}/status"     Admin        => admin::institutions::set_status,
+    GET  "/admin/audit"                        Admin        => admin::audit::list,
 
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,

@@ -4,21 +4,19 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel_async::AsyncConnection;
+use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::institutions::Institution;
-use crate::db::{self, users::User};
-use crate::domain::{Role, Stage};
-use crate::error::{AppError, AppResult};
+use crate::db::users::User;
+use crate::error::AppResult;
 use crate::i18n::Lang;
+use crate::services::institution::members::{self as service, Colleague};
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, IssuerAdmin};
 use crate::web::forms::{Errors, looks_like_email, normalise_email, required, ticked};
-use crate::web::invitations::{self, Invitation};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session;
 use crate::web::{AppState, PageContext};
@@ -43,21 +41,47 @@ pub struct InviteForm {
     lang: String,
 }
 
+impl InviteForm {
+    /// The colleague to invite, or what is wrong with the form. The invitation mail is in the
+    /// inviter's language unless another is chosen.
+    fn colleague(&self, lang: Lang) -> Result<Colleague, Errors> {
+        let email = normalise_email(&self.email);
+        let mut errors = self
+            .validate()
+            .err()
+            .map(|shape| Errors::from_shape(&shape, &["name"]))
+            .unwrap_or_default();
+        if !looks_like_email(&email) {
+            errors.add("email", "field-email-invalid");
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Colleague {
+            name: self.name.trim().to_owned(),
+            email,
+            signatory: ticked(&self.signatory),
+            lang: Lang::from_code(&self.lang).unwrap_or(lang),
+        })
+    }
+}
+
 pub async fn list(
     ctx: PageContext,
     admin: IssuerAdmin,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
     let form = InviteForm::default();
-    let members = members_page(ctx, admin.institution, &state, form, Errors::default()).await?;
+    let members = members_page(ctx, &mut conn, admin.institution, form, Errors::default()).await?;
     page(&members, StatusCode::OK)
 }
 
 /// The page of members and the invitation form, as typed.
 async fn members_page(
     ctx: PageContext,
-    institution_id: Uuid,
-    state: &AppState,
+    conn: &mut AsyncPgConnection,
+    institution: Uuid,
     mut form: InviteForm,
     errors: Errors,
 ) -> AppResult<MembersPage> {
@@ -65,11 +89,10 @@ async fn members_page(
         // The invitation mail defaults to the inviter's language.
         form.lang = ctx.lang.code().to_owned();
     }
-    let mut conn = state.pool.get().await?;
-    let institution = db::institutions::find(&mut conn, institution_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let members = db::users::members_of(&mut conn, institution_id).await?;
+    let service::Roster {
+        institution,
+        members,
+    } = service::roster(conn, institution).await?;
     Ok(MembersPage {
         ctx,
         institution,
@@ -83,67 +106,23 @@ pub async fn invite(
     ctx: PageContext,
     IssuerAdmin {
         user: who,
-        institution: institution_id,
+        institution,
     }: IssuerAdmin,
     actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<InviteForm>,
 ) -> AppResult<HttpResponse> {
-    let lang = ctx.lang;
-    let email = normalise_email(&form.email);
-    let mut errors = form
-        .validate()
-        .err()
-        .map(|shape| Errors::from_shape(&shape, &["name"]))
-        .unwrap_or_default();
-    if !looks_like_email(&email) {
-        errors.add("email", "field-email-invalid");
-    }
-    if !errors.is_empty() {
-        let members = members_page(ctx, institution_id, &state, form, errors).await?;
-        return form_with_errors(&members);
-    }
-    // Whether the address already has an account is not the institution's business: its owner is
-    // told by mail, and the page answers the same either way.
     let mut conn = state.pool.get().await?;
-    let institution = db::institutions::find(&mut conn, institution_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let invitee_lang = Lang::from_code(&form.lang).unwrap_or(lang);
-    let institution_name = institution.name(invitee_lang).to_owned();
-    let inviter = invitations::Inviter {
-        name: who.display_name.clone(),
-        actor,
+    let colleague = match form.colleague(ctx.lang) {
+        Ok(colleague) => colleague,
+        Err(errors) => {
+            let members = members_page(ctx, &mut conn, institution, form, errors).await?;
+            return form_with_errors(&members);
+        }
     };
-    let (state_ref, who_ref, name, email_ref) =
-        (&state, &inviter, form.name.trim().to_owned(), &email);
-    let signatory = ticked(&form.signatory);
-    conn.transaction::<_, AppError, _>(async move |conn| {
-        let invitation = Invitation {
-            name: &name,
-            email: email_ref,
-            role: Role::Issuer,
-            institution: Some((institution_id, &institution_name)),
-            signatory,
-            lang: invitee_lang,
-        };
-        invitations::invite(conn, state_ref, who_ref, invitation).await?;
-        Ok(())
-    })
-    .await?;
+    let cx = state.services(&actor);
+    service::invite_member(&mut conn, &cx, institution, &who.display_name, colleague).await?;
     Ok(redirect("/institution/members?notice=invited"))
-}
-
-/// A colleague of the signed-in administrator; anyone else's account is a 404.
-async fn colleague(
-    conn: &mut diesel_async::AsyncPgConnection,
-    institution: Uuid,
-    id: Uuid,
-) -> AppResult<User> {
-    db::users::find(conn, id)
-        .await?
-        .filter(|u| u.institution_id == Some(institution))
-        .ok_or(AppError::NotFound)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,41 +133,17 @@ pub struct SignatoryForm {
 
 pub async fn set_signatory(
     req: HttpRequest,
-    IssuerAdmin {
-        user: who,
-        institution: institution_id,
-    }: IssuerAdmin,
+    IssuerAdmin { institution, .. }: IssuerAdmin,
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(form): Form<SignatoryForm>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = state.pool.get().await?;
-    let member = colleague(&mut conn, institution_id, *id).await?;
     let signatory = form.signatory == "true";
-    if signatory == member.is_authorised_signatory {
-        return Ok(redirect("/institution/members?notice=saved"));
-    }
-    let (key, member_id, themself) = (&state.audit_key, member.id, member.id == who.id);
-    // The flag is a privilege: every session of the member ends, so none outlives the change
-    // (SECURITY.md, sessions); an admin changing their own flag goes on under a new token.
-    let renewed = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            db::users::set_signatory(conn, member_id, signatory).await?;
-            let event = Event::new(Action::UserSignatoryChanged, ObjectType::User, member_id)
-                .with(serde_json::json!({"authorised_signatory": signatory}));
-            audit::record(conn, key, &actor, event).await?;
-            db::sessions::delete_all_of(conn, member_id).await?;
-            if !themself {
-                return Ok(None);
-            }
-            let user = db::users::find(conn, member_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let new = session::create(conn, None, Some(&user), Stage::SignedIn).await?;
-            Ok(Some(new))
-        })
-        .await?;
+    let mut conn = state.pool.get().await?;
+    let cx = state.services(&actor);
+    let renewed = service::set_signatory(&mut conn, &cx, institution, *id, signatory).await?;
+    // An administrator who changed their own flag goes on under a new session.
     if let Some(new) = renewed {
         session::install(&req, new);
     }
@@ -197,35 +152,21 @@ pub async fn set_signatory(
 
 pub async fn deactivate(
     ctx: PageContext,
-    IssuerAdmin {
-        user: who,
-        institution: institution_id,
-    }: IssuerAdmin,
+    IssuerAdmin { institution, .. }: IssuerAdmin,
     actor: Actor,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let member = colleague(&mut conn, institution_id, *id).await?;
-    if member.id == who.id {
-        let errors = Errors::form("members-cannot-deactivate-self");
-        let form = InviteForm::default();
-        let members = members_page(ctx, institution_id, &state, form, errors).await?;
-        return page(&members, StatusCode::CONFLICT);
+    let cx = state.services(&actor);
+    match service::deactivate_member(&mut conn, &cx, institution, *id).await? {
+        Ok(()) => Ok(redirect("/institution/members?notice=deactivated")),
+        Err(refused) => {
+            let errors = Errors::form(refused.message_key());
+            let form = InviteForm::default();
+            let members = members_page(ctx, &mut conn, institution, form, errors).await?;
+            page(&members, StatusCode::CONFLICT)
+        }
     }
-    let key = &state.audit_key;
-    conn.transaction::<_, AppError, _>(async move |conn| {
-        db::users::deactivate(conn, member.id).await?;
-        audit::record(
-            conn,
-            key,
-            &actor,
-            Event::new(Action::UserDeactivated, ObjectType::User, member.id),
-        )
-        .await?;
-        Ok(())
-    })
-    .await?;
-    Ok(redirect("/institution/members?notice=deactivated"))
 }

@@ -5,31 +5,27 @@
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::AppState;
-use crate::audit::{self, Action, Actor, Event, ObjectType};
+use crate::audit::{self, Action, Event, ObjectType};
+use crate::auth::secrets::{fingerprint, random_token};
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::NewUser};
 use crate::domain::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::mail;
 use crate::mail::messages::{self, InvitationRefused, InvitedTo, Recipient};
-use crate::web::pages::identity::issue_link;
+use crate::services::Context;
 
+/// Who is invited, to what, and by whom (the inviter's name is shown in the mail; the context's actor
+/// is recorded as acting).
 pub struct Invitation<'a> {
+    pub inviter: &'a str,
     pub name: &'a str,
     pub email: &'a str,
     pub role: Role,
     pub institution: Option<(Uuid, &'a str)>,
     pub signatory: bool,
     pub lang: Lang,
-}
-
-/// Creates the invited account, its link and its mail, and audits it. Call inside a transaction.
-/// Who invites: shown in the mail, and recorded as the actor.
-pub struct Inviter {
-    pub name: String,
-    pub actor: Actor,
 }
 
 /// What came of an invitation.
@@ -41,18 +37,18 @@ pub enum Invited {
 }
 
 /// Makes the invited account and mails its link. When the address already has an account, its owner
-/// gets a mail instead; the caller decides whether the inviter may learn that.
+/// gets a mail instead; the caller decides whether the inviter may learn that. Call inside a
+/// transaction.
 pub async fn invite(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
-    by: &Inviter,
+    cx: &Context<'_>,
     invitation: Invitation<'_>,
 ) -> AppResult<Invited> {
     if let Some(owner) = db::users::find_by_email(conn, invitation.email).await? {
         if may_invite_again(&owner, invitation.institution.map(|(id, _)| id)) {
-            return invite_again(conn, state, by, &owner, invitation).await;
+            return invite_again(conn, cx, &owner, invitation).await;
         }
-        return address_in_use(conn, state, by, &owner).await;
+        return address_in_use(conn, cx, invitation.inviter, &owner).await;
     }
     let id = Uuid::now_v7();
     let new_user = NewUser {
@@ -68,7 +64,7 @@ pub async fn invite(
         lang: invitation.lang.code(),
     };
     db::users::insert(conn, &new_user).await?;
-    send_link(conn, state, by, id, &invitation).await?;
+    send_link(conn, cx, id, &invitation).await?;
     let details = serde_json::json!({
         "email": invitation.email,
         "role": invitation.role.as_str(),
@@ -77,8 +73,8 @@ pub async fn invite(
     });
     audit::record(
         conn,
-        &state.audit_key,
-        &by.actor,
+        cx.audit_key,
+        cx.actor,
         Event::new(Action::UserInvited, ObjectType::User, id).with(details),
     )
     .await?;
@@ -101,8 +97,7 @@ pub fn may_invite_again(owner: &db::users::User, institution: Option<Uuid>) -> b
 /// language, links sent before stop working, and a fresh 72-hour link is mailed.
 async fn invite_again(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
-    by: &Inviter,
+    cx: &Context<'_>,
     owner: &db::users::User,
     invitation: Invitation<'_>,
 ) -> AppResult<Invited> {
@@ -117,18 +112,18 @@ async fn invite_again(
     .await?;
     if !renewed {
         // Accepted in the meantime: the account is in use now.
-        return address_in_use(conn, state, by, owner).await;
+        return address_in_use(conn, cx, invitation.inviter, owner).await;
     }
     db::tokens::expire_all(conn, owner.id, chrono::Utc::now()).await?;
-    send_link(conn, state, by, owner.id, &invitation).await?;
+    send_link(conn, cx, owner.id, &invitation).await?;
     let details = serde_json::json!({
         "role": invitation.role.as_str(),
         "authorised_signatory": invitation.signatory,
     });
     audit::record(
         conn,
-        &state.audit_key,
-        &by.actor,
+        cx.audit_key,
+        cx.actor,
         Event::new(Action::UserInvitationRenewed, ObjectType::User, owner.id).with(details),
     )
     .await?;
@@ -138,13 +133,11 @@ async fn invite_again(
 /// Issues the invited account's 72-hour link and mails it.
 async fn send_link(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
-    by: &Inviter,
+    cx: &Context<'_>,
     id: Uuid,
     invitation: &Invitation<'_>,
 ) -> AppResult<()> {
-    let user = db::users::find(conn, id).await?.ok_or(AppError::NotFound)?;
-    let link = issue_link(conn, state, &user, Purpose::Invitation).await?;
+    let link = issue_link(conn, cx, id).await?;
     let invited_to = match invitation.institution {
         Some((_, institution)) => InvitedTo::Institution(institution),
         None => InvitedTo::Staff(invitation.role),
@@ -155,28 +148,39 @@ async fn send_link(
             name: invitation.name,
             lang: invitation.lang,
         },
-        inviter: &by.name,
+        inviter: invitation.inviter,
         invited_to,
         link: &link,
     };
-    mail::enqueue(conn, &state.settings, mail).await?;
+    mail::enqueue(conn, cx.settings, mail).await?;
     Ok(())
 }
 
 /// The address already has an account that cannot be invited: its owner is told, nothing is made.
 async fn address_in_use(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
-    by: &Inviter,
+    cx: &Context<'_>,
+    inviter: &str,
     owner: &db::users::User,
 ) -> AppResult<Invited> {
     let mail = InvitationRefused {
         to: Recipient::of(owner),
-        inviter: &by.name,
+        inviter,
     };
-    mail::enqueue(conn, &state.settings, mail).await?;
+    mail::enqueue(conn, cx.settings, mail).await?;
     let event = Event::new(Action::UserInviteRefused, ObjectType::User, owner.id)
         .with(serde_json::json!({"reason": "email_in_use"}));
-    audit::record(conn, &state.audit_key, &by.actor, event).await?;
+    audit::record(conn, cx.audit_key, cx.actor, event).await?;
     Ok(Invited::AddressInUse)
+}
+
+/// Issues the 72-hour link of an invitation and returns its full URL.
+async fn issue_link(
+    conn: &mut AsyncPgConnection,
+    cx: &Context<'_>,
+    user: Uuid,
+) -> AppResult<String> {
+    let token = random_token();
+    db::tokens::issue(conn, user, Purpose::Invitation, &fingerprint(&token)).await?;
+    Ok(cx.settings.url(&format!("invitation/{token}")))
 }

@@ -1,0 +1,275 @@
+//! Regulator accounts in the admin area: the list, inviting staff, an account's page and the guarded
+//! changes made from it (role, deactivation and reactivation, MFA reset, unlock).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use diesel_async::AsyncPgConnection;
+use serde::Deserialize;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::db::institutions::Institution;
+use crate::db::{self, users::User};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::services::admin::accounts::{self, AccountChange, Staff};
+use crate::web::extract::Form;
+use crate::web::extract::{Actor, Admin};
+use crate::web::forms::{Errors, looks_like_email, normalise_email, required};
+use crate::web::reply::{form_with_errors, page, redirect};
+use crate::web::{AppState, PageContext};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UserSearch {
+    q: String,
+    role: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    ctx: PageContext,
+    users: Vec<User>,
+    search: UserSearch,
+    roles: [Role; 3],
+}
+
+pub async fn list(
+    ctx: PageContext,
+    state: web::Data<AppState>,
+    search: web::Query<UserSearch>,
+) -> AppResult<HttpResponse> {
+    let search = search.into_inner();
+    let mut conn = state.pool.get().await?;
+    let role = Role::parse_regulator(&search.role);
+    let users = db::users::regulators(&mut conn, &search.q, role).await?;
+    page(
+        &UsersPage {
+            ctx,
+            users,
+            search,
+            roles: Role::REGULATOR_ROLES,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Default, Deserialize, Validate)]
+#[serde(default)]
+pub struct InviteForm {
+    #[validate(custom(function = "required"))]
+    name: String,
+    email: String,
+    role: String,
+    lang: String,
+}
+
+impl InviteForm {
+    /// The member of staff to invite, or what is wrong with the form. The invitation mail is in the
+    /// inviter's language unless another is chosen.
+    fn staff(&self, lang: Lang) -> Result<Staff, Errors> {
+        let email = normalise_email(&self.email);
+        let mut errors = self
+            .validate()
+            .err()
+            .map(|shape| Errors::from_shape(&shape, &["name"]))
+            .unwrap_or_default();
+        if !looks_like_email(&email) {
+            errors.add("email", "field-email-invalid");
+        }
+        let role = Role::parse_regulator(&self.role);
+        if role.is_none() {
+            errors.add("role", "field-choose-one");
+        }
+        match role.filter(|_| errors.is_empty()) {
+            Some(role) => Ok(Staff {
+                name: self.name.trim().to_owned(),
+                email,
+                role,
+                lang: Lang::from_code(&self.lang).unwrap_or(lang),
+            }),
+            None => Err(errors),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/invite.html")]
+struct InvitePage {
+    ctx: PageContext,
+    form: InviteForm,
+    errors: Errors,
+    roles: [Role; 3],
+}
+
+impl InvitePage {
+    fn new(ctx: PageContext, form: InviteForm, errors: Errors) -> Self {
+        InvitePage {
+            ctx,
+            form,
+            errors,
+            roles: Role::REGULATOR_ROLES,
+        }
+    }
+}
+
+pub async fn invite_form(ctx: PageContext) -> AppResult<HttpResponse> {
+    let form = InviteForm {
+        role: Role::Reviewer.as_str().into(),
+        lang: ctx.lang.code().into(),
+        ..InviteForm::default()
+    };
+    page(
+        &InvitePage::new(ctx, form, Errors::default()),
+        StatusCode::OK,
+    )
+}
+
+pub async fn invite(
+    ctx: PageContext,
+    Admin(who): Admin,
+    actor: Actor,
+    state: web::Data<AppState>,
+    Form(form): Form<InviteForm>,
+) -> AppResult<HttpResponse> {
+    let staff = match form.staff(ctx.lang) {
+        Ok(staff) => staff,
+        Err(errors) => return form_with_errors(&InvitePage::new(ctx, form, errors)),
+    };
+    let mut conn = state.pool.get().await?;
+    let cx = state.services(&actor);
+    match accounts::invite_staff(&mut conn, &cx, &who.display_name, staff).await? {
+        Ok(id) => Ok(redirect(&format!("/admin/users/{id}?notice=invited"))),
+        Err(refused) => {
+            let errors = Errors::one("email", refused.message_key());
+            form_with_errors(&InvitePage::new(ctx, form, errors))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/user.html")]
+struct UserPage {
+    ctx: PageContext,
+    user: User,
+    institution: Option<Institution>,
+    roles: [Role; 3],
+    errors: Errors,
+}
+
+pub async fn show(
+    ctx: PageContext,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    render_user(ctx, &mut conn, *id, Errors::default(), StatusCode::OK).await
+}
+
+async fn render_user(
+    ctx: PageContext,
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    errors: Errors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let accounts::Account { user, institution } = accounts::account(conn, id).await?;
+    page(
+        &UserPage {
+            ctx,
+            user,
+            institution,
+            roles: Role::REGULATOR_ROLES,
+            errors,
+        },
+        status,
+    )
+}
+
+/// Makes an account change and answers with the account's page: with a notice once made, or with
+/// why it was refused (409).
+async fn change_account(
+    ctx: PageContext,
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: Uuid,
+    change: AccountChange,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let cx = state.services(&actor);
+    match accounts::change_account(&mut conn, &cx, id, &change).await? {
+        Ok(()) => Ok(redirect(&format!(
+            "/admin/users/{id}?notice={}",
+            change.notice()
+        ))),
+        Err(refused) => {
+            let errors = Errors::form(refused.message_key());
+            render_user(ctx, &mut conn, id, errors, StatusCode::CONFLICT).await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RoleForm {
+    role: String,
+}
+
+pub async fn change_role(
+    ctx: PageContext,
+    _: Admin,
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    Form(form): Form<RoleForm>,
+) -> AppResult<HttpResponse> {
+    let role = Role::parse_regulator(&form.role).ok_or(AppError::BadRequest)?;
+    change_account(ctx, actor, state, *id, AccountChange::Role(role)).await
+}
+
+pub async fn deactivate(
+    ctx: PageContext,
+    _: Admin,
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    Form(_): Form<serde::de::IgnoredAny>,
+) -> AppResult<HttpResponse> {
+    change_account(ctx, actor, state, *id, AccountChange::Deactivate).await
+}
+
+pub async fn reactivate(
+    ctx: PageContext,
+    _: Admin,
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    Form(_): Form<serde::de::IgnoredAny>,
+) -> AppResult<HttpResponse> {
+    change_account(ctx, actor, state, *id, AccountChange::Reactivate).await
+}
+
+pub async fn reset_mfa(
+    ctx: PageContext,
+    _: Admin,
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    Form(_): Form<serde::de::IgnoredAny>,
+) -> AppResult<HttpResponse> {
+    change_account(ctx, actor, state, *id, AccountChange::ResetMfa).await
+}
+
+pub async fn unlock(
+    ctx: PageContext,
+    _: Admin,
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    Form(_): Form<serde::de::IgnoredAny>,
+) -> AppResult<HttpResponse> {
+    change_account(ctx, actor, state, *id, AccountChange::Unlock).await
+}

@@ -13,6 +13,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
+pub mod services;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

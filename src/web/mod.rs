@@ -42,6 +42,15 @@ impl AppState {
             && self.transport.writes_files()
             && (self.settings.demo_mailbox || trying_demo)
     }
+
+    /// What a service needs besides its connection, for `actor` acting through this request.
+    pub fn services<'a>(&'a self, actor: &'a crate::audit::Actor) -> crate::services::Context<'a> {
+        crate::services::Context {
+            settings: &self.settings,
+            audit_key: &self.audit_key,
+            actor,
+        }
+    }
 }
 
 /// The client's address: the TCP peer, or, with TRUST_FORWARDED_FOR on, the address the proxy in

@@ -10,6 +10,7 @@ use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::domain::password;
 use crate::error::{AppError, AppResult};
+use crate::services::identity::Refusal;
 use crate::web::AppState;
 use crate::web::forms::Errors;
 use crate::web::session;
@@ -33,6 +34,11 @@ pub use sign_in::{login, login_form, logout};
 pub struct NextQuery {
     #[serde(default)]
     next: String,
+}
+
+/// A service's refusal, beside the field it concerns.
+fn refusal(refused: &impl Refusal) -> Errors {
+    Errors::one(refused.field(), refused.message_key())
 }
 
 /// The user of the current session, fresh from the database (for the steps of signing in, whose

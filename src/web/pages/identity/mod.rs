@@ -24,8 +24,7 @@ pub mod signup;
 
 pub use attempts::{Checked, limited_check};
 pub use links::{
-    accept_invitation, forgot, forgot_form, invitation_form, link_invalid, link_user, reset,
-    reset_form,
+    accept_invitation, forgot, forgot_form, invitation_form, link_invalid, reset, reset_form,
 };
 pub use second_factor::{check_second_factor, enrol, enrol_form, mfa, mfa_form};
 pub use sign_in::{login, login_form, logout};

@@ -126,12 +126,3 @@ pub fn forget(req: &HttpRequest) {
     req.extensions_mut().insert(Current(None));
     req.extensions_mut().insert(CookieChange::Clear);
 }
-
-/// Ends the current session (sign out).
-pub async fn end(req: &HttpRequest, conn: &mut AsyncPgConnection) -> AppResult<()> {
-    if let Some(old) = current(req) {
-        db::sessions::delete(conn, old.id).await?;
-    }
-    forget(req);
-    Ok(())
-}

@@ -69,6 +69,43 @@ pub fn check(password: &str, context: &[&str]) -> Result<(), PasswordProblem> {
     Ok(())
 }
 
+/// Why a new password, typed twice, was refused: by the rules, or because the copies differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewPasswordProblem {
+    Rules(PasswordProblem),
+    Mismatch,
+}
+
+impl NewPasswordProblem {
+    /// The form field the message stands beside.
+    pub fn field(self) -> &'static str {
+        match self {
+            NewPasswordProblem::Rules(_) => "password",
+            NewPasswordProblem::Mismatch => "confirm",
+        }
+    }
+
+    pub fn message_key(self) -> &'static str {
+        match self {
+            NewPasswordProblem::Rules(problem) => problem.message_key(),
+            NewPasswordProblem::Mismatch => "password-mismatch",
+        }
+    }
+}
+
+/// Checks a new password and its confirmation: the rules first, then that both copies agree.
+pub fn check_new(
+    password: &str,
+    confirm: &str,
+    context: &[&str],
+) -> Result<(), NewPasswordProblem> {
+    check(password, context).map_err(NewPasswordProblem::Rules)?;
+    if password != confirm {
+        return Err(NewPasswordProblem::Mismatch);
+    }
+    Ok(())
+}
+
 /// A password is "built from" a context word when, once that word and digits and punctuation are
 /// taken out, fewer than 6 characters of its own remain (so "Stablecoin2026!" is refused but a
 /// long passphrase that happens to contain "coin" is not).
@@ -105,6 +142,19 @@ mod tests {
             check("가나다라마바사아자차카", &[]),
             Err(PasswordProblem::TooShort)
         );
+    }
+
+    #[test]
+    fn a_new_password_meets_the_rules_before_its_copy_is_compared() {
+        assert_eq!(
+            check_new("short", "other", &[]),
+            Err(NewPasswordProblem::Rules(PasswordProblem::TooShort))
+        );
+        assert_eq!(
+            check_new("kettle-ruby-wh", "kettle-ruby-wx", &[]),
+            Err(NewPasswordProblem::Mismatch)
+        );
+        assert_eq!(check_new("kettle-ruby-wh", "kettle-ruby-wh", &[]), Ok(()));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! One function per user action. Each takes a connection (or the pool, when it must commit a counter
 //! before a slow check) and a small context, owns its transaction, writes its audit rows and queues its
 //! mail in that transaction, and answers with a typed outcome the handler renders.
-pub mod admin; // (helper B)
-pub mod identity; // (helper A; helper B adds identity/invitations.rs)
-pub mod institution; // (helper B)
+
+pub mod admin;
+pub mod identity;
+pub mod institution;
 
 /// What every service needs besides its connection: who acts, the settings (links, mail), the audit key.
 pub struct Context<'a> {

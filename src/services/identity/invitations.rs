@@ -5,8 +5,8 @@
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use super::issue_link;
 use crate::audit::{self, Action, Event, ObjectType};
-use crate::auth::secrets::{fingerprint, random_token};
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::NewUser};
 use crate::domain::Role;
@@ -137,7 +137,7 @@ async fn send_link(
     id: Uuid,
     invitation: &Invitation<'_>,
 ) -> AppResult<()> {
-    let link = issue_link(conn, cx, id).await?;
+    let link = issue_link(conn, cx.settings, id, Purpose::Invitation).await?;
     let invited_to = match invitation.institution {
         Some((_, institution)) => InvitedTo::Institution(institution),
         None => InvitedTo::Staff(invitation.role),
@@ -172,15 +172,4 @@ async fn address_in_use(
         .with(serde_json::json!({"reason": "email_in_use"}));
     audit::record(conn, cx.audit_key, cx.actor, event).await?;
     Ok(Invited::AddressInUse)
-}
-
-/// Issues the 72-hour link of an invitation and returns its full URL.
-async fn issue_link(
-    conn: &mut AsyncPgConnection,
-    cx: &Context<'_>,
-    user: Uuid,
-) -> AppResult<String> {
-    let token = random_token();
-    db::tokens::issue(conn, user, Purpose::Invitation, &fingerprint(&token)).await?;
-    Ok(cx.settings.url(&format!("invitation/{token}")))
 }

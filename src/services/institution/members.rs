@@ -14,7 +14,7 @@ use crate::i18n::Lang;
 use crate::services::Context;
 use crate::services::identity::invitations::{self, Invitation};
 // Moves to services::identity::sessions with the identity services.
-use crate::web::session::{self, NewSession};
+use crate::services::identity::sessions::{self as session, NewSession};
 
 /// An institution and its members, as the members page shows them.
 pub struct Roster {

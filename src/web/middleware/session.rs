@@ -8,8 +8,10 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, web};
 
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::services::identity::account;
 use crate::web::AppState;
-use crate::web::session::{CookieChange, Current, cookie_name, find_valid, remember_language};
+use crate::web::session::{CookieChange, Current, Session, cookie_name, find_valid};
 
 fn state_of(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
     req.app_data::<web::Data<AppState>>()
@@ -67,6 +69,27 @@ pub async fn load(
         res.response_mut().add_cookie(&cookie)?;
     }
     Ok(res)
+}
+
+/// A signed-in user who switches language keeps it: their mail follows the account's language.
+/// A failure here costs only the preference, never the page.
+async fn remember_language(state: &AppState, session: &mut Session, lang: Lang, addr: String) {
+    let Some(user) = session.user.as_mut().filter(|u| u.lang != lang) else {
+        return;
+    };
+    let actor = crate::audit::Actor {
+        user_id: Some(user.id),
+        email: Some(user.email.clone()),
+        client_addr: Some(addr),
+    };
+    let saved = async {
+        let mut conn = state.pool.get().await?;
+        account::remember_language(&mut conn, &state.services(&actor), user.id, lang).await
+    };
+    match saved.await {
+        Ok(()) => user.lang = lang,
+        Err(e) => tracing::warn!(error = %e, "cannot save the language preference"),
+    }
 }
 
 fn session_cookie(name: &'static str, token: String, secure: bool) -> Cookie<'static> {

@@ -5,37 +5,21 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
-use super::signup::tell_owner_once_an_hour;
-use super::{
-    Checked, check_second_factor, context_words, issue_link, limited_check, link_invalid,
-    link_user, password_errors,
-};
-use crate::audit::{self, Action, Event, ObjectType};
-use crate::auth::hashing;
-use crate::auth::secrets::fingerprint;
+use super::{link_invalid, refusal};
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
-use crate::db::{self, users::User};
-use crate::domain::Stage;
-use crate::error::{AppError, AppResult};
-use crate::mail;
-use crate::mail::messages::{AddressUse, ConfirmNewAddress, EmailChangeRequested, Recipient};
+use crate::db::users::User;
+use crate::error::AppResult;
+use crate::services::identity::account::{self as service, MfaRemoval, PasswordChange};
+use crate::services::identity::links::link_user;
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, SignedIn};
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session::{self, SessionUser};
 use crate::web::{AppState, PageContext};
-
-async fn load(state: &AppState, who: &SessionUser) -> AppResult<User> {
-    let mut conn = state.pool.get().await?;
-    db::users::find(&mut conn, who.id)
-        .await?
-        .ok_or(AppError::Forbidden)
-}
 
 #[derive(Template)]
 #[template(path = "account/show.html")]
@@ -61,14 +45,8 @@ async fn account_page(
     state: &AppState,
     errors: Errors,
 ) -> AppResult<AccountPage> {
-    let user = load(state, who).await?;
-    let institution = match user.institution_id {
-        Some(id) => {
-            let mut conn = state.pool.get().await?;
-            db::institutions::find(&mut conn, id).await?
-        }
-        None => None,
-    };
+    let mut conn = state.pool.get().await?;
+    let (user, institution) = service::account(&mut conn, who.id).await?;
     Ok(AccountPage {
         ctx,
         user,
@@ -85,46 +63,13 @@ pub struct Reauthentication {
     code: String,
 }
 
-/// Checks a re-authentication under the account's attempt limits; on failure, the errors to show
-/// beside the fields.
-async fn reauthenticate(
-    state: &AppState,
-    actor: &Actor,
-    user: &User,
-    given: &Reauthentication,
-) -> AppResult<Result<(), Errors>> {
-    let mut password_ok = false;
-    let checked = limited_check(
-        state,
-        actor,
-        user.id,
-        Action::ReauthenticationFailed,
-        async {
-            password_ok = hashing::verify(&given.current_password, user.password_hash.as_deref())
-                .await?
-                .matches;
-            if !password_ok || !user.mfa_enabled() {
-                return Ok(password_ok);
-            }
-            let mut conn = state.pool.get().await?;
-            Ok(
-                check_second_factor(&mut conn, &state.totp_secrets, user, &given.code)
-                    .await?
-                    .is_some(),
-            )
-        },
-    )
-    .await?;
-    if checked == Checked::Accepted {
-        return Ok(Ok(()));
+impl Reauthentication {
+    fn given(&self) -> service::Reauthentication<'_> {
+        service::Reauthentication {
+            current_password: &self.current_password,
+            code: &self.code,
+        }
     }
-    let mut errors = Errors::default();
-    if password_ok {
-        errors.add("code", "mfa-wrong-code");
-    } else {
-        errors.add("current_password", "account-wrong-password");
-    }
-    Ok(Err(errors))
 }
 
 #[derive(Template)]
@@ -163,46 +108,23 @@ pub async fn change_password(
     state: web::Data<AppState>,
     Form(form): Form<ChangePasswordForm>,
 ) -> AppResult<HttpResponse> {
-    let user = load(&state, &who).await?;
-    let send_back = |errors: Errors| {
-        form_with_errors(&PasswordPage {
-            ctx: ctx.clone(),
+    let change = PasswordChange {
+        reauthentication: form.reauth.given(),
+        password: &form.password,
+        confirm: &form.confirm,
+    };
+    let (cx, secrets) = (state.services(&actor), &state.totp_secrets);
+    match service::change_password(&state.pool, &cx, secrets, who.id, &change).await? {
+        Ok(new) => {
+            session::install(&req, new);
+            Ok(redirect("/account?notice=password-changed"))
+        }
+        Err(refused) => form_with_errors(&PasswordPage {
+            ctx,
             mfa: who.mfa_enabled,
-            errors,
-        })
-    };
-    if let Err(errors) = reauthenticate(&state, &actor, &user, &form.reauth).await? {
-        return send_back(errors);
+            errors: refusal(&refused),
+        }),
     }
-    let words = {
-        let mut conn = state.pool.get().await?;
-        context_words(&mut conn, &user).await?
-    };
-    let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    let errors = password_errors(&form.password, &form.confirm, &word_refs);
-    if !errors.is_empty() {
-        return send_back(errors);
-    }
-    let hash = hashing::hash(&form.password).await?;
-    let (key, user_ref) = (&state.audit_key, &user);
-    let mut conn = state.pool.get().await?;
-    let new = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            db::users::set_password(conn, user_ref.id, &hash).await?;
-            // Every other session ends; this one continues under a new token.
-            db::sessions::delete_all_of(conn, user_ref.id).await?;
-            audit::record(
-                conn,
-                key,
-                &actor,
-                Event::new(Action::PasswordChanged, ObjectType::User, user_ref.id),
-            )
-            .await?;
-            Ok(session::create(conn, None, Some(user_ref), Stage::SignedIn).await?)
-        })
-        .await?;
-    session::install(&req, new);
-    Ok(redirect("/account?notice=password-changed"))
 }
 
 #[derive(Template)]
@@ -234,9 +156,7 @@ pub struct ChangeEmailForm {
     email: String,
 }
 
-/// A new address takes effect only once its owner follows the link sent to it; until then the
-/// account keeps its address, and the old address is told about the request. Whether the new
-/// address already has an account is never shown: its owner is told instead.
+/// A new address takes effect only once its owner follows the link sent to it (see the service).
 pub async fn change_email(
     ctx: PageContext,
     SignedIn(who): SignedIn,
@@ -244,76 +164,25 @@ pub async fn change_email(
     state: web::Data<AppState>,
     Form(form): Form<ChangeEmailForm>,
 ) -> AppResult<HttpResponse> {
-    let user = load(&state, &who).await?;
     let email = normalise_email(&form.email);
-    let send_back = |errors: Errors, email: String| {
-        form_with_errors(&EmailPage {
-            ctx: ctx.clone(),
-            mfa: who.mfa_enabled,
-            email,
-            errors,
-        })
-    };
-    if !looks_like_email(&email) || email.eq_ignore_ascii_case(&user.email) {
-        let errors = Errors::one(
-            "email",
-            if looks_like_email(&email) {
-                "account-email-same"
-            } else {
-                "field-email-invalid"
-            },
-        );
-        return send_back(errors, email);
-    }
-    if let Err(errors) = reauthenticate(&state, &actor, &user, &form.reauth).await? {
-        return send_back(errors, email);
-    }
-    let (state_ref, user_ref, email_ref) = (&state, &user, &email);
-    let mut conn = state.pool.get().await?;
-    conn.transaction::<_, AppError, _>(async move |conn| {
-        if let Some(owner) = db::users::find_by_email(conn, email_ref).await? {
-            tell_owner_once_an_hour(conn, state_ref, &actor, &owner, AddressUse::EmailChange)
-                .await?;
-            let details = serde_json::json!({"by": user_ref.id});
-            let event = Event::new(Action::EmailChangeAddressInUse, ObjectType::User, owner.id)
-                .with(details);
-            audit::record(conn, &state_ref.audit_key, &actor, event).await?;
-        } else {
-            db::users::set_pending_email(conn, user_ref.id, email_ref).await?;
-            let mut pending = user_ref.clone();
-            pending.email = email_ref.clone();
-            let link = issue_link(conn, state_ref, &pending, Purpose::ChangeEmail).await?;
-            mail::enqueue(
-                conn,
-                &state_ref.settings,
-                ConfirmNewAddress {
-                    to: Recipient::of(&pending),
-                    link: &link,
-                },
-            )
-            .await?;
+    let errors = if looks_like_email(&email) {
+        let (cx, secrets) = (state.services(&actor), &state.totp_secrets);
+        let given = form.reauth.given();
+        match service::request_email_change(&state.pool, &cx, secrets, who.id, &email, &given)
+            .await?
+        {
+            Ok(()) => return Ok(redirect("/account?notice=email-change-sent")),
+            Err(refused) => refusal(&refused),
         }
-        mail::enqueue(
-            conn,
-            &state_ref.settings,
-            EmailChangeRequested {
-                to: Recipient::of(user_ref),
-                new_email: email_ref,
-            },
-        )
-        .await?;
-        let details = serde_json::json!({"to": email_ref});
-        audit::record(
-            conn,
-            &state_ref.audit_key,
-            &actor,
-            Event::new(Action::EmailChangeRequested, ObjectType::User, user_ref.id).with(details),
-        )
-        .await?;
-        Ok(())
+    } else {
+        Errors::one("email", "field-email-invalid")
+    };
+    form_with_errors(&EmailPage {
+        ctx,
+        mfa: who.mfa_enabled,
+        email,
+        errors,
     })
-    .await?;
-    Ok(redirect("/account?notice=email-change-sent"))
 }
 
 #[derive(Template)]
@@ -348,55 +217,21 @@ pub async fn confirm_email_form(
 }
 
 pub async fn confirm_email(
-    req: HttpRequest,
     ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
-    let addr = crate::web::client_addr(&req);
-    let (key, token_ref) = (&state.audit_key, &token);
     let mut conn = state.pool.get().await?;
-    let confirmed = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            let Some(id) =
-                db::tokens::consume(conn, Purpose::ChangeEmail, &fingerprint(token_ref)).await?
-            else {
-                return Ok(false);
-            };
-            let Some(before) = db::users::find(conn, id).await? else {
-                return Ok(false);
-            };
-            let Some(email) = db::users::confirm_pending_email(conn, id).await? else {
-                return Ok(false);
-            };
-            let actor = audit::Actor {
-                user_id: Some(id),
-                email: Some(email.clone()),
-                client_addr: Some(addr),
-            };
-            let details = serde_json::json!({"from": before.email, "to": email});
-            audit::record(
-                conn,
-                key,
-                &actor,
-                Event::new(Action::EmailChanged, ObjectType::User, id).with(details),
-            )
-            .await?;
-            Ok(true)
-        })
-        .await;
-    match confirmed {
-        Ok(true) => Ok(redirect(if ctx.user.is_some() {
-            "/account?notice=email-changed"
-        } else {
-            "/login?notice=email-changed"
-        })),
-        Ok(false) => link_invalid(ctx),
-        // Someone took the address in the meantime: the unique index refuses it.
-        Err(AppError::Internal(e)) if crate::db::is_unique_violation(&e) => link_invalid(ctx),
-        Err(e) => Err(e),
+    if !service::confirm_email_change(&mut conn, &state.services(&actor), &token).await? {
+        return link_invalid(ctx);
     }
+    Ok(redirect(if ctx.user.is_some() {
+        "/account?notice=email-changed"
+    } else {
+        "/login?notice=email-changed"
+    }))
 }
 
 /// Turns the second factor off (to move to a new phone, say). Regulator staff must enrol again
@@ -409,42 +244,24 @@ pub async fn reset_mfa(
     state: web::Data<AppState>,
     Form(form): Form<Reauthentication>,
 ) -> AppResult<HttpResponse> {
-    let user = load(&state, &who).await?;
-    if !user.mfa_enabled() {
-        return Ok(redirect("/account"));
-    }
-    if let Err(errors) = reauthenticate(&state, &actor, &user, &form).await? {
-        return form_with_errors(&account_page(ctx, &who, &state, errors).await?);
-    }
-    let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
-    let regulator = user.role.is_regulator();
-    let mut conn = state.pool.get().await?;
-    let new = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            db::users::clear_totp(conn, user_ref.id).await?;
-            db::users::delete_recovery_codes(conn, user_ref.id).await?;
-            audit::record(
-                conn,
-                key,
-                &actor,
-                Event::new(Action::MfaRemoved, ObjectType::User, user_ref.id),
-            )
-            .await?;
-            let changed = db::users::find(conn, user_ref.id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let stage = if regulator {
-                Stage::PasswordVerified
+    let (cx, secrets) = (state.services(&actor), &state.totp_secrets);
+    let (old, given) = (session::current_id(&req), form.given());
+    let removal = service::remove_second_factor(&state.pool, &cx, secrets, who.id, old, &given);
+    match removal.await? {
+        Ok(MfaRemoval::NotOn) => Ok(redirect("/account")),
+        Ok(MfaRemoval::Removed {
+            session: new,
+            must_enrol,
+        }) => {
+            session::install(&req, new);
+            Ok(redirect(if must_enrol {
+                "/mfa/enrol"
             } else {
-                Stage::SignedIn
-            };
-            Ok(session::create(conn, old, Some(&changed), stage).await?)
-        })
-        .await?;
-    session::install(&req, new);
-    Ok(redirect(if regulator {
-        "/mfa/enrol"
-    } else {
-        "/account?notice=mfa-removed"
-    }))
+                "/account?notice=mfa-removed"
+            }))
+        }
+        Err(refused) => {
+            form_with_errors(&account_page(ctx, &who, &state, refusal(&refused)).await?)
+        }
+    }
 }

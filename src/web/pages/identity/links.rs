@@ -4,27 +4,18 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 
-use super::sign_in::institution_suspended;
-use super::{context_words, issue_link, password_errors};
-use crate::audit::{self, Action, Actor, Event, ObjectType};
-use crate::auth::hashing;
-use crate::auth::secrets::fingerprint;
-use crate::db::client_attempts::AttemptKind;
+use super::refusal;
 use crate::db::tokens::Purpose;
-use crate::db::{self, users::User};
-use crate::domain::{Stage, sign_in};
-use crate::error::{AppError, AppResult};
-use crate::mail;
-use crate::mail::messages::{PasswordReset, Recipient};
-use crate::web::extract::Form;
-use crate::web::extract::acting_as;
+use crate::domain::Stage;
+use crate::error::AppResult;
+use crate::services::identity::links::{self as service, LinkPassword, link_user};
+use crate::web::extract::{Actor, Form};
 use crate::web::forms::{Errors, looks_like_email, normalise_email};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session;
-use crate::web::{AppState, PageContext, client_addr};
+use crate::web::{AppState, PageContext};
 
 #[derive(Template)]
 #[template(path = "auth/forgot.html")]
@@ -59,103 +50,44 @@ pub struct EmailForm {
     email: String,
 }
 
-/// The answer is the same, and comes as fast, whether or not the address has an account: the
-/// lookup and the mail happen after the response has gone.
+/// The answer is the same, and comes as fast, whether or not the address has an account.
 pub async fn forgot(
-    req: HttpRequest,
     ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<EmailForm>,
 ) -> AppResult<HttpResponse> {
     let email = normalise_email(&form.email);
     if !looks_like_email(&email) {
         let errors = Errors::one("email", "field-email-invalid");
-        return form_with_errors(&ForgotPage {
-            ctx,
-            email,
-            errors,
-            sent: false,
-        });
+        return form_with_errors(&forgot_page(ctx, email, errors));
     }
-    let addr = client_addr(&req);
-    let attempts = {
-        let mut conn = state.pool.get().await?;
-        db::client_attempts::count(&mut conn, &addr, AttemptKind::SignIn).await?
-    };
-    if attempts > sign_in::ATTEMPTS_PER_ADDRESS_PER_MINUTE {
-        let errors = Errors::form("login-too-many");
-        return page(
-            &ForgotPage {
+    let cx = state.services(&actor);
+    match service::request_password_reset(&state.pool, &cx, &email).await? {
+        Ok(()) => {
+            let sent = ForgotPage {
                 ctx,
                 email,
-                errors,
-                sent: false,
-            },
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    let (state_bg, email_bg) = (state.clone(), email.clone());
-    actix_web::rt::spawn(async move {
-        if let Err(e) = send_reset_link(&state_bg, &email_bg, addr).await {
-            tracing::error!(error = ?e, "cannot send a password reset link");
+                errors: Errors::default(),
+                sent: true,
+            };
+            page(&sent, StatusCode::OK)
         }
-    });
-    page(
-        &ForgotPage {
-            ctx,
-            email,
-            errors: Errors::default(),
-            sent: true,
-        },
-        StatusCode::OK,
-    )
+        Err(too_many) => page(
+            &forgot_page(ctx, email, refusal(&too_many)),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+    }
 }
 
-async fn send_reset_link(state: &AppState, email: &str, addr: String) -> AppResult<()> {
-    let mut conn = state.pool.get().await?;
-    let Some(user) = db::users::find_by_email(&mut conn, email)
-        .await?
-        .filter(|u| u.active)
-    else {
-        return Ok(());
-    };
-    if db::tokens::issued_within(
-        &mut conn,
-        user.id,
-        Purpose::ResetPassword,
-        chrono::Duration::minutes(1),
-    )
-    .await?
-    {
-        return Ok(());
+/// The form again, as typed, with its errors.
+fn forgot_page(ctx: PageContext, email: String, errors: Errors) -> ForgotPage {
+    ForgotPage {
+        ctx,
+        email,
+        errors,
+        sent: false,
     }
-    let actor = Actor {
-        user_id: Some(user.id),
-        email: Some(user.email.clone()),
-        client_addr: Some(addr),
-    };
-    let user_ref = &user;
-    diesel_async::AsyncConnection::transaction::<_, AppError, _>(&mut *conn, async move |conn| {
-        let link = issue_link(conn, state, user_ref, Purpose::ResetPassword).await?;
-        let reset = PasswordReset {
-            to: Recipient::of(user_ref),
-            link: &link,
-        };
-        mail::enqueue(conn, &state.settings, reset).await?;
-        audit::record(
-            conn,
-            &state.audit_key,
-            &actor,
-            Event::new(
-                Action::PasswordResetRequested,
-                ObjectType::User,
-                user_ref.id,
-            ),
-        )
-        .await?;
-        Ok(())
-    })
-    .await
 }
 
 #[derive(Template)]
@@ -212,19 +144,6 @@ pub fn link_invalid(ctx: PageContext) -> AppResult<HttpResponse> {
     page(&LinkInvalidPage { ctx }, StatusCode::GONE)
 }
 
-/// The user behind a still-valid link, without using it up.
-/// The active user behind a still-valid link of `purpose`, without using the link up.
-pub async fn link_user(
-    conn: &mut AsyncPgConnection,
-    purpose: Purpose,
-    token: &str,
-) -> AppResult<Option<User>> {
-    match db::tokens::peek(conn, purpose, &fingerprint(token)).await? {
-        Some(id) => Ok(db::users::find(conn, id).await?.filter(|u| u.active)),
-        None => Ok(None),
-    }
-}
-
 pub async fn reset_form(
     req: HttpRequest,
     ctx: PageContext,
@@ -277,103 +196,59 @@ pub struct NewPasswordForm {
 pub async fn reset(
     req: HttpRequest,
     ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<HttpResponse> {
     let link = (token.into_inner(), Purpose::ResetPassword);
-    set_password(req, ctx, state, link, form).await
+    set_password(req, ctx, (actor, state), link, form).await
 }
 
 pub async fn accept_invitation(
     req: HttpRequest,
     ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<HttpResponse> {
     let link = (token.into_inner(), Purpose::Invitation);
-    set_password(req, ctx, state, link, form).await
+    set_password(req, ctx, (actor, state), link, form).await
 }
 
-/// Sets a password through a mailed link. A reset ends every session of the user and lifts a lock;
-/// accepting an invitation signs the new user in (regulator staff go on to enrol their second factor).
+/// Sets a password through a mailed link. A reset ends every session of the user, who signs in
+/// again; accepting an invitation signs the new user in (regulator staff go on to enrol their second
+/// factor).
 async fn set_password(
     req: HttpRequest,
     ctx: PageContext,
-    state: web::Data<AppState>,
+    (actor, state): (Actor, web::Data<AppState>),
     (token, purpose): (String, Purpose),
     form: NewPasswordForm,
 ) -> AppResult<HttpResponse> {
-    let (user, words) = {
-        let mut conn = state.pool.get().await?;
-        let Some(user) = link_user(&mut conn, purpose, &token).await? else {
-            return link_invalid(ctx);
-        };
-        let words = context_words(&mut conn, &user).await?;
-        (user, words)
+    let Some(user) = link_user(&mut *state.pool.get().await?, purpose, &token).await? else {
+        return link_invalid(ctx);
     };
-    let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    let mut errors = password_errors(&form.password, &form.confirm, &word_refs);
-    if purpose == Purpose::Invitation
-        && errors.is_empty()
-        && institution_suspended(&state, &user).await?
-    {
-        errors = Errors::form("login-suspended");
-    }
-    if !errors.is_empty() {
-        let p = SetPasswordPage {
-            ctx,
-            purpose: page_name(purpose),
-            name: user.display_name,
-            errors,
-        };
-        return form_with_errors(&p);
-    }
-    let hash = hashing::hash(&form.password).await?;
-    let actor = acting_as(&user, &req);
-    let (key, user_ref, token_ref, old) =
-        (&state.audit_key, &user, &token, session::current_id(&req));
-    let mut conn = state.pool.get().await?;
-    let signed_in = diesel_async::AsyncConnection::transaction::<_, AppError, _>(
-        &mut *conn,
-        async move |conn| {
-            // Using the link inside the transaction: of two racing submits only one gets it.
-            db::tokens::consume(conn, purpose, &fingerprint(token_ref))
-                .await?
-                .ok_or(AppError::Conflict)?;
-            db::users::set_password(conn, user_ref.id, &hash).await?;
-            db::users::mark_email_verified(conn, user_ref.id).await?;
-            db::sessions::delete_all_of(conn, user_ref.id).await?;
-            if purpose == Purpose::ResetPassword {
-                audit::record(
-                    conn,
-                    key,
-                    &actor,
-                    Event::new(Action::PasswordReset, ObjectType::User, user_ref.id),
-                )
-                .await?;
-                return Ok(None);
-            }
-            audit::record(
-                conn,
-                key,
-                &actor,
-                Event::new(Action::InvitationAccepted, ObjectType::User, user_ref.id),
-            )
-            .await?;
-            let fresh = db::users::find(conn, user_ref.id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let stage = if fresh.role.is_regulator() {
-                Stage::PasswordVerified
-            } else {
-                Stage::SignedIn
+    let link = LinkPassword {
+        token: &token,
+        purpose,
+        password: &form.password,
+        confirm: &form.confirm,
+    };
+    let (cx, old) = (state.services(&actor), session::current_id(&req));
+    let signed_in = match service::set_password(&state.pool, &cx, &user, &link, old).await? {
+        Ok(signed_in) => signed_in,
+        Err(refused) => {
+            let p = SetPasswordPage {
+                ctx,
+                purpose: page_name(purpose),
+                name: user.display_name,
+                errors: refusal(&refused),
             };
-            Ok(Some(session::create(conn, old, Some(&fresh), stage).await?))
-        },
-    )
-    .await?;
+            return form_with_errors(&p);
+        }
+    };
     Ok(match signed_in.map(|new| session::install(&req, new)) {
         None => redirect("/login?notice=password-reset"),
         Some(s) if s.stage == Stage::SignedIn => redirect("/account?notice=welcome"),

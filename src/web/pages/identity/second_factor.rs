@@ -4,17 +4,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 
-use super::{Checked, NextQuery, limited_check, session_user};
-use crate::audit::{self, Action, Event, ObjectType};
-use crate::auth::secrets::{fingerprint, normalise_recovery_code, recovery_code};
-use crate::auth::totp_secrets::TotpSecrets;
-use crate::auth::{hashing, totp};
-use crate::db::{self, users::User};
+use super::{NextQuery, refusal, signing_in};
+use crate::auth::totp;
 use crate::domain::Stage;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::services::identity::second_factor::{self as service, SigningIn};
 use crate::web::extract::Actor;
 use crate::web::extract::Form;
 use crate::web::forms::Errors;
@@ -59,68 +55,19 @@ pub async fn mfa(
     state: web::Data<AppState>,
     Form(form): Form<CodeForm>,
 ) -> AppResult<HttpResponse> {
-    let user = {
-        let mut conn = state.pool.get().await?;
-        session_user(&mut conn, &req).await?
-    };
-    let mut how = None;
-    let checked = limited_check(&state, &actor, user.id, Action::MfaFailed, async {
-        let mut conn = state.pool.get().await?;
-        how = check_second_factor(&mut conn, &state.totp_secrets, &user, &form.code).await?;
-        Ok(how.is_some())
-    })
-    .await?;
-    let (Checked::Accepted, Some(how)) = (checked, how) else {
+    let at = signing_in(&req)?;
+    let cx = state.services(&actor);
+    let Some(new) =
+        service::complete_sign_in(&state.pool, &cx, &state.totp_secrets, at, &form.code).await?
+    else {
         let errors = Errors::one("code", "mfa-wrong-code");
         let next = safe_next(&form.next).unwrap_or_default();
         return form_with_errors(&MfaPage { ctx, next, errors });
     };
-    let (key, user_ref, old) = (&state.audit_key, &user, session::current_id(&req));
-    let mut conn = state.pool.get().await?;
-    let new = diesel_async::AsyncConnection::transaction::<_, AppError, _>(
-        &mut *conn,
-        async move |conn| {
-            audit::record(
-                conn,
-                key,
-                &actor,
-                Event::new(how, ObjectType::User, user_ref.id),
-            )
-            .await?;
-            Ok(session::create(conn, old, Some(user_ref), Stage::SignedIn).await?)
-        },
-    )
-    .await?;
     session::install(&req, new);
     Ok(redirect(
         &safe_next(&form.next).unwrap_or_else(|| "/account".into()),
     ))
-}
-
-/// Checks a TOTP code (accepted once) or a recovery code (used up); the audit action on success.
-pub async fn check_second_factor(
-    conn: &mut AsyncPgConnection,
-    secrets: &TotpSecrets,
-    user: &User,
-    code: &str,
-) -> AppResult<Option<Action>> {
-    let Some(sealed) = user.totp_secret.as_deref().filter(|_| user.mfa_enabled()) else {
-        return Ok(None);
-    };
-    // A secret that does not open (AUDIT_KEY changed, say) must not shut out recovery codes.
-    let secret = secrets
-        .open(user.id, sealed)
-        .inspect_err(|e| tracing::error!(user = %user.id, error = %e, "cannot open a TOTP secret"))
-        .ok();
-    if let Some(step) = secret.and_then(|s| totp::matching_step(&s, code, totp::now())) {
-        return Ok(db::users::accept_totp_step(conn, user.id, step)
-            .await?
-            .then_some(Action::SignInSucceeded));
-    }
-    let recovery = fingerprint(&normalise_recovery_code(code));
-    Ok(db::users::use_recovery_code(conn, user.id, &recovery)
-        .await?
-        .then_some(Action::MfaRecoveryCodeUsed))
 }
 
 #[derive(Template)]
@@ -149,38 +96,29 @@ pub async fn enrol_form(
     state: web::Data<AppState>,
     query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = state.pool.get().await?;
-    let user = session_user(&mut conn, &req).await?;
-    let secret = enrolment_secret(&state, &req, &user)?;
+    let at = signing_in(&req)?;
     let next = safe_next(&query.next).unwrap_or_default();
-    let errors = Errors::default();
-    page(
-        &enrol_page(&req, ctx, &user, (secret, next), errors)?,
-        StatusCode::OK,
-    )
+    let enrol = enrol_page(&state, at, ctx, next, Errors::default()).await?;
+    page(&enrol, StatusCode::OK)
 }
 
-/// The secret offered for enrolment in this session (nothing is stored until a code proves it).
-fn enrolment_secret(state: &AppState, req: &HttpRequest, user: &User) -> AppResult<String> {
-    let session = session::current_id(req).ok_or(AppError::Forbidden)?;
-    Ok(state.totp_secrets.enrolment_secret(session, user.id))
-}
-
-fn enrol_page(
-    req: &HttpRequest,
+/// The enrolment page: the secret offered in this session as a QR code and as text.
+async fn enrol_page(
+    state: &AppState,
+    at: SigningIn,
     ctx: PageContext,
-    user: &User,
-    (secret, next): (String, String),
+    next: String,
     errors: Errors,
 ) -> AppResult<EnrolPage> {
-    let ask_password = session::current(req).is_some_and(|s| s.stage == Stage::SignedIn);
-    let qr_svg = totp::qr_svg(&secret, &user.email)?;
+    let mut conn = state.pool.get().await?;
+    let enrolment = service::enrolment(&mut conn, &state.totp_secrets, at).await?;
+    let qr_svg = totp::qr_svg(&enrolment.secret, &enrolment.user.email)?;
     Ok(EnrolPage {
         ctx,
-        secret: spaced(&secret),
+        secret: spaced(&enrolment.secret),
         qr_svg,
         next,
-        ask_password,
+        ask_password: at.stage == Stage::SignedIn,
         errors,
     })
 }
@@ -202,68 +140,19 @@ pub async fn enrol(
     state: web::Data<AppState>,
     Form(form): Form<CodeForm>,
 ) -> AppResult<HttpResponse> {
-    let user = {
-        let mut conn = state.pool.get().await?;
-        session_user(&mut conn, &req).await?
-    };
-    if user.mfa_enabled() {
-        return Err(AppError::Conflict);
-    }
-    let secret = enrolment_secret(&state, &req, &user)?;
+    let at = signing_in(&req)?;
     let next = safe_next(&form.next).unwrap_or_default();
-    // A signed-in user turning MFA on proves it is them, under the same limits as signing in.
-    if session::current(&req).is_some_and(|s| s.stage == Stage::SignedIn) {
-        let password = form.current_password.clone();
-        let checked = limited_check(
-            &state,
-            &actor,
-            user.id,
-            Action::ReauthenticationFailed,
-            async {
-                Ok(hashing::verify(&password, user.password_hash.as_deref())
-                    .await?
-                    .matches)
-            },
-        )
-        .await?;
-        if checked != Checked::Accepted {
-            let errors = Errors::one("current_password", "account-wrong-password");
-            return form_with_errors(&enrol_page(&req, ctx, &user, (secret, next), errors)?);
+    let (cx, secrets) = (state.services(&actor), &state.totp_secrets);
+    let password = &form.current_password;
+    let enrolled = match service::enrol(&state.pool, &cx, secrets, at, &form.code, password).await?
+    {
+        Ok(enrolled) => enrolled,
+        Err(refused) => {
+            let enrol = enrol_page(&state, at, ctx, next, refusal(&refused)).await?;
+            return form_with_errors(&enrol);
         }
-    }
-    let Some(step) = totp::matching_step(&secret, &form.code, totp::now()) else {
-        let errors = Errors::one("code", "mfa-wrong-code");
-        return form_with_errors(&enrol_page(&req, ctx, &user, (secret, next), errors)?);
     };
-    let codes: Vec<String> = (0..10).map(|_| recovery_code()).collect();
-    let hashes: Vec<Vec<u8>> = codes.iter().map(|c| fingerprint(c)).collect();
-    let sealed = state.totp_secrets.seal(user.id, &secret);
-    let (key, user_ref, old, sealed_ref) =
-        (&state.audit_key, &user, session::current_id(&req), &sealed);
-    let mut conn = state.pool.get().await?;
-    let new = diesel_async::AsyncConnection::transaction::<_, AppError, _>(
-        &mut *conn,
-        async move |conn| {
-            if !db::users::enable_totp(conn, user_ref.id, sealed_ref, step).await? {
-                return Err(AppError::Conflict);
-            }
-            db::users::replace_recovery_codes(conn, user_ref.id, &hashes).await?;
-            audit::record(
-                conn,
-                key,
-                &actor,
-                Event::new(Action::MfaEnrolled, ObjectType::User, user_ref.id),
-            )
-            .await?;
-            // Enrolling completes signing in, and is a change of privilege: a new session token.
-            let enrolled = db::users::find(conn, user_ref.id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            Ok(session::create(conn, old, Some(&enrolled), Stage::SignedIn).await?)
-        },
-    )
-    .await?;
-    let session = session::install(&req, new);
+    let session = session::install(&req, enrolled.session);
     let next = if next.is_empty() {
         "/account".to_owned()
     } else {
@@ -272,7 +161,7 @@ pub async fn enrol(
     page(
         &RecoveryCodesPage {
             ctx: ctx.with_session(&session),
-            codes,
+            codes: enrolled.codes,
             next,
         },
         StatusCode::OK,

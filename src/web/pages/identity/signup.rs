@@ -4,31 +4,25 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
-use diesel_async::AsyncConnection;
 use serde::Deserialize;
-use uuid::Uuid;
 use validator::Validate;
 
-use super::{issue_link, link_invalid, link_user, password_errors};
-use crate::audit::{self, Action, Actor, Event, ObjectType};
-use crate::auth::secrets::fingerprint;
-use crate::db::client_attempts::AttemptKind;
-use crate::db::institutions::Institution;
+use super::{link_invalid, refusal};
 use crate::db::tokens::Purpose;
-use crate::db::users::{NewUser, User};
-use crate::db::{self};
+use crate::domain::InstitutionType;
 use crate::domain::identifiers::{
     BusinessRegistrationNumber, CorporateRegistrationNumber, Identifier, Lei,
 };
-use crate::domain::{InstitutionStatus, InstitutionType, Role, sign_in};
-use crate::error::{AppError, AppResult};
-use crate::mail;
-use crate::mail::messages::{AddressInUse, AddressUse, Recipient, VerifyEmail};
-use crate::web::extract::Form;
+use crate::domain::password;
+use crate::error::AppResult;
+use crate::i18n::Lang;
+use crate::services::identity::Refusal;
+use crate::services::identity::links::link_user;
+use crate::services::identity::signup::{self as service, Refused, SignUp};
+use crate::web::extract::{Actor, Form};
 use crate::web::forms::{Errors, looks_like_email, normalise_email, required};
 use crate::web::reply::{form_with_errors, page, redirect};
-use crate::web::{AppState, PageContext, client_addr, session};
+use crate::web::{AppState, PageContext, session};
 
 /// What the person typed, kept as typed so that nothing is lost when the form comes back with errors.
 #[derive(Debug, Default, Deserialize, Validate)]
@@ -87,15 +81,6 @@ pub async fn form(
     page(&page_data, StatusCode::OK)
 }
 
-/// A sign-up that passed every check of its own.
-struct Valid {
-    brn: BusinessRegistrationNumber,
-    crn: CorporateRegistrationNumber,
-    lei: Option<Lei>,
-    institution_type: InstitutionType,
-    email: String,
-}
-
 /// The form's fields in the order it shows them: its errors are listed in this order.
 const FIELDS: [&str; 12] = [
     "legal_name_ko",
@@ -113,7 +98,7 @@ const FIELDS: [&str; 12] = [
 ];
 
 /// The shape of the form (`validator`: required fields), then what its values mean.
-fn validate(form: &SignupForm) -> Result<Valid, Errors> {
+fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
     let mut errors = match form.validate() {
         Ok(()) => Errors::default(),
         Err(shape) => Errors::from_shape(&shape, &FIELDS),
@@ -168,153 +153,52 @@ fn validate(form: &SignupForm) -> Result<Valid, Errors> {
         .map(String::as_str)
         .chain(form.legal_name_en.split_whitespace())
         .collect();
-    errors.extend(password_errors(&form.password, &form.confirm, &word_refs));
+    if let Err(problem) = password::check_new(&form.password, &form.confirm, &word_refs) {
+        errors.add(problem.field(), problem.message_key());
+    }
     let errors = errors.in_order_of(&FIELDS);
     match (brn, crn, institution_type) {
-        (Some(brn), Some(crn), Some(institution_type)) if errors.is_empty() => Ok(Valid {
+        (Some(brn), Some(crn), Some(institution_type)) if errors.is_empty() => Ok(SignUp {
+            legal_name_ko: form.legal_name_ko.trim().to_owned(),
+            legal_name_en: form.legal_name_en.trim().to_owned(),
             brn,
             crn,
             lei,
             institution_type,
+            address: form.address.trim().to_owned(),
+            contact_phone: form.contact_phone.trim().to_owned(),
+            name: form.name.trim().to_owned(),
             email,
+            password: form.password.clone(),
+            lang,
         }),
         _ => Err(errors),
     }
 }
 
 pub async fn submit(
-    req: HttpRequest,
     ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
-    Form(mut form): Form<SignupForm>,
+    Form(form): Form<SignupForm>,
 ) -> AppResult<HttpResponse> {
-    let lang = ctx.lang;
-    let valid = match validate(&form) {
-        Ok(valid) => valid,
+    let signup = match validate(&form, ctx.lang) {
+        Ok(signup) => signup,
         Err(errors) => return form_with_errors(&signup_page(ctx, form, errors)),
     };
-    // Each sign-up costs a password hash and sends a mail: one address gets a few an hour, so the
-    // form cannot be used to flood mailboxes in the portal's name.
-    let attempts = {
-        let mut conn = state.pool.get().await?;
-        db::client_attempts::count(&mut conn, &client_addr(&req), AttemptKind::SignUp).await?
-    };
-    if attempts > sign_in::SIGN_UPS_PER_ADDRESS_PER_HOUR {
-        let errors = Errors::form("signup-too-many");
-        return page(
-            &signup_page(ctx, form, errors),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    // Hashed before anything is looked up, so an address that has an account answers as slowly as
-    // one that has not.
-    let hash = crate::auth::hashing::hash(&form.password).await?;
-    let mut conn = state.pool.get().await?;
-    release_lapsed_signup(&mut conn, &state, &req, valid.brn.digits()).await?;
-    if db::institutions::brn_taken(&mut conn, valid.brn.digits()).await? {
-        let errors = brn_taken(&valid.brn);
-        return form_with_errors(&signup_page(ctx, form, errors));
-    }
-    let actor = Actor {
-        user_id: None,
-        email: Some(valid.email.clone()),
-        client_addr: Some(client_addr(&req)),
-    };
-    if let Some(existing) = db::users::find_by_email(&mut conn, &valid.email).await? {
-        // Say nothing on the page about the address having an account; tell its owner instead.
-        let (state_ref, actor_ref) = (&state, &actor);
-        conn.transaction::<_, AppError, _>(async move |conn| {
-            tell_owner_once_an_hour(conn, state_ref, actor_ref, &existing, AddressUse::SignUp)
-                .await?;
-            audit::record(
-                conn,
-                &state_ref.audit_key,
-                actor_ref,
-                Event::new(Action::SignupRefused, ObjectType::User, existing.id)
-                    .with(serde_json::json!({"reason": "email_in_use"})),
-            )
-            .await?;
-            Ok(())
-        })
-        .await?;
-        return page(
+    match service::sign_up(&state.pool, &state.services(&actor), &signup).await? {
+        Ok(()) => page(
             &SentPage {
                 ctx,
-                email: valid.email,
-            },
-            StatusCode::OK,
-        );
-    }
-    let institution = Institution {
-        id: Uuid::now_v7(),
-        legal_name_ko: form.legal_name_ko.trim().to_owned(),
-        legal_name_en: form.legal_name_en.trim().to_owned(),
-        business_registration_number: valid.brn.digits().to_owned(),
-        corporate_registration_number: valid.crn.digits().to_owned(),
-        lei: valid.lei.map(|l| l.as_str().to_owned()),
-        institution_type: valid.institution_type,
-        address: form.address.trim().to_owned(),
-        contact_phone: form.contact_phone.trim().to_owned(),
-        status: InstitutionStatus::Active,
-        created_at: Utc::now(),
-    };
-    let user_id = Uuid::now_v7();
-    let name = form.name.trim().to_owned();
-    let (state_ref, actor_ref, inst_ref) = (&state, &actor, &institution);
-    let (email, name_ref, hash_ref) = (valid.email.clone(), &name, &hash);
-    let created = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-                db::institutions::insert(conn, inst_ref).await?;
-                let new_user = NewUser {
-                    id: user_id,
-                    email: &email,
-                    display_name: name_ref,
-                    role: Role::Issuer,
-                    institution_id: Some(inst_ref.id),
-                    is_institution_admin: true,
-                    is_authorised_signatory: false,
-                    password_hash: Some(hash_ref),
-                    email_verified_at: None,
-                    lang: lang.code(),
-                };
-                db::users::insert(conn, &new_user).await?;
-                let user = db::users::find(conn, user_id).await?.ok_or(AppError::NotFound)?;
-                let link = issue_link(conn, state_ref, &user, Purpose::VerifyEmail).await?;
-                let verify = VerifyEmail { to: Recipient::of(&user), institution: inst_ref.name(user.lang()), link: &link };
-                mail::enqueue(conn, &state_ref.settings, verify).await?;
-                let details = serde_json::json!({"business_registration_number": inst_ref.business_registration_number});
-                audit::record(conn, &state_ref.audit_key, actor_ref, Event::new(Action::InstitutionSignedUp, ObjectType::Institution, inst_ref.id).with(details)).await?;
-                audit::record(conn, &state_ref.audit_key, actor_ref, Event::new(Action::UserCreated, ObjectType::User, user_id).with(serde_json::json!({"role": Role::Issuer.as_str(), "institution_admin": true}))).await?;
-                Ok(true)
-            })
-        .await;
-    match created {
-        Ok(_) => page(
-            &SentPage {
-                ctx,
-                email: valid.email,
+                email: signup.email,
             },
             StatusCode::OK,
         ),
-        // Two sign-ups racing: the database's unique indexes decide. The same address racing gets
-        // the page a new sign-up gets, as any address in use does.
-        Err(AppError::Internal(e))
-            if db::violated_unique(&e).is_some_and(|c| c == "users_email_key") =>
-        {
-            page(
-                &SentPage {
-                    ctx,
-                    email: valid.email,
-                },
-                StatusCode::OK,
-            )
-        }
-        Err(AppError::Internal(e)) if db::is_unique_violation(&e) => {
-            form.password.clear();
-            form.confirm.clear();
-            form_with_errors(&signup_page(ctx, form, brn_taken(&valid.brn)))
-        }
-        Err(e) => Err(e),
+        Err(Refused::TooMany) => page(
+            &signup_page(ctx, form, refusal(&Refused::TooMany)),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(Refused::BrnTaken) => form_with_errors(&signup_page(ctx, form, brn_taken(&signup.brn))),
     }
 }
 
@@ -322,7 +206,8 @@ pub async fn submit(
 fn brn_taken(brn: &BusinessRegistrationNumber) -> Errors {
     let mut errors = Errors::default();
     let args = vec![("brn", brn.to_string())];
-    errors.add_with("business_registration_number", "signup-brn-taken", args);
+    let taken = Refused::BrnTaken;
+    errors.add_with(taken.field(), taken.message_key(), args);
     errors
 }
 
@@ -337,83 +222,6 @@ fn signup_page(ctx: PageContext, mut form: SignupForm, errors: Errors) -> Signup
         types: InstitutionType::ALL,
     }
 }
-
-/// A sign-up nobody confirmed within the link's lifetime gives way to a new one with the same
-/// number (often the same person trying again): otherwise anyone could hold a bank's number for good
-/// by signing it up and never confirming. It is removed, and the removal audited, before the new
-/// sign-up is checked.
-async fn release_lapsed_signup(
-    conn: &mut diesel_async::AsyncPgConnection,
-    state: &AppState,
-    req: &HttpRequest,
-    brn_digits: &str,
-) -> AppResult<()> {
-    let lifetime = Purpose::VerifyEmail.lifetime();
-    let Some(lapsed) = db::institutions::lapsed_signup(conn, brn_digits, lifetime).await? else {
-        return Ok(());
-    };
-    let actor = Actor {
-        user_id: None,
-        email: None,
-        client_addr: Some(client_addr(req)),
-    };
-    let key = &state.audit_key;
-    conn.transaction::<_, AppError, _>(async move |conn| {
-        // Another sign-up may have removed it first, or its owner confirmed it meanwhile.
-        let Some(accounts) = db::institutions::remove_lapsed_signup(conn, lapsed).await? else {
-            return Ok(());
-        };
-        let details = serde_json::json!({
-            "business_registration_number": brn_digits,
-            "accounts_removed": accounts,
-        });
-        let event = Event::new(
-            Action::InstitutionSignupLapsed,
-            ObjectType::Institution,
-            lapsed,
-        )
-        .with(details);
-        audit::record(conn, key, &actor, event).await?;
-        Ok(())
-    })
-    .await
-}
-
-/// Tells the owner of an address that someone tried to use it (the page the other person sees says
-/// nothing about it), at most once an hour, so retries cannot fill their mailbox. Each mail sent is
-/// audited as `user.told_of_address_use`, and the hour is counted from the last of those; the check
-/// and the record take the audit log's turn together, so two attempts at once send one mail.
-pub async fn tell_owner_once_an_hour(
-    conn: &mut diesel_async::AsyncPgConnection,
-    state: &AppState,
-    actor: &Actor,
-    owner: &User,
-    attempt: AddressUse,
-) -> AppResult<()> {
-    db::audit_log::take_turn(conn).await?;
-    let told_lately =
-        db::audit_log::acted_on_within(conn, OWNER_TOLD, owner.id, chrono::Duration::hours(1))
-            .await?;
-    if told_lately {
-        return Ok(());
-    }
-    let mail = AddressInUse {
-        to: Recipient::of(owner),
-        attempt,
-    };
-    mail::enqueue(conn, &state.settings, mail).await?;
-    let what = match attempt {
-        AddressUse::SignUp => "sign_up",
-        AddressUse::EmailChange => "email_change",
-    };
-    let event = Event::new(OWNER_TOLD, ObjectType::User, owner.id)
-        .with(serde_json::json!({"attempt": what}));
-    audit::record(conn, &state.audit_key, actor, event).await?;
-    Ok(())
-}
-
-/// The audit action of a mail telling an address's owner of an attempt to use it.
-const OWNER_TOLD: Action = Action::UserToldOfAddressUse;
 
 #[derive(Template)]
 #[template(path = "signup/verify.html")]
@@ -444,39 +252,14 @@ pub async fn verify_form(
 }
 
 pub async fn verify(
-    req: HttpRequest,
     ctx: PageContext,
+    actor: Actor,
     state: web::Data<AppState>,
     token: web::Path<String>,
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let (state_ref, token_ref, addr) = (&state, &token, client_addr(&req));
-    let verified = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            let Some(id) =
-                db::tokens::consume(conn, Purpose::VerifyEmail, &fingerprint(token_ref)).await?
-            else {
-                return Ok(false);
-            };
-            db::users::mark_email_verified(conn, id).await?;
-            let user = db::users::find(conn, id).await?.ok_or(AppError::NotFound)?;
-            let actor = Actor {
-                user_id: Some(id),
-                email: Some(user.email.clone()),
-                client_addr: Some(addr),
-            };
-            audit::record(
-                conn,
-                &state_ref.audit_key,
-                &actor,
-                Event::new(Action::EmailVerified, ObjectType::User, id),
-            )
-            .await?;
-            Ok(true)
-        })
-        .await?;
-    if verified {
+    if service::verify_email(&mut conn, &state.services(&actor), &token).await? {
         Ok(redirect("/login?notice=email-verified"))
     } else {
         link_invalid(ctx)

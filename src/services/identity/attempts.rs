@@ -5,11 +5,14 @@
 
 use std::future::Future;
 
-use crate::audit::{self, Action, Actor, Event, ObjectType};
-use crate::db;
+use diesel_async::AsyncConnection;
+use uuid::Uuid;
+
+use crate::audit::{self, Action, Event, ObjectType};
+use crate::db::{self, Pool};
 use crate::domain::sign_in;
-use crate::error::AppResult;
-use crate::web::AppState;
+use crate::error::{AppError, AppResult};
+use crate::services::Context;
 
 /// The outcome of a limited check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,9 +28,9 @@ pub enum Checked {
 /// while `check` runs: a password check waits for a hashing slot and takes tens of milliseconds, and
 /// holding a pooled connection meanwhile would starve other requests under a burst of sign-ins.
 pub async fn limited_check<F>(
-    state: &AppState,
-    actor: &Actor,
-    user_id: uuid::Uuid,
+    pool: &Pool,
+    cx: &Context<'_>,
+    user_id: Uuid,
     failure: Action,
     check: F,
 ) -> AppResult<Checked>
@@ -35,18 +38,18 @@ where
     F: Future<Output = AppResult<bool>>,
 {
     let reserved = {
-        let mut conn = state.pool.get().await?;
+        let mut conn = pool.get().await?;
         db::users::reserve_attempt(&mut conn, user_id).await?
     };
     let Some(failures) = reserved else {
-        let mut conn = state.pool.get().await?;
+        let mut conn = pool.get().await?;
         let event = Event::new(Action::SignInRefused, ObjectType::User, user_id)
             .with(serde_json::json!({"reason": "locked_or_slowed_down", "at": failure.as_str()}));
-        audit::record_alone(&mut conn, &state.audit_key, actor, event).await?;
+        audit::record_alone(&mut conn, cx.audit_key, cx.actor, event).await?;
         return Ok(Checked::Refused);
     };
     let passed = check.await?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = pool.get().await?;
     if passed {
         return Ok(if db::users::settle_success(&mut conn, user_id).await? {
             Checked::Accepted
@@ -54,26 +57,17 @@ where
             Checked::Refused
         });
     }
-    let key = &state.audit_key;
-    diesel_async::AsyncConnection::transaction::<_, crate::error::AppError, _>(
-        &mut *conn,
-        async move |conn| {
-            let event = Event::new(failure, ObjectType::User, user_id)
-                .with(serde_json::json!({"consecutive_failures": failures}));
-            audit::record(conn, key, actor, event).await?;
-            if sign_in::locks(failures) {
-                db::users::lock(conn, user_id).await?;
-                audit::record(
-                    conn,
-                    key,
-                    actor,
-                    Event::new(Action::AccountLocked, ObjectType::User, user_id),
-                )
-                .await?;
-            }
-            Ok(())
-        },
-    )
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let event = Event::new(failure, ObjectType::User, user_id)
+            .with(serde_json::json!({"consecutive_failures": failures}));
+        audit::record(conn, cx.audit_key, cx.actor, event).await?;
+        if sign_in::locks(failures) {
+            db::users::lock(conn, user_id).await?;
+            let locked = Event::new(Action::AccountLocked, ObjectType::User, user_id);
+            audit::record(conn, cx.audit_key, cx.actor, locked).await?;
+        }
+        Ok(())
+    })
     .await?;
     Ok(Checked::Failed)
 }

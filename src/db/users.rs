@@ -6,7 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::schema::users;
-use crate::domain::Role;
+use crate::domain::{EmailAddress, Role};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -88,19 +88,21 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
         .optional()
 }
 
-/// Emails are compared without regard to case, as mail systems do.
-pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
+/// Addresses are stored in their normal form (see `EmailAddress`), so one spelling matches exactly,
+/// under the unique index.
+pub async fn find_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &EmailAddress,
+) -> QueryResult<Option<User>> {
     users::table
-        .filter(lower(users::email).eq(email.to_lowercase()))
+        .filter(users::email.eq(email.as_str()))
         .select(User::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-pub async fn email_taken(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<bool> {
+pub async fn email_taken(conn: &mut AsyncPgConnection, email: &EmailAddress) -> QueryResult<bool> {
     Ok(find_by_email(conn, email).await?.is_some())
 }
 
@@ -342,10 +344,10 @@ pub async fn set_lang(conn: &mut AsyncPgConnection, id: Uuid, lang: &str) -> Que
 pub async fn set_pending_email(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    email: &str,
+    email: &EmailAddress,
 ) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set(users::pending_email.eq(email))
+        .set(users::pending_email.eq(email.as_str()))
         .execute(conn)
         .await
         .map(|_| ())

@@ -9,7 +9,7 @@ use super::AppState;
 use crate::audit::{self, Action, Actor, Event, ObjectType};
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::NewUser};
-use crate::domain::Role;
+use crate::domain::{EmailAddress, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::mail;
@@ -18,7 +18,7 @@ use crate::web::pages::identity::issue_link;
 
 pub struct Invitation<'a> {
     pub name: &'a str,
-    pub email: &'a str,
+    pub email: &'a EmailAddress,
     pub role: Role,
     pub institution: Option<(Uuid, &'a str)>,
     pub signatory: bool,
@@ -57,7 +57,7 @@ pub async fn invite(
     let id = Uuid::now_v7();
     let new_user = NewUser {
         id,
-        email: invitation.email,
+        email: invitation.email.as_str(),
         display_name: invitation.name,
         role: invitation.role,
         institution_id: invitation.institution.map(|(id, _)| id),
@@ -70,7 +70,7 @@ pub async fn invite(
     db::users::insert(conn, &new_user).await?;
     send_link(conn, state, by, id, &invitation).await?;
     let details = serde_json::json!({
-        "email": invitation.email,
+        "email": invitation.email.as_str(),
         "role": invitation.role.as_str(),
         "institution_id": invitation.institution.map(|(id, _)| id),
         "authorised_signatory": invitation.signatory,
@@ -151,7 +151,7 @@ async fn send_link(
     };
     let mail = messages::Invitation {
         to: Recipient {
-            email: invitation.email,
+            email: invitation.email.as_str(),
             name: invitation.name,
             lang: invitation.lang,
         },

@@ -259,7 +259,8 @@ impl TestApp {
 
     pub async fn user_by_email(&self, email: &str) -> stablereg::db::users::User {
         let mut conn = self.db().await;
-        db::users::find_by_email(&mut conn, email)
+        let email = stablereg::domain::EmailAddress::parse(email).expect("an email address");
+        db::users::find_by_email(&mut conn, &email)
             .await
             .unwrap()
             .expect("the account exists")

@@ -13,11 +13,11 @@ use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::audit_log::{self, AuditRow};
 use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
-use crate::domain::{InstitutionStatus, Role};
+use crate::domain::{EmailAddress, InstitutionStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::csrf::Form;
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
+use crate::web::forms::Errors;
 use crate::web::invitations::{self, Invitation, Invited};
 use crate::web::reply::{page, redirect};
 use crate::web::session::{self, SessionUser};
@@ -112,12 +112,12 @@ pub async fn invite(
 ) -> AppResult<HttpResponse> {
     let who = admin(&req)?;
     let lang = PageContext::from_request(&req).lang;
-    let email = normalise_email(&form.email);
+    let email = EmailAddress::parse(&form.email);
     let mut errors = Errors::default();
     if form.name.trim().is_empty() {
         errors.add("name", lang.t("field-required"));
     }
-    if !looks_like_email(&email) {
+    if email.is_err() {
         errors.add("email", lang.t("field-email-invalid"));
     }
     let role = Role::parse_regulator(&form.role);
@@ -126,12 +126,13 @@ pub async fn invite(
     }
     let mut conn = state.pool.get().await?;
     if errors.is_empty()
-        && let Some(owner) = db::users::find_by_email(&mut conn, &email).await?
+        && let Ok(address) = &email
+        && let Some(owner) = db::users::find_by_email(&mut conn, address).await?
         && !invitations::may_invite_again(&owner, None)
     {
         errors.add("email", lang.t("invite-email-unavailable"));
     }
-    let Some(role) = role.filter(|_| errors.is_empty()) else {
+    let (Some(role), Ok(email)) = (role.filter(|_| errors.is_empty()), email) else {
         let page_data = InvitePage {
             ctx: PageContext::from_request(&req),
             form,

@@ -19,12 +19,12 @@ use crate::auth::secrets::fingerprint;
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
-use crate::domain::Stage;
+use crate::domain::{EmailAddress, Stage};
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::mail::messages::{AddressUse, ConfirmNewAddress, EmailChangeRequested, Recipient};
 use crate::web::csrf::Form;
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
+use crate::web::forms::Errors;
 use crate::web::reply::{page, redirect};
 use crate::web::session::{self, SessionUser};
 use crate::web::{AppState, PageContext, actor_of};
@@ -256,7 +256,7 @@ pub async fn change_email(
     let who = signed_in(&req)?;
     let user = load(&state, &who).await?;
     let lang = PageContext::from_request(&req).lang;
-    let email = normalise_email(&form.email);
+    let email = form.email.trim().to_owned();
     let send_back = |errors: Errors, email: String| {
         page(
             &EmailPage {
@@ -268,22 +268,25 @@ pub async fn change_email(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    if !looks_like_email(&email) || email.eq_ignore_ascii_case(&user.email) {
-        let errors = Errors::one(
-            "email",
-            lang.t(if looks_like_email(&email) {
-                "account-email-same"
-            } else {
-                "field-email-invalid"
-            }),
-        );
-        return send_back(errors, email);
-    }
+    let address = match EmailAddress::parse(&email) {
+        Ok(address) if address.as_str() != user.email => address,
+        parsed => {
+            let errors = Errors::one(
+                "email",
+                lang.t(if parsed.is_ok() {
+                    "account-email-same"
+                } else {
+                    "field-email-invalid"
+                }),
+            );
+            return send_back(errors, email);
+        }
+    };
     if let Err(errors) = reauthenticate(&state, &req, &user, &form.reauth).await? {
         return send_back(errors, email);
     }
     let actor = actor_of(&user, &req);
-    let (state_ref, user_ref, email_ref) = (&state, &user, &email);
+    let (state_ref, user_ref, email_ref) = (&state, &user, &address);
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, AppError, _>(async move |conn| {
         if let Some(owner) = db::users::find_by_email(conn, email_ref).await? {
@@ -296,7 +299,7 @@ pub async fn change_email(
         } else {
             db::users::set_pending_email(conn, user_ref.id, email_ref).await?;
             let mut pending = user_ref.clone();
-            pending.email = email_ref.clone();
+            pending.email = email_ref.to_string();
             let link = issue_link(conn, state_ref, &pending, Purpose::ChangeEmail).await?;
             mail::enqueue(
                 conn,
@@ -313,11 +316,11 @@ pub async fn change_email(
             &state_ref.settings,
             EmailChangeRequested {
                 to: Recipient::of(user_ref),
-                new_email: email_ref,
+                new_email: email_ref.as_str(),
             },
         )
         .await?;
-        let details = serde_json::json!({"to": email_ref});
+        let details = serde_json::json!({"to": email_ref.as_str()});
         audit::record(
             conn,
             &state_ref.audit_key,

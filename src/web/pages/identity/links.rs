@@ -15,12 +15,12 @@ use crate::auth::secrets::fingerprint;
 use crate::db::client_attempts::AttemptKind;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
-use crate::domain::{Stage, sign_in};
+use crate::domain::{EmailAddress, Stage, sign_in};
 use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::mail::messages::{PasswordReset, Recipient};
 use crate::web::csrf::Form;
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
+use crate::web::forms::Errors;
 use crate::web::reply::{page, redirect};
 use crate::web::session;
 use crate::web::{AppState, PageContext, actor_of, client_addr};
@@ -61,9 +61,9 @@ pub async fn forgot(
     state: web::Data<AppState>,
     Form(form): Form<EmailForm>,
 ) -> AppResult<HttpResponse> {
-    let email = normalise_email(&form.email);
+    let email = form.email.trim().to_owned();
     let ctx = PageContext::from_request(&req);
-    if !looks_like_email(&email) {
+    let Ok(address) = EmailAddress::parse(&email) else {
         let errors = Errors::one("email", ctx.t("field-email-invalid"));
         return page(
             &ForgotPage {
@@ -74,7 +74,7 @@ pub async fn forgot(
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
-    }
+    };
     let addr = client_addr(&req);
     let attempts = {
         let mut conn = state.pool.get().await?;
@@ -92,7 +92,7 @@ pub async fn forgot(
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
-    let (state_bg, email_bg) = (state.clone(), email.clone());
+    let (state_bg, email_bg) = (state.clone(), address);
     actix_web::rt::spawn(async move {
         if let Err(e) = send_reset_link(&state_bg, &email_bg, addr).await {
             tracing::error!(error = ?e, "cannot send a password reset link");
@@ -109,7 +109,7 @@ pub async fn forgot(
     )
 }
 
-async fn send_reset_link(state: &AppState, email: &str, addr: String) -> AppResult<()> {
+async fn send_reset_link(state: &AppState, email: &EmailAddress, addr: String) -> AppResult<()> {
     let mut conn = state.pool.get().await?;
     let Some(user) = db::users::find_by_email(&mut conn, email)
         .await?

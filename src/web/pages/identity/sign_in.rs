@@ -10,10 +10,10 @@ use crate::audit::{self, Action, Actor, Event, ObjectType};
 use crate::auth::hashing;
 use crate::db::client_attempts::AttemptKind;
 use crate::db::{self, users::User};
-use crate::domain::{InstitutionStatus, Stage, sign_in};
+use crate::domain::{EmailAddress, InstitutionStatus, Stage, sign_in};
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::Form;
-use crate::web::forms::{Errors, normalise_email};
+use crate::web::forms::Errors;
 use crate::web::reply::{page, redirect, safe_next};
 use crate::web::session;
 use crate::web::{AppState, PageContext, client_addr};
@@ -81,7 +81,7 @@ pub async fn login(
     state: web::Data<AppState>,
     Form(form): Form<LoginForm>,
 ) -> AppResult<HttpResponse> {
-    let email = normalise_email(&form.email);
+    let email = form.email.trim().to_owned();
     let user = match check_sign_in(&state, &client_addr(&req), &email, &form.password).await? {
         Ok(user) => user,
         Err(refusal) => {
@@ -166,7 +166,12 @@ async fn check_sign_in(
     let (attempts, found) = {
         let mut conn = state.pool.get().await?;
         let attempts = db::client_attempts::count(&mut conn, addr, AttemptKind::SignIn).await?;
-        (attempts, db::users::find_by_email(&mut conn, email).await?)
+        // Something that is no address has no account: it fails as an unknown one does.
+        let found = match EmailAddress::parse(email) {
+            Ok(address) => db::users::find_by_email(&mut conn, &address).await?,
+            Err(_) => None,
+        };
+        (attempts, found)
     };
     if attempts > sign_in::ATTEMPTS_PER_ADDRESS_PER_MINUTE {
         return Ok(Err(Refusal::TooManyFromAddress));

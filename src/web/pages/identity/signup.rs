@@ -20,13 +20,13 @@ use crate::db::{self};
 use crate::domain::identifiers::{
     BusinessRegistrationNumber, CorporateRegistrationNumber, IdentifierError, Lei,
 };
-use crate::domain::{InstitutionStatus, InstitutionType, Role, sign_in};
+use crate::domain::{EmailAddress, InstitutionStatus, InstitutionType, Role, sign_in};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::mail;
 use crate::mail::messages::{AddressInUse, AddressUse, Recipient, VerifyEmail};
 use crate::web::csrf::Form;
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
+use crate::web::forms::Errors;
 use crate::web::reply::{page, redirect};
 use crate::web::{AppState, PageContext, client_addr, session};
 
@@ -82,7 +82,7 @@ struct Valid {
     crn: CorporateRegistrationNumber,
     lei: Option<Lei>,
     institution_type: InstitutionType,
-    email: String,
+    email: EmailAddress,
 }
 
 fn identifier_message(lang: Lang, field: &str, e: IdentifierError) -> String {
@@ -157,14 +157,17 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
             errors.add(field, lang.t("field-required"));
         }
     }
-    let email = normalise_email(&form.email);
-    if !looks_like_email(&email) {
+    let email = EmailAddress::parse(&form.email);
+    if email.is_err() {
         errors.add("email", lang.t("field-email-invalid"));
     }
     let words = [
         form.legal_name_en.replace(' ', ""),
         form.legal_name_ko.replace(' ', ""),
-        email.split('@').next().unwrap_or("").to_owned(),
+        email
+            .as_ref()
+            .map_or("", EmailAddress::local_part)
+            .to_owned(),
     ];
     let word_refs: Vec<&str> = words
         .iter()
@@ -174,14 +177,16 @@ fn validate(lang: Lang, form: &SignupForm) -> Result<Valid, Errors> {
     for e in password_errors(lang, &form.password, &form.confirm, &word_refs).items() {
         errors.add(e.field, e.message.clone());
     }
-    match (brn, crn, institution_type) {
-        (Some(brn), Some(crn), Some(institution_type)) if errors.is_empty() => Ok(Valid {
-            brn,
-            crn,
-            lei,
-            institution_type,
-            email,
-        }),
+    match (brn, crn, institution_type, email) {
+        (Some(brn), Some(crn), Some(institution_type), Ok(email)) if errors.is_empty() => {
+            Ok(Valid {
+                brn,
+                crn,
+                lei,
+                institution_type,
+                email,
+            })
+        }
         _ => Err(errors),
     }
 }
@@ -220,7 +225,7 @@ pub async fn submit(
     }
     let actor = Actor {
         user_id: None,
-        email: Some(valid.email.clone()),
+        email: Some(valid.email.to_string()),
         client_addr: Some(client_addr(&req)),
     };
     if let Some(existing) = db::users::find_by_email(&mut conn, &valid.email).await? {
@@ -243,7 +248,7 @@ pub async fn submit(
         return page(
             &SentPage {
                 ctx: PageContext::from_request(&req),
-                email: valid.email,
+                email: valid.email.into_string(),
             },
             StatusCode::OK,
         );
@@ -264,13 +269,13 @@ pub async fn submit(
     let user_id = Uuid::now_v7();
     let name = form.name.trim().to_owned();
     let (state_ref, actor_ref, inst_ref) = (&state, &actor, &institution);
-    let (email, name_ref, hash_ref) = (valid.email.clone(), &name, &hash);
+    let (email, name_ref, hash_ref) = (&valid.email, &name, &hash);
     let created = conn
         .transaction::<_, AppError, _>(async move |conn| {
                 db::institutions::insert(conn, inst_ref).await?;
                 let new_user = NewUser {
                     id: user_id,
-                    email: &email,
+                    email: email.as_str(),
                     display_name: name_ref,
                     role: Role::Issuer,
                     institution_id: Some(inst_ref.id),
@@ -295,7 +300,7 @@ pub async fn submit(
         Ok(_) => page(
             &SentPage {
                 ctx: PageContext::from_request(&req),
-                email: valid.email,
+                email: valid.email.into_string(),
             },
             StatusCode::OK,
         ),
@@ -307,7 +312,7 @@ pub async fn submit(
             page(
                 &SentPage {
                     ctx: PageContext::from_request(&req),
-                    email: valid.email,
+                    email: valid.email.into_string(),
                 },
                 StatusCode::OK,
             )

@@ -11,11 +11,11 @@ use uuid::Uuid;
 use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
-use crate::domain::{Role, Stage};
+use crate::domain::{EmailAddress, Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::csrf::Form;
-use crate::web::forms::{Errors, looks_like_email, normalise_email, ticked};
+use crate::web::forms::{Errors, ticked};
 use crate::web::invitations::{self, Invitation};
 use crate::web::reply::{page, redirect};
 use crate::web::session::{self, SessionUser};
@@ -97,17 +97,18 @@ pub async fn invite(
 ) -> AppResult<HttpResponse> {
     let (who, institution_id) = admin_of(&req)?;
     let lang = PageContext::from_request(&req).lang;
-    let email = normalise_email(&form.email);
+    let email = EmailAddress::parse(&form.email);
     let mut errors = Errors::default();
     if form.name.trim().is_empty() {
         errors.add("name", lang.t("field-required"));
     }
-    if !looks_like_email(&email) {
+    if email.is_err() {
         errors.add("email", lang.t("field-email-invalid"));
     }
-    if !errors.is_empty() {
-        return render(&req, &state, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
+    let email = match email {
+        Ok(email) if errors.is_empty() => email,
+        _ => return render(&req, &state, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
     // Whether the address already has an account is not the institution's business: its owner is
     // told by mail, and the page answers the same either way.
     let mut conn = state.pool.get().await?;

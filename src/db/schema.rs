@@ -148,3 +148,12 @@ diesel::table! {
         location -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    sign_in_failures (user_id, client_addr) {
+        user_id -> Uuid,
+        client_addr -> Text,
+        failures -> Int4,
+        last_failure_at -> Timestamptz,
+    }
+}

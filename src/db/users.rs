@@ -191,8 +191,8 @@ pub async fn set_password(conn: &mut AsyncPgConnection, id: Uuid, hash: &str) ->
             users::locked_at.eq(None::<DateTime<Utc>>),
         ))
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    crate::db::sign_in_failures::forget_all(conn, id).await
 }
 
 pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
@@ -207,28 +207,32 @@ pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> Quer
     .map(|_| ())
 }
 
-/// Reserves one attempt at this account's password or code before the (slow) check runs: the
-/// attempt counts as a failure until `settle_success` takes it back. The row is locked while the
-/// limits are read and the count raised, so concurrent attempts each see the others' count and
-/// cannot all slip past a lock or a delay. `None` when the account is locked or must wait.
-pub async fn reserve_attempt(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<i32>> {
+/// Reserves one attempt at this account's password or code, made from client address `addr`, before
+/// the (slow) check runs: the attempt counts as a failure, of the account and of the address, until
+/// `settle_success` takes it back. The account's row is locked while the limits are read and the
+/// counts raised, so concurrent attempts each see the others' counts and cannot all slip past a lock
+/// or a delay. `None` when the account is locked or this address must wait; the account's count of
+/// consecutive failures otherwise.
+pub async fn reserve_attempt(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    addr: &str,
+) -> QueryResult<Option<i32>> {
+    use crate::db::sign_in_failures;
     use crate::domain::sign_in;
     conn.transaction(async move |conn| {
-        let (failures, last, locked): (i32, Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
-            users::table
-                .find(id)
-                .select((
-                    users::failed_logins,
-                    users::last_failed_login_at,
-                    users::locked_at,
-                ))
-                .for_update()
-                .first(conn)
-                .await?;
+        let (failures, locked): (i32, Option<DateTime<Utc>>) = users::table
+            .find(id)
+            .select((users::failed_logins, users::locked_at))
+            .for_update()
+            .first(conn)
+            .await?;
+        let from_address = sign_in_failures::of(conn, id, addr).await?;
         let now = Utc::now();
-        if locked.is_some() || sign_in::must_wait(failures, last, now) {
+        if !sign_in::may_attempt(failures, locked.is_some(), from_address, now) {
             return Ok(None);
         }
+        sign_in_failures::count(conn, id, addr, now).await?;
         diesel::update(users::table.find(id))
             .set((
                 users::failed_logins.eq(users::failed_logins + 1),
@@ -242,17 +246,29 @@ pub async fn reserve_attempt(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
     .await
 }
 
-/// The check succeeded: the reserved failure is taken back and the count starts again. `false` when
-/// the account was locked meanwhile (by a concurrent failure), in which case the success does not count.
-pub async fn settle_success(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let updated = diesel::update(users::table.find(id).filter(users::locked_at.is_null()))
-        .set((
-            users::failed_logins.eq(0),
-            users::last_failed_login_at.eq(None::<DateTime<Utc>>),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(updated == 1)
+/// The check from `addr` succeeded: the reserved failure is taken back and the counts of the account
+/// and of this address start again (other addresses' counts stay: a guesser elsewhere keeps
+/// waiting). `false` when the account was locked meanwhile (by a concurrent failure), in which case
+/// the success does not count.
+pub async fn settle_success(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    addr: &str,
+) -> QueryResult<bool> {
+    conn.transaction(async move |conn| {
+        let updated = diesel::update(users::table.find(id).filter(users::locked_at.is_null()))
+            .set((
+                users::failed_logins.eq(0),
+                users::last_failed_login_at.eq(None::<DateTime<Utc>>),
+            ))
+            .execute(conn)
+            .await?;
+        if updated == 1 {
+            crate::db::sign_in_failures::forget(conn, id, addr).await?;
+        }
+        Ok(updated == 1)
+    })
+    .await
 }
 
 pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
@@ -270,8 +286,8 @@ pub async fn unlock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
             users::failed_logins.eq(0),
         ))
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    crate::db::sign_in_failures::forget_all(conn, id).await
 }
 
 /// Deactivates an account and ends every session of it at once.

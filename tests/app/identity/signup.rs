@@ -455,3 +455,39 @@ async fn an_address_in_use_is_in_use_whatever_the_case_of_its_letters() {
         .await;
     assert!(mail.body_text.contains("새 기관 가입을 시도했지만"));
 }
+
+/// A database whose accounts hold two spellings of one address (as the old, ASCII-only index let
+/// in) is not merged silently when addresses are normalised: the migration stops and names both.
+#[tokio::test]
+async fn accounts_whose_addresses_become_one_stop_the_migration_and_are_named() {
+    use diesel_async::SimpleAsyncConnection;
+    let app = spawn_app().await;
+    let mut conn = app.db().await;
+    conn.batch_execute(concat!(
+        include_str!("../../../migrations/2026-11-22-070600_sign_in_failures_by_address/down.sql"),
+        include_str!("../../../migrations/2026-11-22-070500_email_normal_form/down.sql"),
+        "DELETE FROM __diesel_schema_migrations WHERE version IN ('20261122070500', '20261122070600');",
+    ))
+    .await
+    .unwrap();
+    let upper = app.create_issuer_admin("한빛").await;
+    let lower = app.create_issuer_admin("가온").await;
+    for (account, email) in [(&upper, "Ä@bank.kr"), (&lower, "ä@bank.kr")] {
+        app.sql(&format!(
+            "UPDATE users SET email = '{email}' WHERE id = '{}'",
+            account.id
+        ))
+        .await;
+    }
+    let error = stablereg::db::migrate(&app.database_url)
+        .await
+        .expect_err("the migration stops")
+        .to_string();
+    assert!(error.contains("ä@bank.kr"), "{error}");
+    for account in [&upper, &lower] {
+        assert!(error.contains(&account.id.to_string()), "{error}");
+    }
+    // Nothing was changed: both accounts keep their addresses as they were.
+    assert_eq!(app.user(upper.id).await.email, "Ä@bank.kr");
+    assert_eq!(app.user(lower.id).await.email, "ä@bank.kr");
+}

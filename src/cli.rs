@@ -11,7 +11,7 @@ use crate::audit::{self, Action, Actor, AuditKey, Event, ObjectType};
 use crate::auth::hashing;
 use crate::config::Settings;
 use crate::db::{self, users::NewUser};
-use crate::domain::{Role, password};
+use crate::domain::{EmailAddress, Role, password};
 
 async fn connect(settings: &Settings) -> anyhow::Result<AsyncPgConnection> {
     let url = settings.database_url.as_deref().context("no database")?;
@@ -38,24 +38,24 @@ pub async fn create_user(
     secret: &str,
 ) -> anyhow::Result<Uuid> {
     let role = Role::parse_regulator(role).context("--role must be admin, approver or reviewer")?;
-    if !crate::web::forms::looks_like_email(email) {
+    let Ok(email) = EmailAddress::parse(email) else {
         bail!("'{email}' is not an email address");
-    }
-    if let Err(problem) = password::check(secret, &[email.split('@').next().unwrap_or("")]) {
+    };
+    if let Err(problem) = password::check(secret, &[email.local_part()]) {
         bail!("password refused: {problem}");
     }
     let hash = hashing::hash(secret).await?;
     let key = AuditKey::from_settings(settings)?;
     let mut conn = connect(settings).await?;
-    if db::users::email_taken(&mut conn, email).await? {
+    if db::users::email_taken(&mut conn, &email).await? {
         bail!("an account with the email {email} exists already");
     }
     let id = Uuid::now_v7();
-    let (key_ref, hash_ref) = (&key, &hash);
+    let (key_ref, hash_ref, email_ref) = (&key, &hash, &email);
     conn.transaction::<_, anyhow::Error, _>(async move |conn| {
         let user = NewUser {
             id,
-            email,
+            email: email_ref.as_str(),
             display_name: name,
             role,
             institution_id: None,

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod roles;
 pub mod schema;
 pub mod sessions;
+pub mod sign_in_failures;
 pub mod tokens;
 pub mod users;
 

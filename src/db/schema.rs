@@ -159,3 +159,12 @@ diesel::table! {
         final_session_id -> Nullable<Uuid>,
     }
 }
+
+diesel::table! {
+    sign_in_failures (user_id, client_addr) {
+        user_id -> Uuid,
+        client_addr -> Text,
+        failures -> Int4,
+        last_failure_at -> Timestamptz,
+    }
+}

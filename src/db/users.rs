@@ -6,7 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::schema::users;
-use crate::domain::Role;
+use crate::domain::{EmailAddress, Role};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -88,19 +88,21 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
         .optional()
 }
 
-/// Emails are compared without regard to case, as mail systems do.
-pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
+/// Addresses are stored in their normal form (see `EmailAddress`), so one spelling matches exactly,
+/// under the unique index.
+pub async fn find_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &EmailAddress,
+) -> QueryResult<Option<User>> {
     users::table
-        .filter(lower(users::email).eq(email.to_lowercase()))
+        .filter(users::email.eq(email.as_str()))
         .select(User::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-pub async fn email_taken(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<bool> {
+pub async fn email_taken(conn: &mut AsyncPgConnection, email: &EmailAddress) -> QueryResult<bool> {
     Ok(find_by_email(conn, email).await?.is_some())
 }
 
@@ -189,8 +191,8 @@ pub async fn set_password(conn: &mut AsyncPgConnection, id: Uuid, hash: &str) ->
             users::locked_at.eq(None::<DateTime<Utc>>),
         ))
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    crate::db::sign_in_failures::forget_all(conn, id).await
 }
 
 pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
@@ -205,28 +207,32 @@ pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> Quer
     .map(|_| ())
 }
 
-/// Reserves one attempt at this account's password or code before the (slow) check runs: the
-/// attempt counts as a failure until `settle_success` takes it back. The row is locked while the
-/// limits are read and the count raised, so concurrent attempts each see the others' count and
-/// cannot all slip past a lock or a delay. `None` when the account is locked or must wait.
-pub async fn reserve_attempt(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<i32>> {
+/// Reserves one attempt at this account's password or code, made from client address `addr`, before
+/// the (slow) check runs: the attempt counts as a failure, of the account and of the address, until
+/// `settle_success` takes it back. The account's row is locked while the limits are read and the
+/// counts raised, so concurrent attempts each see the others' counts and cannot all slip past a lock
+/// or a delay. `None` when the account is locked or this address must wait; the account's count of
+/// consecutive failures otherwise.
+pub async fn reserve_attempt(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    addr: &str,
+) -> QueryResult<Option<i32>> {
+    use crate::db::sign_in_failures;
     use crate::domain::sign_in;
     conn.transaction(async move |conn| {
-        let (failures, last, locked): (i32, Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
-            users::table
-                .find(id)
-                .select((
-                    users::failed_logins,
-                    users::last_failed_login_at,
-                    users::locked_at,
-                ))
-                .for_update()
-                .first(conn)
-                .await?;
+        let (failures, locked): (i32, Option<DateTime<Utc>>) = users::table
+            .find(id)
+            .select((users::failed_logins, users::locked_at))
+            .for_update()
+            .first(conn)
+            .await?;
+        let from_address = sign_in_failures::of(conn, id, addr).await?;
         let now = Utc::now();
-        if locked.is_some() || sign_in::must_wait(failures, last, now) {
+        if !sign_in::may_attempt(failures, locked.is_some(), from_address, now) {
             return Ok(None);
         }
+        sign_in_failures::count(conn, id, addr, now).await?;
         diesel::update(users::table.find(id))
             .set((
                 users::failed_logins.eq(users::failed_logins + 1),
@@ -240,17 +246,29 @@ pub async fn reserve_attempt(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
     .await
 }
 
-/// The check succeeded: the reserved failure is taken back and the count starts again. `false` when
-/// the account was locked meanwhile (by a concurrent failure), in which case the success does not count.
-pub async fn settle_success(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let updated = diesel::update(users::table.find(id).filter(users::locked_at.is_null()))
-        .set((
-            users::failed_logins.eq(0),
-            users::last_failed_login_at.eq(None::<DateTime<Utc>>),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(updated == 1)
+/// The check from `addr` succeeded: the reserved failure is taken back and the counts of the account
+/// and of this address start again (other addresses' counts stay: a guesser elsewhere keeps
+/// waiting). `false` when the account was locked meanwhile (by a concurrent failure), in which case
+/// the success does not count.
+pub async fn settle_success(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    addr: &str,
+) -> QueryResult<bool> {
+    conn.transaction(async move |conn| {
+        let updated = diesel::update(users::table.find(id).filter(users::locked_at.is_null()))
+            .set((
+                users::failed_logins.eq(0),
+                users::last_failed_login_at.eq(None::<DateTime<Utc>>),
+            ))
+            .execute(conn)
+            .await?;
+        if updated == 1 {
+            crate::db::sign_in_failures::forget(conn, id, addr).await?;
+        }
+        Ok(updated == 1)
+    })
+    .await
 }
 
 pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
@@ -268,8 +286,8 @@ pub async fn unlock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
             users::failed_logins.eq(0),
         ))
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    crate::db::sign_in_failures::forget_all(conn, id).await
 }
 
 /// Deactivates an account and ends every session of it at once.
@@ -342,10 +360,10 @@ pub async fn set_lang(conn: &mut AsyncPgConnection, id: Uuid, lang: &str) -> Que
 pub async fn set_pending_email(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    email: &str,
+    email: &EmailAddress,
 ) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set(users::pending_email.eq(email))
+        .set(users::pending_email.eq(email.as_str()))
         .execute(conn)
         .await
         .map(|_| ())

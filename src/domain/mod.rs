@@ -2,6 +2,7 @@
 //! tested by fast unit tests beside it.
 
 pub mod code;
+pub mod email;
 pub mod identifiers;
 pub mod institution;
 pub mod password;
@@ -10,6 +11,7 @@ pub mod session;
 pub mod sign_in;
 
 pub use code::Labelled;
+pub use email::EmailAddress;
 pub use institution::{InstitutionStatus, InstitutionType};
 pub use role::Role;
 pub use session::Stage;

@@ -1,7 +1,10 @@
-//! How hard we make guessing a password: after 5 consecutive failures each further attempt must wait
-//! longer (1 s, 2 s, 4 s … up to 15 minutes), and more than 100 consecutive failures (the 101st) lock the account until
-//! the owner resets the password by email or an admin unlocks it. Counters live in PostgreSQL, so
-//! every instance of the portal sees the same ones.
+//! How hard we make guessing a password: after 5 consecutive failures from one client address each
+//! further attempt on that account from that address must wait longer (1 s, 2 s, 4 s … up to 15
+//! minutes), and more than 100 consecutive failures on the account from any addresses (the 101st)
+//! lock it until the owner resets the password by email or an admin unlocks it. The wait is per
+//! account and address so that someone guessing slows only themself: the owner signing in from
+//! their own address is not kept waiting. Counters live in PostgreSQL, so every instance of the
+//! portal sees the same ones.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -36,6 +39,30 @@ pub fn must_wait(failures: i32, last_failure: Option<DateTime<Utc>>, now: DateTi
     last_failure.is_some_and(|last| now < last + delay_after(failures))
 }
 
+/// Consecutive failures on one account from one client address.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AddressFailures {
+    pub count: i32,
+    pub last: Option<DateTime<Utc>>,
+}
+
+/// How long an address's failures are kept after its last one: long past the longest wait, after
+/// which they would change nothing but how soon the next five count.
+pub const ADDRESS_FAILURES_KEPT: Duration = Duration::days(1);
+
+/// Whether an attempt on an account may be checked now, given the account's consecutive failures
+/// (every attempt under way counts as one) and those from the attempt's address. Never while the
+/// account is locked, nor once the attempt that would lock it is under way; and not while this
+/// address must wait. Other addresses' failures never make this one wait.
+pub fn may_attempt(
+    account_failures: i32,
+    locked: bool,
+    from_address: AddressFailures,
+    now: DateTime<Utc>,
+) -> bool {
+    !locked && !locks(account_failures) && !must_wait(from_address.count, from_address.last, now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +89,36 @@ mod tests {
         assert!(must_wait(7, Some(now - Duration::seconds(3)), now));
         assert!(!must_wait(7, Some(now - Duration::seconds(5)), now));
         assert!(!must_wait(50, None, now));
+    }
+
+    #[test]
+    fn one_address_waiting_does_not_make_another_wait() {
+        let now = Utc::now();
+        let guesser = AddressFailures {
+            count: 40,
+            last: Some(now),
+        };
+        assert!(!may_attempt(40, false, guesser, now));
+        assert!(may_attempt(40, false, AddressFailures::default(), now));
+        let owner_once_wrong = AddressFailures {
+            count: 1,
+            last: Some(now),
+        };
+        assert!(may_attempt(41, false, owner_once_wrong, now));
+    }
+
+    #[test]
+    fn no_address_gets_past_a_lock_or_the_attempt_that_locks() {
+        let now = Utc::now();
+        let fresh = AddressFailures::default();
+        assert!(
+            may_attempt(LOCK_AFTER, false, fresh, now),
+            "the 101st is checked"
+        );
+        assert!(
+            !may_attempt(LOCK_AFTER + 1, false, fresh, now),
+            "it is under way"
+        );
+        assert!(!may_attempt(0, true, fresh, now), "locked");
     }
 }

@@ -87,6 +87,7 @@ impl Worker {
         let absolute = crate::web::session::ABSOLUTE_TIMEOUT;
         db::sessions::sweep(&mut conn, idle, absolute).await?;
         db::client_attempts::sweep(&mut conn).await?;
+        db::sign_in_failures::sweep(&mut conn).await?;
         db::form_submissions::sweep(&mut conn).await?;
         Ok(())
     }

@@ -134,47 +134,9 @@ pub fn ticked(value: &Option<String>) -> bool {
     value.as_deref().is_some_and(|v| !v.is_empty())
 }
 
-/// Email addresses are kept as typed but trimmed; the database compares them without case.
-pub fn normalise_email(raw: &str) -> String {
-    raw.trim().to_owned()
-}
-
-/// An address the mailer can send to (lettre's own parser, so nothing accepted here fails at
-/// delivery for its form) with a domain that has a dot: something@something.tld.
-pub fn looks_like_email(email: &str) -> bool {
-    let Ok(address) = email.parse::<lettre::Address>() else {
-        return false;
-    };
-    let domain = address.domain();
-    // An address literal or a bare IP would send mail to whatever host that is, internal ones too.
-    let names_a_host = domain.starts_with('[') || domain.parse::<std::net::IpAddr>().is_ok();
-    domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !names_a_host
-        && email.len() <= 254
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn email_shape() {
-        assert!(looks_like_email("kim@hanbit-bank.co.kr"));
-        assert!(!looks_like_email("kim@localhost"));
-        assert!(!looks_like_email("kim hanbit@bank.kr"));
-        assert!(!looks_like_email("@bank.kr"));
-        assert!(
-            !looks_like_email("kim:lee@bank.kr"),
-            "the mailer refuses it"
-        );
-        assert!(!looks_like_email("kim@@bank.kr"));
-        assert!(looks_like_email("kim.o'brien+fsc@bank.kr"));
-        assert!(looks_like_email("김@은행.한국"));
-        assert!(!looks_like_email("kim@127.0.0.1"), "no mail to a bare IP");
-        assert!(!looks_like_email("kim@[10.0.0.1]"));
-    }
 
     #[test]
     fn errors_find_their_field() {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
+use crate::domain::EmailAddress;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -32,7 +33,7 @@ pub async fn account(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Accoun
 /// A member of the regulator's staff to invite, as the admin gave them.
 pub struct Staff {
     pub name: String,
-    pub email: String,
+    pub email: EmailAddress,
     pub role: Role,
     /// The language of the invitation mail.
     pub lang: Lang,

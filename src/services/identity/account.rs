@@ -16,6 +16,7 @@ use crate::auth::totp_secrets::TotpSecrets;
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::{self, Pool, users::User};
+use crate::domain::EmailAddress;
 use crate::domain::Stage;
 use crate::domain::password::{self, NewPasswordProblem};
 use crate::error::{AppError, AppResult};
@@ -158,11 +159,11 @@ pub async fn request_email_change(
     cx: &Context<'_>,
     secrets: &TotpSecrets,
     user_id: Uuid,
-    email: &str,
+    email: &EmailAddress,
     given: &Reauthentication<'_>,
 ) -> AppResult<Result<(), Refused>> {
     let user = signed_in_user(&mut *pool.get().await?, user_id).await?;
-    if email.eq_ignore_ascii_case(&user.email) {
+    if email.as_str() == user.email {
         return Ok(Err(Refused::SameEmail));
     }
     if let Err(refused) = reauthenticate(pool, cx, secrets, &user, given).await? {
@@ -181,10 +182,10 @@ pub async fn request_email_change(
         }
         let told = EmailChangeRequested {
             to: Recipient::of(&user),
-            new_email: email,
+            new_email: email.as_str(),
         };
         mail::enqueue(conn, cx.settings, told).await?;
-        let details = serde_json::json!({"to": email});
+        let details = serde_json::json!({"to": email.as_str()});
         let event =
             Event::new(Action::EmailChangeRequested, ObjectType::User, user.id).with(details);
         audit::record(conn, cx.audit_key, cx.actor, event).await?;
@@ -199,11 +200,11 @@ async fn send_confirmation(
     conn: &mut AsyncPgConnection,
     cx: &Context<'_>,
     user: &User,
-    email: &str,
+    email: &EmailAddress,
 ) -> AppResult<()> {
     db::users::set_pending_email(conn, user.id, email).await?;
     let mut pending = user.clone();
-    pending.email = email.to_owned();
+    pending.email = email.as_str().to_owned();
     let link = issue_link(conn, cx.settings, pending.id, Purpose::ChangeEmail).await?;
     let confirm = ConfirmNewAddress {
         to: Recipient::of(&pending),

@@ -1,7 +1,7 @@
 //! The one path every check of a password or code goes through (signing in, the second factor,
 //! confirming a sensitive change), so the limits of `domain::sign_in` hold everywhere: the attempt
-//! is counted before the check runs, refused while the account is locked or must wait, audited when
-//! it fails, and the 101st consecutive failure locks the account.
+//! is counted before the check runs, refused while the account is locked or the client's address must
+//! wait, audited when it fails, and the 101st consecutive failure locks the account.
 
 use std::future::Future;
 
@@ -24,7 +24,8 @@ pub enum Checked {
     Refused,
 }
 
-/// Runs `check` for the account `user_id` under its attempt limits. No database connection is held
+/// Runs `check` for the account `user_id` under its attempt limits, the wait being that of the
+/// actor's client address (every actor of a request carries it). No database connection is held
 /// while `check` runs: a password check waits for a hashing slot and takes tens of milliseconds, and
 /// holding a pooled connection meanwhile would starve other requests under a burst of sign-ins.
 pub async fn limited_check<F>(
@@ -37,9 +38,10 @@ pub async fn limited_check<F>(
 where
     F: Future<Output = AppResult<bool>>,
 {
+    let addr = cx.actor.client_addr.as_deref().unwrap_or_default();
     let reserved = {
         let mut conn = pool.get().await?;
-        db::users::reserve_attempt(&mut conn, user_id).await?
+        db::users::reserve_attempt(&mut conn, user_id, addr).await?
     };
     let Some(failures) = reserved else {
         let mut conn = pool.get().await?;
@@ -51,11 +53,13 @@ where
     let passed = check.await?;
     let mut conn = pool.get().await?;
     if passed {
-        return Ok(if db::users::settle_success(&mut conn, user_id).await? {
-            Checked::Accepted
-        } else {
-            Checked::Refused
-        });
+        return Ok(
+            if db::users::settle_success(&mut conn, user_id, addr).await? {
+                Checked::Accepted
+            } else {
+                Checked::Refused
+            },
+        );
     }
     conn.transaction::<_, AppError, _>(async |conn| {
         let event = Event::new(failure, ObjectType::User, user_id)

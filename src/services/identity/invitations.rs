@@ -9,7 +9,7 @@ use super::issue_link;
 use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::NewUser};
-use crate::domain::Role;
+use crate::domain::{EmailAddress, Role};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::mail;
@@ -21,7 +21,7 @@ use crate::services::Context;
 pub struct Invitation<'a> {
     pub inviter: &'a str,
     pub name: &'a str,
-    pub email: &'a str,
+    pub email: &'a EmailAddress,
     pub role: Role,
     pub institution: Option<(Uuid, &'a str)>,
     pub signatory: bool,
@@ -53,7 +53,7 @@ pub async fn invite(
     let id = Uuid::now_v7();
     let new_user = NewUser {
         id,
-        email: invitation.email,
+        email: invitation.email.as_str(),
         display_name: invitation.name,
         role: invitation.role,
         institution_id: invitation.institution.map(|(id, _)| id),
@@ -66,7 +66,7 @@ pub async fn invite(
     db::users::insert(conn, &new_user).await?;
     send_link(conn, cx, id, &invitation).await?;
     let details = serde_json::json!({
-        "email": invitation.email,
+        "email": invitation.email.as_str(),
         "role": invitation.role.as_str(),
         "institution_id": invitation.institution.map(|(id, _)| id),
         "authorised_signatory": invitation.signatory,
@@ -144,7 +144,7 @@ async fn send_link(
     };
     let mail = messages::Invitation {
         to: Recipient {
-            email: invitation.email,
+            email: invitation.email.as_str(),
             name: invitation.name,
             lang: invitation.lang,
         },

@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::db::client_attempts::AttemptKind;
 use crate::db::tokens::Purpose;
 use crate::db::{self, Pool, users::User};
+use crate::domain::EmailAddress;
 use crate::domain::password::{self, NewPasswordProblem};
 use crate::domain::{Stage, sign_in};
 use crate::error::{AppError, AppResult};
@@ -50,7 +51,7 @@ impl Refusal for TooMany {
 pub async fn request_password_reset(
     pool: &Pool,
     cx: &Context<'_>,
-    email: &str,
+    email: &EmailAddress,
 ) -> AppResult<Result<(), TooMany>> {
     let addr = client_addr(cx);
     let attempts = {
@@ -66,7 +67,7 @@ pub async fn request_password_reset(
         audit_key: cx.audit_key.clone(),
         addr,
     };
-    let email = email.to_owned();
+    let email = email.clone();
     tokio::task::spawn_local(async move {
         if let Err(e) = later.send_reset_link(&email).await {
             tracing::error!(error = ?e, "cannot send a password reset link");
@@ -84,7 +85,7 @@ struct Later {
 }
 
 impl Later {
-    async fn send_reset_link(&self, email: &str) -> AppResult<()> {
+    async fn send_reset_link(&self, email: &EmailAddress) -> AppResult<()> {
         let mut conn = self.pool.get().await?;
         let Some(user) = db::users::find_by_email(&mut conn, email)
             .await?

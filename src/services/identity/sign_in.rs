@@ -10,6 +10,7 @@ use crate::audit::{self, Action, Actor, Event, ObjectType};
 use crate::auth::hashing;
 use crate::db::client_attempts::AttemptKind;
 use crate::db::{self, Pool, users::User};
+use crate::domain::EmailAddress;
 use crate::domain::{Stage, sign_in};
 use crate::error::{AppError, AppResult};
 use crate::services::Context;
@@ -98,7 +99,12 @@ async fn check(
     let (attempts, found) = {
         let mut conn = pool.get().await?;
         let attempts = db::client_attempts::count(&mut conn, &addr, AttemptKind::SignIn).await?;
-        (attempts, db::users::find_by_email(&mut conn, email).await?)
+        let found = match EmailAddress::parse(email) {
+            Ok(address) => db::users::find_by_email(&mut conn, &address).await?,
+            // Nobody has an address the mailer would refuse: the same answer as an unknown one.
+            Err(_) => None,
+        };
+        (attempts, found)
     };
     if attempts > sign_in::ATTEMPTS_PER_ADDRESS_PER_MINUTE {
         return Ok(Err(Refused::TooManyFromAddress));

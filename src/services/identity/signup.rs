@@ -14,6 +14,7 @@ use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::users::{NewUser, User};
 use crate::db::{self, Pool};
+use crate::domain::EmailAddress;
 use crate::domain::identifiers::{BusinessRegistrationNumber, CorporateRegistrationNumber, Lei};
 use crate::domain::{InstitutionStatus, InstitutionType, Role, sign_in};
 use crate::error::{AppError, AppResult};
@@ -32,7 +33,7 @@ pub struct SignUp {
     pub address: String,
     pub contact_phone: String,
     pub name: String,
-    pub email: String,
+    pub email: EmailAddress,
     pub password: String,
     /// The language the first user's mail comes in.
     pub lang: Lang,
@@ -89,7 +90,7 @@ pub async fn sign_up(
     }
     let actor = Actor {
         user_id: None,
-        email: Some(signup.email.clone()),
+        email: Some(signup.email.as_str().to_owned()),
         client_addr: Some(client_addr(cx)),
     };
     let cx = &with_actor(cx, &actor);
@@ -152,7 +153,7 @@ async fn create(
         db::institutions::insert(conn, &institution).await?;
         let new_user = NewUser {
             id: user_id,
-            email: &signup.email,
+            email: signup.email.as_str(),
             display_name: &signup.name,
             role: Role::Issuer,
             institution_id: Some(institution.id),

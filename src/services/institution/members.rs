@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
+use crate::domain::EmailAddress;
 use crate::domain::{Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -36,7 +37,7 @@ pub async fn roster(conn: &mut AsyncPgConnection, institution: Uuid) -> AppResul
 /// A colleague to invite, as the administrator gave them.
 pub struct Colleague {
     pub name: String,
-    pub email: String,
+    pub email: EmailAddress,
     pub signatory: bool,
     /// The language of the invitation mail.
     pub lang: Lang,

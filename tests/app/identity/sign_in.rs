@@ -75,7 +75,7 @@ async fn after_five_failures_attempts_must_wait_and_then_may_try_again() {
         "each one counted"
     );
     app.sql(&format!(
-        "UPDATE users SET failed_logins = 10, last_failed_login_at = now() WHERE id = '{}'",
+        "UPDATE sign_in_failures SET failures = 10, last_failure_at = now() WHERE user_id = '{}'",
         account.id
     ))
     .await;
@@ -90,7 +90,7 @@ async fn after_five_failures_attempts_must_wait_and_then_may_try_again() {
     );
     // Once the delay has passed the right password works, and the count starts again.
     app.sql(&format!(
-        "UPDATE users SET last_failed_login_at = now() - interval '1 hour' WHERE id = '{}'",
+        "UPDATE sign_in_failures SET last_failure_at = now() - interval '1 hour' WHERE user_id = '{}'",
         account.id
     ))
     .await;
@@ -479,4 +479,97 @@ async fn a_nul_character_is_refused_as_bad_input() {
         app.get("/admin/audit?actor=x%00y").await.status(),
         StatusCode::BAD_REQUEST
     );
+}
+
+/// The wait is per account and client address: someone guessing from one address slows that address
+/// only, and the owner signing in from theirs gets in at once (the guesser's address keeps waiting).
+#[tokio::test]
+async fn failures_from_one_address_do_not_make_the_owner_wait_at_another() {
+    let app = behind_a_proxy().await;
+    let account = app.create_issuer_admin("한빛").await;
+    let guesser = app.visitor_from("203.0.113.66");
+    for i in 1..=8 {
+        let res = guesser
+            .sign_in_password(&account.email, &format!("wrong password number {i}"))
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attempt {i}"
+        );
+    }
+    let res = app
+        .visitor_from("198.51.100.20")
+        .sign_in_password(&account.email, PASSWORD)
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "the owner is not kept waiting"
+    );
+    assert_eq!(app.user(account.id).await.failed_logins, 0);
+
+    // The guesser's address still waits (ten failures: 32 s), even with the right password.
+    app.sql(
+        "UPDATE sign_in_failures SET failures = 10, last_failure_at = now() \
+         WHERE client_addr = '203.0.113.66'",
+    )
+    .await;
+    let refused_before = refused_count(&app).await;
+    let res = guesser.sign_in_password(&account.email, PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused_count(&app).await,
+        refused_before + 1,
+        "turned away unchecked"
+    );
+    // And the owner, again, is not.
+    let res = app
+        .visitor_from("198.51.100.20")
+        .sign_in_password(&account.email, PASSWORD)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+async fn refused_count(app: &TestApp) -> usize {
+    app.audit_actions()
+        .await
+        .iter()
+        .filter(|a| *a == "sign_in.refused")
+        .count()
+}
+
+/// The second factor is under the same limits: wrong codes from one address make that address wait,
+/// while the owner at another passes both steps at once.
+#[tokio::test]
+async fn wrong_codes_from_one_address_do_not_make_the_owner_wait_at_another() {
+    let app = behind_a_proxy().await;
+    let reviewer = app.create_account(Role::Reviewer, None, false).await;
+    let guesser = app.visitor_from("203.0.113.77");
+    let res = guesser
+        .sign_in_password(&reviewer.email, &reviewer.password)
+        .await;
+    assert_eq!(location(&res), "/mfa");
+    let token = guesser.token("/mfa").await;
+    for i in 0..8 {
+        let res = guesser
+            .post("/mfa", &token, &[("code", &format!("00000{i}"))])
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "code {i}");
+    }
+    app.visitor_from("198.51.100.21").sign_in(&reviewer).await;
+
+    app.sql(
+        "UPDATE sign_in_failures SET failures = 10, last_failure_at = now() \
+         WHERE client_addr = '203.0.113.77'",
+    )
+    .await;
+    let code = app.current_code(&reviewer).await;
+    let res = guesser.post("/mfa", &token, &[("code", &code)]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the guesser's address waits, even with the right code"
+    );
+    assert!(!locked(&app, &reviewer).await);
 }

@@ -415,3 +415,79 @@ async fn an_expired_verification_link_is_replaced_by_a_password_reset() {
         "the reset confirmed the address"
     );
 }
+
+/// An address is one address however its letters are cased or composed, in any script: `Ä@…` and
+/// `ä@…` are one mailbox, so the second sign-up is an address in use, answered as any other is.
+#[tokio::test]
+async fn an_address_in_use_is_in_use_whatever_the_case_of_its_letters() {
+    let app = spawn_app().await;
+    let res = app
+        .submit(
+            "/signup",
+            "/signup",
+            &signup_fields(&valid_brn(50), "Ä@bank.kr", PASSWORD),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let first = app.user_by_email("ä@bank.kr").await;
+    assert_eq!(first.email, "ä@bank.kr", "stored in its normal form");
+    app.last_mail_to("ä@bank.kr").await;
+
+    // Lowercase, and then uppercase with a combining diaeresis (NFD), as some keyboards send it.
+    for (seed, spelling) in [(51, "ä@bank.kr"), (52, "A\u{0308}@BANK.KR")] {
+        let res = app
+            .submit(
+                "/signup",
+                "/signup",
+                &signup_fields(&valid_brn(seed), spelling, PASSWORD),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{spelling}");
+        assert!(res.text().await.unwrap().contains("확인 메일을 보냈습니다"));
+    }
+    let actions = app.audit_actions().await;
+    let count = |name: &str| actions.iter().filter(|a| *a == name).count();
+    assert_eq!(count("signup.refused"), 2, "{actions:?}");
+    assert_eq!(count("institution.signed_up"), 1, "{actions:?}");
+    // The owner of the address is told, at the address as stored.
+    let mail = app
+        .mail_to_about("ä@bank.kr", "이미 가입된 이메일 주소입니다")
+        .await;
+    assert!(mail.body_text.contains("새 기관 가입을 시도했지만"));
+}
+
+/// A database whose accounts hold two spellings of one address (as the old, ASCII-only index let
+/// in) is not merged silently when addresses are normalised: the migration stops and names both.
+#[tokio::test]
+async fn accounts_whose_addresses_become_one_stop_the_migration_and_are_named() {
+    use diesel_async::SimpleAsyncConnection;
+    let app = spawn_app().await;
+    let mut conn = app.db().await;
+    conn.batch_execute(concat!(
+        include_str!("../../../migrations/2026-11-22-070600_sign_in_failures_by_address/down.sql"),
+        include_str!("../../../migrations/2026-11-22-070500_email_normal_form/down.sql"),
+        "DELETE FROM __diesel_schema_migrations WHERE version IN ('20261122070500', '20261122070600');",
+    ))
+    .await
+    .unwrap();
+    let upper = app.create_issuer_admin("한빛").await;
+    let lower = app.create_issuer_admin("가온").await;
+    for (account, email) in [(&upper, "Ä@bank.kr"), (&lower, "ä@bank.kr")] {
+        app.sql(&format!(
+            "UPDATE users SET email = '{email}' WHERE id = '{}'",
+            account.id
+        ))
+        .await;
+    }
+    let error = stablereg::db::migrate(&app.database_url)
+        .await
+        .expect_err("the migration stops")
+        .to_string();
+    assert!(error.contains("ä@bank.kr"), "{error}");
+    for account in [&upper, &lower] {
+        assert!(error.contains(&account.id.to_string()), "{error}");
+    }
+    // Nothing was changed: both accounts keep their addresses as they were.
+    assert_eq!(app.user(upper.id).await.email, "Ä@bank.kr");
+    assert_eq!(app.user(lower.id).await.email, "ä@bank.kr");
+}

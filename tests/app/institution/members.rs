@@ -282,3 +282,63 @@ async fn an_invitation_into_a_suspended_institution_cannot_be_accepted() {
         StatusCode::SEE_OTHER
     );
 }
+
+/// An address invited with capitals outside ASCII is stored, mailed and found in its one normal
+/// form: the colleague accepts, and signs in with the address in any case.
+#[tokio::test]
+async fn a_colleague_invited_as_a_capitalised_address_signs_in_with_any_spelling() {
+    let app = spawn_app().await;
+    let admin = app.create_issuer_admin("한빛").await;
+    app.sign_in(&admin).await;
+    let res = app
+        .submit(
+            "/institution/members",
+            "/institution/members",
+            &[
+                ("name", "Älva Kim"),
+                ("email", " Älva.Kim@Hanbit.KR "),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/institution/members?notice=invited");
+    let mail = app.last_mail_to("älva.kim@hanbit.kr").await;
+    let link = link_path(&mail, &app);
+    let password = "Daejeon-Science-Park-3";
+    let colleague = app.visitor();
+    let res = colleague
+        .submit(
+            &link,
+            &link,
+            &[("password", password), ("confirm", password)],
+        )
+        .await;
+    assert_eq!(location(&res), "/account?notice=welcome");
+
+    for spelling in [
+        "älva.kim@hanbit.kr",
+        "Älva.Kim@Hanbit.KR",
+        "A\u{0308}LVA.KIM@hanbit.kr",
+    ] {
+        let res = app.visitor().sign_in_password(spelling, password).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{spelling}");
+        assert_eq!(location(&res), "/account", "{spelling}");
+    }
+    // Inviting the other case of the address again is the same address: no second account.
+    app.submit(
+        "/institution/members",
+        "/institution/members",
+        &[
+            ("name", "Älva Kim"),
+            ("email", "ÄLVA.KIM@hanbit.kr"),
+            ("lang", "en"),
+        ],
+    )
+    .await;
+    let members = app.page("/institution/members").await;
+    assert_eq!(
+        members.matches("älva.kim@hanbit.kr").count(),
+        1,
+        "{members}"
+    );
+}

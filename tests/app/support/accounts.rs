@@ -81,6 +81,22 @@ impl TestApp {
         Visitor { app: self, client }
     }
 
+    /// Another browser, at client address `addr` (for apps that trust X-Forwarded-For).
+    pub fn visitor_from(&self, addr: &str) -> Visitor<'_> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            addr.parse().expect("an address fits a header"),
+        );
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("a client");
+        Visitor { app: self, client }
+    }
+
     pub async fn page(&self, path: &str) -> String {
         self.me().page(path).await
     }
@@ -259,7 +275,8 @@ impl TestApp {
 
     pub async fn user_by_email(&self, email: &str) -> stablereg::db::users::User {
         let mut conn = self.db().await;
-        db::users::find_by_email(&mut conn, email)
+        let email = stablereg::domain::EmailAddress::parse(email).expect("an email address");
+        db::users::find_by_email(&mut conn, &email)
             .await
             .unwrap()
             .expect("the account exists")

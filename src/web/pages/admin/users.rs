@@ -11,13 +11,14 @@ use validator::Validate;
 
 use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
+use crate::domain::EmailAddress;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::services::admin::accounts::{self, AccountChange, Staff};
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, Admin};
-use crate::web::forms::{Errors, looks_like_email, normalise_email, required};
+use crate::web::forms::{Errors, required};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::{AppState, PageContext};
 
@@ -71,27 +72,27 @@ impl InviteForm {
     /// The member of staff to invite, or what is wrong with the form. The invitation mail is in the
     /// inviter's language unless another is chosen.
     fn staff(&self, lang: Lang) -> Result<Staff, Errors> {
-        let email = normalise_email(&self.email);
+        let email = EmailAddress::parse(&self.email);
         let mut errors = self
             .validate()
             .err()
             .map(|shape| Errors::from_shape(&shape, &["name"]))
             .unwrap_or_default();
-        if !looks_like_email(&email) {
+        if email.is_err() {
             errors.add("email", "field-email-invalid");
         }
         let role = Role::parse_regulator(&self.role);
         if role.is_none() {
             errors.add("role", "field-choose-one");
         }
-        match role.filter(|_| errors.is_empty()) {
-            Some(role) => Ok(Staff {
+        match (role, email) {
+            (Some(role), Ok(email)) if errors.is_empty() => Ok(Staff {
                 name: self.name.trim().to_owned(),
                 email,
                 role,
                 lang: Lang::from_code(&self.lang).unwrap_or(lang),
             }),
-            None => Err(errors),
+            _ => Err(errors),
         }
     }
 }

@@ -11,12 +11,13 @@ use super::{link_invalid, refusal};
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::users::User;
+use crate::domain::EmailAddress;
 use crate::error::AppResult;
 use crate::services::identity::account::{self as service, MfaRemoval, PasswordChange};
 use crate::services::identity::links::link_user;
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, SignedIn};
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
+use crate::web::forms::Errors;
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session::{self, SessionUser};
 use crate::web::{AppState, PageContext};
@@ -164,8 +165,7 @@ pub async fn change_email(
     state: web::Data<AppState>,
     Form(form): Form<ChangeEmailForm>,
 ) -> AppResult<HttpResponse> {
-    let email = normalise_email(&form.email);
-    let errors = if looks_like_email(&email) {
+    let errors = if let Ok(email) = EmailAddress::parse(&form.email) {
         let (cx, secrets) = (state.services(&actor), &state.totp_secrets);
         let given = form.reauth.given();
         match service::request_email_change(&state.pool, &cx, secrets, who.id, &email, &given)
@@ -180,7 +180,7 @@ pub async fn change_email(
     form_with_errors(&EmailPage {
         ctx,
         mfa: who.mfa_enabled,
-        email,
+        email: form.email.trim().to_owned(),
         errors,
     })
 }

@@ -8,11 +8,12 @@ use serde::Deserialize;
 
 use super::refusal;
 use crate::db::tokens::Purpose;
+use crate::domain::EmailAddress;
 use crate::domain::Stage;
 use crate::error::AppResult;
 use crate::services::identity::links::{self as service, LinkPassword, link_user};
 use crate::web::extract::{Actor, Form};
-use crate::web::forms::{Errors, looks_like_email, normalise_email};
+use crate::web::forms::Errors;
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session;
 use crate::web::{AppState, PageContext};
@@ -57,13 +58,13 @@ pub async fn forgot(
     state: web::Data<AppState>,
     Form(form): Form<EmailForm>,
 ) -> AppResult<HttpResponse> {
-    let email = normalise_email(&form.email);
-    if !looks_like_email(&email) {
+    let Ok(address) = EmailAddress::parse(&form.email) else {
         let errors = Errors::one("email", "field-email-invalid");
-        return form_with_errors(&forgot_page(ctx, email, errors));
-    }
+        return form_with_errors(&forgot_page(ctx, form.email.trim().to_owned(), errors));
+    };
+    let email = address.as_str().to_owned();
     let cx = state.services(&actor);
-    match service::request_password_reset(&state.pool, &cx, &email).await? {
+    match service::request_password_reset(&state.pool, &cx, &address).await? {
         Ok(()) => {
             let sent = ForgotPage {
                 ctx,

@@ -11,7 +11,7 @@ use crate::domain::Stage;
 use crate::error::AppResult;
 use crate::services::identity::sign_in::{self as service, Refused};
 use crate::web::extract::{Actor, Form};
-use crate::web::forms::{Errors, normalise_email};
+use crate::web::forms::Errors;
 use crate::web::reply::{form_with_errors, page, redirect, safe_next};
 use crate::web::session;
 use crate::web::{AppState, PageContext};
@@ -62,10 +62,10 @@ pub async fn login(
     state: web::Data<AppState>,
     Form(form): Form<LoginForm>,
 ) -> AppResult<HttpResponse> {
-    let email = normalise_email(&form.email);
+    let email = form.email.trim();
     let cx = state.services(&actor);
     let old = session::current_id(&req);
-    match service::sign_in(&state.pool, &cx, &email, &form.password, old).await? {
+    match service::sign_in(&state.pool, &cx, email, &form.password, old).await? {
         Ok(accepted) => {
             session::install(&req, accepted.session);
             let next = safe_next(&form.next);
@@ -78,7 +78,7 @@ pub async fn login(
         Err(refused) => {
             let login_page = LoginPage {
                 ctx,
-                email,
+                email: email.to_owned(),
                 next: safe_next(&form.next).unwrap_or_default(),
                 errors: refusal(&refused),
             };

@@ -9,6 +9,7 @@ use validator::Validate;
 
 use super::{link_invalid, refusal};
 use crate::db::tokens::Purpose;
+use crate::domain::EmailAddress;
 use crate::domain::InstitutionType;
 use crate::domain::identifiers::{
     BusinessRegistrationNumber, CorporateRegistrationNumber, Identifier, Lei,
@@ -20,7 +21,7 @@ use crate::services::identity::Refusal;
 use crate::services::identity::links::link_user;
 use crate::services::identity::signup::{self as service, Refused, SignUp};
 use crate::web::extract::{Actor, Form};
-use crate::web::forms::{Errors, looks_like_email, normalise_email, required};
+use crate::web::forms::{Errors, required};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::{AppState, PageContext, session};
 
@@ -139,14 +140,17 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
     if institution_type.is_none() {
         errors.add("institution_type", "field-choose-one");
     }
-    let email = normalise_email(&form.email);
-    if !looks_like_email(&email) {
+    let email = EmailAddress::parse(&form.email);
+    if email.is_err() {
         errors.add("email", "field-email-invalid");
     }
     let words = [
         form.legal_name_en.replace(' ', ""),
         form.legal_name_ko.replace(' ', ""),
-        email.split('@').next().unwrap_or("").to_owned(),
+        email
+            .as_ref()
+            .map_or("", EmailAddress::local_part)
+            .to_owned(),
     ];
     let word_refs: Vec<&str> = words
         .iter()
@@ -157,21 +161,23 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
         errors.add(problem.field(), problem.message_key());
     }
     let errors = errors.in_order_of(&FIELDS);
-    match (brn, crn, institution_type) {
-        (Some(brn), Some(crn), Some(institution_type)) if errors.is_empty() => Ok(SignUp {
-            legal_name_ko: form.legal_name_ko.trim().to_owned(),
-            legal_name_en: form.legal_name_en.trim().to_owned(),
-            brn,
-            crn,
-            lei,
-            institution_type,
-            address: form.address.trim().to_owned(),
-            contact_phone: form.contact_phone.trim().to_owned(),
-            name: form.name.trim().to_owned(),
-            email,
-            password: form.password.clone(),
-            lang,
-        }),
+    match (brn, crn, institution_type, email) {
+        (Some(brn), Some(crn), Some(institution_type), Ok(email)) if errors.is_empty() => {
+            Ok(SignUp {
+                legal_name_ko: form.legal_name_ko.trim().to_owned(),
+                legal_name_en: form.legal_name_en.trim().to_owned(),
+                brn,
+                crn,
+                lei,
+                institution_type,
+                address: form.address.trim().to_owned(),
+                contact_phone: form.contact_phone.trim().to_owned(),
+                name: form.name.trim().to_owned(),
+                email,
+                password: form.password.clone(),
+                lang,
+            })
+        }
         _ => Err(errors),
     }
 }
@@ -190,7 +196,7 @@ pub async fn submit(
         Ok(()) => page(
             &SentPage {
                 ctx,
-                email: signup.email,
+                email: signup.email.into_string(),
             },
             StatusCode::OK,
         ),

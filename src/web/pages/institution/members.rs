@@ -11,12 +11,13 @@ use validator::Validate;
 
 use crate::db::institutions::Institution;
 use crate::db::users::User;
+use crate::domain::EmailAddress;
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::services::institution::members::{self as service, Colleague};
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, IssuerAdmin};
-use crate::web::forms::{Errors, looks_like_email, normalise_email, required, ticked};
+use crate::web::forms::{Errors, required, ticked};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session;
 use crate::web::{AppState, PageContext};
@@ -45,18 +46,19 @@ impl InviteForm {
     /// The colleague to invite, or what is wrong with the form. The invitation mail is in the
     /// inviter's language unless another is chosen.
     fn colleague(&self, lang: Lang) -> Result<Colleague, Errors> {
-        let email = normalise_email(&self.email);
+        let email = EmailAddress::parse(&self.email);
         let mut errors = self
             .validate()
             .err()
             .map(|shape| Errors::from_shape(&shape, &["name"]))
             .unwrap_or_default();
-        if !looks_like_email(&email) {
+        if email.is_err() {
             errors.add("email", "field-email-invalid");
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        let email = match email {
+            Ok(email) if errors.is_empty() => email,
+            _ => return Err(errors),
+        };
         Ok(Colleague {
             name: self.name.trim().to_owned(),
             email,

@@ -3,3 +3,5 @@
 
 pub mod clock;
 pub mod information_request;
+pub mod state;
+pub mod transition;

@@ -6,6 +6,7 @@ pub mod code;
 pub mod identifiers;
 pub mod institution;
 pub mod password;
+pub mod reference;
 pub mod review;
 pub mod role;
 pub mod session;

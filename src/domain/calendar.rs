@@ -212,10 +212,19 @@ mod tests {
             let to = calendar.add_working_days(from, n);
             assert_eq!(calendar.working_days_between(from, to), n);
         }
-        assert_eq!(calendar.working_days_between(d(2026, 9, 23), d(2026, 9, 27)), 0);
-        assert_eq!(calendar.working_days_between(d(2026, 9, 28), d(2026, 9, 21)), 0);
+        assert_eq!(
+            calendar.working_days_between(d(2026, 9, 23), d(2026, 9, 27)),
+            0
+        );
+        assert_eq!(
+            calendar.working_days_between(d(2026, 9, 28), d(2026, 9, 21)),
+            0
+        );
         // December 2026 from the 1st: 22 weekdays, less Christmas.
-        assert_eq!(calendar.working_days_between(d(2026, 11, 30), d(2026, 12, 31)), 22);
+        assert_eq!(
+            calendar.working_days_between(d(2026, 11, 30), d(2026, 12, 31)),
+            22
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod identifiers;
 pub mod institution;
 pub mod password;
 pub mod reference;
+pub mod register;
 pub mod review;
 pub mod role;
 pub mod session;

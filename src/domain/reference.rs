@@ -166,7 +166,12 @@ mod tests {
         assert_eq!("krsc-2026-0001".parse(), Ok(number));
         assert!(RegistrationNumber::new(2027, 9_999).is_ok());
         assert!(RegistrationNumber::new(2027, 10_000).is_err());
-        for bad in ["KRSC-2026-1", "KRSC-2026-00001", "KRSC-2026-0000", "APP-2026-0001"] {
+        for bad in [
+            "KRSC-2026-1",
+            "KRSC-2026-00001",
+            "KRSC-2026-0000",
+            "APP-2026-0001",
+        ] {
             assert!(bad.parse::<RegistrationNumber>().is_err(), "{bad:?}");
         }
         // Ordered by year, then sequence: the register lists them in the order given.

@@ -19,7 +19,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::calendar::{following, Calendar, DayKind};
+use crate::domain::calendar::{Calendar, DayKind, following};
 use crate::domain::code::coded;
 
 coded! {
@@ -236,9 +236,9 @@ impl Clock {
     /// Whether the clock was stopped at the end of `date`, as known on `today` (an open stop
     /// lasts through today).
     fn stopped_on(&self, date: NaiveDate, today: NaiveDate) -> bool {
-        self.stops.iter().any(|stop| {
-            stop.from <= date && stop.until.map_or(date <= today, |until| date < until)
-        })
+        self.stops
+            .iter()
+            .any(|stop| stop.from <= date && stop.until.map_or(date <= today, |until| date < until))
     }
 
     fn log_day(&self, calendar: &Calendar, date: NaiveDate, today: NaiveDate) -> LoggedDay {
@@ -286,7 +286,10 @@ impl Clock {
     pub fn status(&self, calendar: &Calendar, today: NaiveDate) -> ClockStatus {
         let log = self.log(calendar, today);
         let used = log.iter().filter(|d| d.counted.is_some()).count();
-        let stopped_days = log.iter().filter(|d| d.entry() == DayEntry::Stopped).count();
+        let stopped_days = log
+            .iter()
+            .filter(|d| d.entry() == DayEntry::Stopped)
+            .count();
         let used = u32::try_from(used).unwrap_or(u32::MAX);
         let deadline = self.deadline(calendar, today);
         ClockStatus {

@@ -19,7 +19,11 @@ fn the_phases_take_their_lengths_from_the_settings() {
     assert_eq!(stored, r#"{"completeness_days":25,"assessment_days":60}"#);
     let edited: ClockSettings = serde_json::from_str(r#"{"assessment_days":90}"#).unwrap();
     assert_eq!(Phase::Assessment.length(&edited), 90);
-    assert_eq!(Phase::Completeness.length(&edited), 25, "a missing field keeps its default");
+    assert_eq!(
+        Phase::Completeness.length(&edited),
+        25,
+        "a missing field keeps its default"
+    );
     assert_eq!("assessment".parse::<Phase>(), Ok(Phase::Assessment));
 }
 
@@ -78,7 +82,9 @@ fn holidays_do_not_count() {
     use DayEntry::*;
     assert_eq!(
         entries,
-        [Counted, Counted, Holiday, Weekend, Weekend, Counted, Holiday, Counted, Counted]
+        [
+            Counted, Counted, Holiday, Weekend, Weekend, Counted, Holiday, Counted, Counted
+        ]
     );
 }
 
@@ -106,7 +112,10 @@ fn the_day_of_a_stop_does_not_count_and_the_day_of_the_restart_does() {
 fn a_request_spanning_chuseok_moves_the_deadline_by_the_stopped_working_days_only() {
     let calendar = seeded();
     let running = Clock::new(d(2026, 9, 14), 60);
-    assert_eq!(running.status(&calendar, d(2026, 9, 14)).deadline, d(2026, 12, 11));
+    assert_eq!(
+        running.status(&calendar, d(2026, 9, 14)).deadline,
+        d(2026, 12, 11)
+    );
     // Stopped Tuesday 22 September, answered Tuesday 29: stopped on 22, 23 and 28 (working
     // days) and over Chuseok (24-26) and the Sunday, which would not have counted anyway.
     let events = [
@@ -117,7 +126,10 @@ fn a_request_spanning_chuseok_moves_the_deadline_by_the_stopped_working_days_onl
     let status = clock.status(&calendar, d(2026, 10, 1));
     assert_eq!(status.stopped_days, 3);
     assert_eq!(status.deadline, d(2026, 12, 16));
-    assert_eq!(status.deadline, calendar.add_working_days(d(2026, 12, 11), 3));
+    assert_eq!(
+        status.deadline,
+        calendar.add_working_days(d(2026, 12, 11), 3)
+    );
     let entries: Vec<_> = clock
         .log(&calendar, d(2026, 9, 29))
         .iter()
@@ -127,7 +139,9 @@ fn a_request_spanning_chuseok_moves_the_deadline_by_the_stopped_working_days_onl
     use DayEntry::*;
     assert_eq!(
         entries,
-        [Stopped, Stopped, Holiday, Holiday, Holiday, Weekend, Stopped, Counted]
+        [
+            Stopped, Stopped, Holiday, Holiday, Holiday, Weekend, Stopped, Counted
+        ]
     );
 }
 
@@ -139,14 +153,20 @@ fn a_stopped_clock_shows_the_earliest_deadline_and_is_not_due() {
     // On Wednesday 23 two working days are stopped (22, 23): the deadline is two working days
     // after the running clock's 11 December, as if the answer came the next day.
     let wednesday = clock.status(&calendar, d(2026, 9, 23));
-    assert_eq!(wednesday.deadline, calendar.add_working_days(d(2026, 12, 11), 2));
+    assert_eq!(
+        wednesday.deadline,
+        calendar.add_working_days(d(2026, 12, 11), 2)
+    );
     let monday = clock.status(&calendar, d(2026, 9, 28));
     assert_eq!(monday.deadline, d(2026, 12, 16));
     assert!(monday.stopped && !monday.due_within(100));
     // Still stopped on Tuesday 6 October: 22, 23, 28, 29, 30 September, 1, 2 and 6 October.
     let later = clock.status(&calendar, d(2026, 10, 6));
     assert_eq!(later.stopped_days, 8);
-    assert_eq!(later.deadline, calendar.add_working_days(d(2026, 12, 11), 8));
+    assert_eq!(
+        later.deadline,
+        calendar.add_working_days(d(2026, 12, 11), 8)
+    );
 }
 
 #[test]

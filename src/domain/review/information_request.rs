@@ -100,8 +100,13 @@ mod tests {
         let calendar = Calendar::seeded();
         // Sent Wednesday 23 December 2026: 24 (1), 25 off, 28-31 (2-5), 1 January off, 4-8
         // January (6-10), 11-15 (11-15), 18-22 (16-20): due Friday 22 January 2027.
-        let due = ResponseDays::new(20).unwrap().due(&calendar, d(2026, 12, 23));
+        let due = ResponseDays::new(20)
+            .unwrap()
+            .due(&calendar, d(2026, 12, 23));
         assert_eq!(due, d(2027, 1, 22));
-        assert_eq!(ResponseDays::default().due(&calendar, d(2026, 12, 23)), d(2027, 1, 8));
+        assert_eq!(
+            ResponseDays::default().due(&calendar, d(2026, 12, 23)),
+            d(2027, 1, 8)
+        );
     }
 }

@@ -125,7 +125,10 @@ mod tests {
     fn each_state_knows_its_phase() {
         use ReviewState::*;
         assert_eq!(Draft.phase(), None);
-        assert_eq!(InformationRequestedCompleteness.phase(), Some(Phase::Completeness));
+        assert_eq!(
+            InformationRequestedCompleteness.phase(),
+            Some(Phase::Completeness)
+        );
         assert_eq!(DecisionProposed.phase(), Some(Phase::Assessment));
         assert_eq!(Approved.phase(), None);
         assert_eq!(

@@ -44,13 +44,22 @@ coded! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     /// A member of the applicant institution.
-    Member { signatory: bool },
+    Member {
+        signatory: bool,
+    },
     /// A member of another institution.
     OtherMember,
-    Reviewer { assigned: bool },
-    Approver { assigned: bool, proposer: bool },
+    Reviewer {
+        assigned: bool,
+    },
+    Approver {
+        assigned: bool,
+        proposer: bool,
+    },
     /// Staff of a consulted body; `consulted` when the case was sent to their body.
-    Consultee { consulted: bool },
+    Consultee {
+        consulted: bool,
+    },
     Admin,
 }
 
@@ -202,7 +211,10 @@ impl Transition {
         match (who, actor) {
             (
                 Who::AssignedStaff,
-                Actor::Reviewer { assigned: false } | Actor::Approver { assigned: false, .. },
+                Actor::Reviewer { assigned: false }
+                | Actor::Approver {
+                    assigned: false, ..
+                },
             ) => Err(Refused::NotAssigned),
             (Who::Signatory, Actor::Member { signatory: false }) => Err(Refused::NotSignatory),
             (Who::Decider, Actor::Approver { proposer: true, .. }) => Err(Refused::OwnProposal),

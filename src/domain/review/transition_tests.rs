@@ -45,9 +45,15 @@ const MEMBERS: &[Actor] = &[SIGNATORY, MEMBER];
 const ASSIGNED: &[Actor] = &[REVIEWER, ASSIGNED_APPROVER, ASSIGNED_PROPOSER];
 const DECIDERS: &[Actor] = &[ASSIGNED_APPROVER, APPROVER];
 
-/// What is allowed: the transition, who may make it, and each state it moves from and to. Written
-/// out from DOMAIN.md, not from the code's own rules.
-fn allowed() -> Vec<(Transition, &'static [Actor], Vec<(ReviewState, ReviewState)>)> {
+/// A transition, who may make it, and each state it moves from and to.
+type Allowed = (
+    Transition,
+    &'static [Actor],
+    Vec<(ReviewState, ReviewState)>,
+);
+
+/// What is allowed, written out from DOMAIN.md rather than from the code's own rules.
+fn allowed() -> Vec<Allowed> {
     use Transition::*;
     let before_decision = [
         Draft,
@@ -64,7 +70,11 @@ fn allowed() -> Vec<(Transition, &'static [Actor], Vec<(ReviewState, ReviewState
             MEMBERS,
             before_decision.iter().map(|s| (*s, Withdrawn)).collect(),
         ),
-        (ConfirmComplete, ASSIGNED, vec![(Submitted, UnderAssessment)]),
+        (
+            ConfirmComplete,
+            ASSIGNED,
+            vec![(Submitted, UnderAssessment)],
+        ),
         (
             RequestInformation,
             ASSIGNED,
@@ -94,8 +104,16 @@ fn allowed() -> Vec<(Transition, &'static [Actor], Vec<(ReviewState, ReviewState
                 (DecisionProposed, DecisionProposed),
             ],
         ),
-        (ProposeApproval, ASSIGNED, vec![(UnderAssessment, DecisionProposed)]),
-        (ProposeRejection, ASSIGNED, vec![(UnderAssessment, DecisionProposed)]),
+        (
+            ProposeApproval,
+            ASSIGNED,
+            vec![(UnderAssessment, DecisionProposed)],
+        ),
+        (
+            ProposeRejection,
+            ASSIGNED,
+            vec![(UnderAssessment, DecisionProposed)],
+        ),
         (Approve, DECIDERS, vec![(DecisionProposed, Approved)]),
         (Reject, DECIDERS, vec![(DecisionProposed, Rejected)]),
         (
@@ -261,20 +279,31 @@ fn the_proposer_never_decides() {
     assert_eq!(separate_duties(Some(colleague), me), Ok(()));
     assert_eq!(separate_duties(None, me), Ok(()));
     assert_eq!(Actor::approver(me, false, Some(me)), PROPOSER);
-    assert_eq!(Actor::approver(me, true, Some(colleague)), ASSIGNED_APPROVER);
     assert_eq!(
-        Transition::Approve.check(Actor::approver(me, false, Some(colleague)), DecisionProposed),
+        Actor::approver(me, true, Some(colleague)),
+        ASSIGNED_APPROVER
+    );
+    assert_eq!(
+        Transition::Approve.check(
+            Actor::approver(me, false, Some(colleague)),
+            DecisionProposed
+        ),
         Ok(Approved)
     );
 }
 
 #[test]
 fn an_answer_returns_to_the_phase_it_interrupted() {
-    let completeness = Transition::RequestInformation.check(REVIEWER, Submitted).unwrap();
+    let completeness = Transition::RequestInformation
+        .check(REVIEWER, Submitted)
+        .unwrap();
     let assessment = Transition::RequestInformation
         .check(REVIEWER, UnderAssessment)
         .unwrap();
-    assert_eq!(completeness.information_requested(), Some(super::super::clock::Phase::Completeness));
+    assert_eq!(
+        completeness.information_requested(),
+        Some(super::super::clock::Phase::Completeness)
+    );
     assert_eq!(
         Transition::AnswerInformationRequest.check(MEMBER, completeness),
         Ok(Submitted)
@@ -292,5 +321,8 @@ fn transitions_keep_their_codes_and_refusals_name_their_messages() {
         assert!(transition.sources().count() > 0);
     }
     assert_eq!(Transition::Withdraw.sources().count(), 6);
-    assert_eq!(Refused::OwnProposal.message_key(), "review-refused-own-proposal");
+    assert_eq!(
+        Refused::OwnProposal.message_key(),
+        "review-refused-own-proposal"
+    );
 }

@@ -21,3 +21,6 @@ review-refused-state = This application has moved on since you opened the page, 
 review-refused-not-assigned = This application is assigned to someone else. Take it or ask an approver to assign it to you first.
 review-refused-not-signatory = Only an authorised signatory of your institution can do this.
 review-refused-own-proposal = You proposed this decision, so another approver must decide it.
+register-status-registered = Registered
+register-status-suspended = Suspended
+register-status-revoked = Revoked

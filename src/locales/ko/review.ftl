@@ -21,3 +21,6 @@ review-refused-state = 페이지를 연 뒤 신청서 상태가 바뀌어 이 �
 review-refused-not-assigned = 다른 담당자에게 배정된 신청서입니다. 먼저 담당을 맡거나 승인권자에게 배정을 요청해 주십시오.
 review-refused-not-signatory = 기관의 권한 있는 서명자만 할 수 있습니다.
 review-refused-own-proposal = 본인이 상신한 결정안이므로 다른 승인권자가 결정해야 합니다.
+register-status-registered = 등록
+register-status-suspended = 등록 효력 정지
+register-status-revoked = 등록 취소

@@ -2,7 +2,7 @@
 //! other person sees says nothing about it.
 
 use crate::config::Settings;
-use crate::mail::messages::Recipient;
+use crate::mail::messages::{Keys, Recipient};
 use crate::mail::{LinkMail, Message};
 
 /// What someone tried to use an address that has an account for.
@@ -23,18 +23,18 @@ impl Message for AddressInUse<'_> {
     /// the password.
     fn compose(&self, settings: &Settings) -> LinkMail {
         let lang = self.to.lang;
-        LinkMail {
-            lang,
-            to: self.to.email.to_owned(),
-            greeting: LinkMail::greeting(lang, self.to.name),
-            subject: lang.t("mail-exists-subject"),
-            paragraphs: vec![lang.t(match self.attempt {
+        let keys = Keys {
+            subject: "mail-exists-subject",
+            action: "mail-exists-action",
+            footnote: "mail-exists-footnote",
+        };
+        self.to.link_mail(
+            keys,
+            vec![lang.t(match self.attempt {
                 AddressUse::SignUp => "mail-exists-body",
                 AddressUse::EmailChange => "mail-exists-change-body",
             })],
-            link: settings.url("/password/forgot"),
-            link_label: lang.t("mail-exists-action"),
-            footnote: lang.t("mail-exists-footnote"),
-        }
+            settings.url("/password/forgot"),
+        )
     }
 }

@@ -1,7 +1,7 @@
 //! Changing an account's address: the link to the new address, and the word to the old one.
 
 use crate::config::Settings;
-use crate::mail::messages::Recipient;
+use crate::mail::messages::{Keys, Recipient};
 use crate::mail::{LinkMail, Message};
 
 /// The link that confirms a new address, sent to that address.
@@ -14,16 +14,16 @@ pub struct ConfirmNewAddress<'a> {
 impl Message for ConfirmNewAddress<'_> {
     fn compose(&self, _: &Settings) -> LinkMail {
         let lang = self.to.lang;
-        LinkMail {
-            lang,
-            to: self.to.email.to_owned(),
-            greeting: LinkMail::greeting(lang, self.to.name),
-            subject: lang.t("mail-email-confirm-subject"),
-            paragraphs: vec![lang.t("mail-email-confirm-body")],
-            link: self.link.to_owned(),
-            link_label: lang.t("mail-email-confirm-action"),
-            footnote: lang.t("mail-email-confirm-footnote"),
-        }
+        let keys = Keys {
+            subject: "mail-email-confirm-subject",
+            action: "mail-email-confirm-action",
+            footnote: "mail-email-confirm-footnote",
+        };
+        self.to.link_mail(
+            keys,
+            vec![lang.t("mail-email-confirm-body")],
+            self.link.to_owned(),
+        )
     }
 }
 
@@ -38,18 +38,18 @@ impl Message for EmailChangeRequested<'_> {
     /// password.
     fn compose(&self, settings: &Settings) -> LinkMail {
         let lang = self.to.lang;
-        LinkMail {
-            lang,
-            to: self.to.email.to_owned(),
-            greeting: LinkMail::greeting(lang, self.to.name),
-            subject: lang.t("mail-email-requested-subject"),
-            paragraphs: vec![lang.t_with(
+        let keys = Keys {
+            subject: "mail-email-requested-subject",
+            action: "mail-exists-action",
+            footnote: "mail-email-requested-footnote",
+        };
+        self.to.link_mail(
+            keys,
+            vec![lang.t_with(
                 "mail-email-requested-body",
                 &[("email", self.new_email.to_owned().into())],
             )],
-            link: settings.url("/password/forgot"),
-            link_label: lang.t("mail-exists-action"),
-            footnote: lang.t("mail-email-requested-footnote"),
-        }
+            settings.url("/password/forgot"),
+        )
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::domain::Role;
-use crate::mail::messages::Recipient;
+use crate::mail::messages::{Keys, Recipient};
 use crate::mail::{LinkMail, Message};
 
 /// Where the invitation leads: into an institution, or onto the regulator's staff.
@@ -40,16 +40,12 @@ impl Message for Invitation<'_> {
                 ],
             ),
         };
-        LinkMail {
-            lang,
-            to: self.to.email.to_owned(),
-            greeting: LinkMail::greeting(lang, self.to.name),
-            subject: lang.t("mail-invite-subject"),
-            paragraphs: vec![body],
-            link: self.link.to_owned(),
-            link_label: lang.t("mail-invite-action"),
-            footnote: lang.t("mail-invite-footnote"),
-        }
+        let keys = Keys {
+            subject: "mail-invite-subject",
+            action: "mail-invite-action",
+            footnote: "mail-invite-footnote",
+        };
+        self.to.link_mail(keys, vec![body], self.link.to_owned())
     }
 }
 
@@ -64,18 +60,18 @@ impl Message for InvitationRefused<'_> {
     /// Points to the sign-in page: the account goes on as it was.
     fn compose(&self, settings: &Settings) -> LinkMail {
         let lang = self.to.lang;
-        LinkMail {
-            lang,
-            to: self.to.email.to_owned(),
-            greeting: LinkMail::greeting(lang, self.to.name),
-            subject: lang.t("mail-invite-exists-subject"),
-            paragraphs: vec![lang.t_with(
+        let keys = Keys {
+            subject: "mail-invite-exists-subject",
+            action: "nav-login",
+            footnote: "mail-invite-exists-footnote",
+        };
+        self.to.link_mail(
+            keys,
+            vec![lang.t_with(
                 "mail-invite-exists-body",
                 &[("inviter", self.inviter.to_owned().into())],
             )],
-            link: settings.url("/login"),
-            link_label: lang.t("nav-login"),
-            footnote: lang.t("mail-invite-exists-footnote"),
-        }
+            settings.url("/login"),
+        )
     }
 }

@@ -18,6 +18,7 @@ pub use verify_email::VerifyEmail;
 
 use crate::db::users::User;
 use crate::i18n::Lang;
+use crate::mail::LinkMail;
 
 /// Who a mail is for: their address, the name its greeting uses, and the language it is written in.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +35,32 @@ impl<'a> Recipient<'a> {
             email: &user.email,
             name: &user.display_name,
             lang: user.lang(),
+        }
+    }
+}
+
+/// The fixed parts of a link mail, as catalogue keys: its subject, the label of its link, and the
+/// footnote under the link.
+struct Keys {
+    subject: &'static str,
+    action: &'static str,
+    footnote: &'static str,
+}
+
+impl Recipient<'_> {
+    /// A link mail to this recipient in their language: the greeting by name, then `paragraphs`,
+    /// already written in that language, then the link.
+    fn link_mail(&self, keys: Keys, paragraphs: Vec<String>, link: String) -> LinkMail {
+        let lang = self.lang;
+        LinkMail {
+            lang,
+            to: self.email.to_owned(),
+            greeting: LinkMail::greeting(lang, self.name),
+            subject: lang.t(keys.subject),
+            paragraphs,
+            link,
+            link_label: lang.t(keys.action),
+            footnote: lang.t(keys.footnote),
         }
     }
 }

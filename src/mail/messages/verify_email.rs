@@ -1,7 +1,7 @@
 //! The link that confirms the address of an institution's first user after signing up.
 
 use crate::config::Settings;
-use crate::mail::messages::Recipient;
+use crate::mail::messages::{Keys, Recipient};
 use crate::mail::{LinkMail, Message};
 
 pub struct VerifyEmail<'a> {
@@ -14,18 +14,18 @@ pub struct VerifyEmail<'a> {
 impl Message for VerifyEmail<'_> {
     fn compose(&self, _: &Settings) -> LinkMail {
         let lang = self.to.lang;
-        LinkMail {
-            lang,
-            to: self.to.email.to_owned(),
-            greeting: LinkMail::greeting(lang, self.to.name),
-            subject: lang.t("mail-verify-subject"),
-            paragraphs: vec![lang.t_with(
+        let keys = Keys {
+            subject: "mail-verify-subject",
+            action: "mail-verify-action",
+            footnote: "mail-verify-footnote",
+        };
+        self.to.link_mail(
+            keys,
+            vec![lang.t_with(
                 "mail-verify-body",
                 &[("institution", self.institution.to_owned().into())],
             )],
-            link: self.link.to_owned(),
-            link_label: lang.t("mail-verify-action"),
-            footnote: lang.t("mail-verify-footnote"),
-        }
+            self.link.to_owned(),
+        )
     }
 }

@@ -3,89 +3,18 @@
 //! UPDATE, DELETE and TRUNCATE; someone who disables it still cannot rewrite history without the key,
 //! and `verify` names the first row that does not fit.
 
-use std::path::Path;
-
-use anyhow::Context;
 use chrono::{SubsecRound, Utc};
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
-use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
-use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::config::Settings;
 use crate::db::{self, audit_log::AuditRow};
 
-mod action;
 pub mod checkpoint;
 
-pub use action::{Action, ObjectType};
-
-/// The secret that keys the chain.
-#[derive(Clone)]
-pub struct AuditKey(Vec<u8>);
-
-impl std::fmt::Debug for AuditKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AuditKey(..)")
-    }
-}
-
-impl AuditKey {
-    pub fn new(secret: &str) -> Self {
-        AuditKey(secret.as_bytes().to_vec())
-    }
-
-    /// AUDIT_KEY, or else a key generated once into `DATA_DIR/audit.key` (fine on a laptop; a
-    /// production deployment must set AUDIT_KEY, which the settings enforce).
-    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        if let Some(secret) = &settings.audit_key {
-            return Ok(AuditKey::new(secret));
-        }
-        let path = settings.data_dir.join("audit.key");
-        if let Ok(existing) = std::fs::read_to_string(&path) {
-            return Ok(AuditKey::new(existing.trim()));
-        }
-        tracing::warn!(path = %path.display(), "AUDIT_KEY is unset: generating an audit key into DATA_DIR");
-        let secret = crate::auth::secrets::random_token();
-        write_private(&path, &secret)?;
-        Ok(AuditKey::new(&secret))
-    }
-
-    /// A key for another purpose, derived from this one (HMAC-SHA256 of the label), so the portal
-    /// needs one secret outside the database and no two uses share a key.
-    pub fn derive(&self, label: &str) -> [u8; 32] {
-        let mut mac =
-            <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).expect("HMAC takes any key length");
-        mac.update(label.as_bytes());
-        mac.finalize().into_bytes().into()
-    }
-
-    fn chain(&self, prev_hash: &[u8], content: &[u8]) -> Vec<u8> {
-        let mut mac =
-            <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0).expect("HMAC takes any key length");
-        mac.update(prev_hash);
-        mac.update(content);
-        mac.finalize().into_bytes().to_vec()
-    }
-}
-
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(contents.as_bytes())?;
-    Ok(())
-}
+pub use crate::auth::key::AuditKey;
+pub use crate::domain::audit::{Action, ObjectType};
 
 /// Who did it: a signed-in person, or nobody yet (a failed sign-in, a sign-up).
 #[derive(Debug, Clone, Default)]
@@ -179,7 +108,7 @@ pub async fn record(
         prev_hash,
         hash: Vec::new(),
     };
-    row.hash = key.chain(&row.prev_hash, &canonical(&row));
+    row.hash = key.mac(&[&row.prev_hash, &canonical(&row)]);
     db::audit_log::insert(conn, &row).await
 }
 
@@ -258,7 +187,7 @@ pub async fn verify(
             if row.prev_hash != prev_hash {
                 return broken("does not follow the row before it");
             }
-            if key.chain(&row.prev_hash, &canonical(&row)) != row.hash {
+            if key.mac(&[&row.prev_hash, &canonical(&row)]) != row.hash {
                 return broken("content does not match its hash");
             }
             prev_hash = row.hash;

@@ -1,7 +1,9 @@
 //! Who someone is: password hashing, one-time codes and the random secrets behind sessions and
-//! mailed links. (What they may do is their `domain::Role`.)
+//! mailed links, and the root key every other key derives from. (What they may do is their
+//! `domain::Role`.)
 
 pub mod hashing;
+pub mod key;
 pub mod secrets;
 pub mod totp;
 pub mod totp_secrets;

@@ -13,7 +13,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::audit::AuditKey;
+use super::key::AuditKey;
 
 /// Marks a sealed secret (and its format, should it ever change).
 const SEALED_PREFIX: &str = "v1:";

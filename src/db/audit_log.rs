@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::audit::{Action, ObjectType};
 use crate::db::schema::{audit_log, audit_log_counter};
+use crate::domain::audit::{Action, ObjectType};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]

@@ -9,7 +9,7 @@ use diesel::expression::AsExpression;
 use diesel::pg::{Pg, PgValue};
 use diesel::sql_types::Text;
 
-use crate::audit::{Action, ObjectType};
+use crate::domain::audit::{Action, ObjectType};
 use crate::domain::{InstitutionStatus, InstitutionType, Role, Stage};
 
 /// Reads a coded enum from a text column by its `FromStr`, and writes it as its `as_str` code, by

@@ -1,6 +1,7 @@
 //! The product's own rules as plain types and functions: no actix, no diesel. Everything here is
 //! tested by fast unit tests beside it.
 
+pub mod audit;
 pub mod calendar;
 pub mod code;
 pub mod email;

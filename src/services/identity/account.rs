@@ -6,7 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::attempts::{Checked, limited_check};
-use super::second_factor::check_second_factor;
+use super::codes::check_second_factor;
 use super::sessions::{self, NewSession};
 use super::{Refusal, context_words, issue_link, tell_owner_once_an_hour};
 use crate::audit::{self, Action, Actor, Event, ObjectType};

@@ -15,6 +15,7 @@ use crate::mail::{self, messages::AddressInUse, messages::AddressUse, messages::
 
 pub mod account;
 pub mod attempts;
+pub mod codes;
 pub mod invitations;
 pub mod links;
 pub mod second_factor;

@@ -6,9 +6,10 @@ use uuid::Uuid;
 
 use super::account::{self, Reauthentication};
 use super::attempts::{Checked, limited_check};
+use super::codes::check_second_factor;
 use super::sessions::{self, NewSession, Session};
 use crate::audit::{self, Action, Event, ObjectType};
-use crate::auth::secrets::{fingerprint, normalise_recovery_code, recovery_code};
+use crate::auth::secrets::{fingerprint, recovery_code};
 use crate::auth::totp;
 use crate::auth::totp_secrets::TotpSecrets;
 use crate::db::{self, Pool, users::User};
@@ -73,32 +74,6 @@ pub async fn complete_sign_in(
         })
         .await?;
     Ok(Some(session))
-}
-
-/// Checks a TOTP code (accepted once) or a recovery code (used up); the audit action on success.
-pub async fn check_second_factor(
-    conn: &mut AsyncPgConnection,
-    secrets: &TotpSecrets,
-    user: &User,
-    code: &str,
-) -> AppResult<Option<Action>> {
-    let Some(sealed) = user.totp_secret.as_deref().filter(|_| user.mfa_enabled()) else {
-        return Ok(None);
-    };
-    // A secret that does not open (AUDIT_KEY changed, say) must not shut out recovery codes.
-    let secret = secrets
-        .open(user.id, sealed)
-        .inspect_err(|e| tracing::error!(user = %user.id, error = %e, "cannot open a TOTP secret"))
-        .ok();
-    if let Some(step) = secret.and_then(|s| totp::matching_step(&s, code, totp::now())) {
-        return Ok(db::users::accept_totp_step(conn, user.id, step)
-            .await?
-            .then_some(Action::SignInSucceeded));
-    }
-    let recovery = fingerprint(&normalise_recovery_code(code));
-    Ok(db::users::use_recovery_code(conn, user.id, &recovery)
-        .await?
-        .then_some(Action::MfaRecoveryCodeUsed))
 }
 
 /// What the enrolment page shows: whose account, and the secret offered in this session.

@@ -4,12 +4,17 @@
 pub mod code;
 pub mod identifiers;
 pub mod institution;
+pub mod money;
+pub(crate) mod number;
 pub mod password;
 pub mod role;
 pub mod session;
+pub mod share;
 pub mod sign_in;
 
 pub use code::Labelled;
 pub use institution::{InstitutionStatus, InstitutionType};
+pub use money::{Amount, Krw, ReferenceCurrency};
 pub use role::Role;
 pub use session::Stage;
+pub use share::BasisPoints;

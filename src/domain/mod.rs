@@ -11,6 +11,7 @@ pub mod role;
 pub mod session;
 pub mod share;
 pub mod sign_in;
+pub mod token;
 
 pub use code::Labelled;
 pub use institution::{InstitutionStatus, InstitutionType};

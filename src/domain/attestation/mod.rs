@@ -3,7 +3,7 @@
 
 mod checks;
 mod header;
-// pub mod import;
+pub mod import;
 mod isin;
 mod reserve;
 mod thresholds;

@@ -90,3 +90,19 @@ attestation-custodian-trust = Trust company
 attestation-custodian-other = Other
 attestation-supply-over-minted = More tokens are set aside (frozen, time-locked or held in treasury) than were minted on this chain.
 attestation-supply-chain-twice = This chain is listed twice. Give each chain's figures once.
+
+## Importing reserve lines from a file
+import-too-large = The file is larger than { $max_kib } KiB. Split it, or remove what is not a reserve line.
+import-too-many-lines = The file has more than { $max_lines } reserve lines. Split it into several files.
+import-unreadable = The file cannot be read. Upload a CSV file (UTF-8) or an Excel workbook (.xlsx) made from the template.
+import-no-lines = The file has no reserve lines. Keep the header row and add one row per reserve line below it.
+import-missing-column = The header row has no column { $column }. Start from the template, which has every column.
+import-unknown-column = The header row has a column { $column } that is not one of the template's. Check its spelling, or remove it.
+import-duplicate-column = The header row has the column { $column } twice.
+import-field-count = This line has more cells than the header row. Check for a comma inside a name: put such a name in double quotes.
+import-asset-class = Enter one of the asset class codes listed on this page, for example cash_demand_deposits.
+import-custodian-empty = Enter the custodian's name.
+import-custodian-too-long = The custodian's name can be at most 200 characters.
+import-custodian-kind = Enter bank, trust or other.
+import-segregated = Enter yes or no.
+import-maturity = Enter the residual maturity as a whole number of days (0 for cash and demand deposits).

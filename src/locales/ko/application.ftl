@@ -90,3 +90,19 @@ attestation-custodian-trust = 신탁회사
 attestation-custodian-other = 기타
 attestation-supply-over-minted = 이 체인에서 상환 불가로 제외한 토큰(동결·시간 잠금·자체 보유)이 발행량보다 많습니다.
 attestation-supply-chain-twice = 같은 체인이 두 번 있습니다. 체인별 수치는 한 번만 적어 주세요.
+
+## 파일로 준비자산 내역 가져오기
+import-too-large = 파일이 { $max_kib } KiB보다 큽니다. 파일을 나누거나 준비자산 내역이 아닌 내용을 지워 주세요.
+import-too-many-lines = 준비자산 내역이 { $max_lines }행을 넘습니다. 여러 파일로 나누어 올려 주세요.
+import-unreadable = 파일을 읽을 수 없습니다. 양식으로 만든 CSV 파일(UTF-8)이나 엑셀 통합문서(.xlsx)를 올려 주세요.
+import-no-lines = 파일에 준비자산 내역이 없습니다. 머리글 행은 그대로 두고 그 아래에 내역을 한 행씩 적어 주세요.
+import-missing-column = 머리글 행에 { $column } 열이 없습니다. 모든 열이 들어 있는 양식에서 시작해 주세요.
+import-unknown-column = 머리글 행의 { $column } 열은 양식에 없는 열입니다. 철자를 확인하거나 그 열을 지워 주세요.
+import-duplicate-column = 머리글 행에 { $column } 열이 두 번 있습니다.
+import-field-count = 이 행의 칸 수가 머리글 행보다 많습니다. 이름에 쉼표가 있다면 이름을 큰따옴표로 감싸 주세요.
+import-asset-class = 이 페이지에 안내된 자산 종류 코드 중 하나를 입력하세요(예: cash_demand_deposits).
+import-custodian-empty = 보관기관 이름을 입력하세요.
+import-custodian-too-long = 보관기관 이름은 200자까지 입력할 수 있습니다.
+import-custodian-kind = bank, trust, other 중 하나를 입력하세요.
+import-segregated = yes 또는 no를 입력하세요.
+import-maturity = 잔존만기를 일 단위 정수로 입력하세요(현금·요구불예금은 0).

@@ -106,3 +106,25 @@ import-custodian-too-long = The custodian's name can be at most 200 characters.
 import-custodian-kind = Enter bank, trust or other.
 import-segregated = Enter yes or no.
 import-maturity = Enter the residual maturity as a whole number of days (0 for cash and demand deposits).
+
+## Sections and documents
+section-institution-title = Institution and ownership
+section-management-title = Management
+section-token-title = Token
+section-business_plan-title = Business plan
+section-capital-title = Capital
+section-reserve_policy-title = Reserve management policy
+section-redemption-title = Redemption
+section-risk-title = Risk, AML/CFT and ICT
+section-cross_border-title = Cross-border use
+section-documents-title = Documents
+section-attestation-title = Initial reserve attestation
+section-declaration-title = Declaration and submission
+document-articles_of_association = Articles of association
+document-audited_financial_statements = Audited financial statements
+document-business_plan = Business plan
+document-white_paper = White paper
+document-aml_policy = AML/CFT policy
+document-legal_opinion = Legal opinion on the token's classification
+document-director_cv = Director's CV
+document-attestation_report = Reserve attestation report

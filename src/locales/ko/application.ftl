@@ -106,3 +106,25 @@ import-custodian-too-long = 보관기관 이름은 200자까지 입력할 수 �
 import-custodian-kind = bank, trust, other 중 하나를 입력하세요.
 import-segregated = yes 또는 no를 입력하세요.
 import-maturity = 잔존만기를 일 단위 정수로 입력하세요(현금·요구불예금은 0).
+
+## 신청서 항목과 제출 서류
+section-institution-title = 기관 및 소유 구조
+section-management-title = 경영진
+section-token-title = 토큰
+section-business_plan-title = 사업계획
+section-capital-title = 자본금
+section-reserve_policy-title = 준비자산 관리 정책
+section-redemption-title = 상환
+section-risk-title = 위험관리, 자금세탁방지 및 정보통신
+section-cross_border-title = 국경 간 사용
+section-documents-title = 제출 서류
+section-attestation-title = 최초 준비자산 검증
+section-declaration-title = 확인 및 제출
+document-articles_of_association = 정관
+document-audited_financial_statements = 감사받은 재무제표
+document-business_plan = 사업계획서
+document-white_paper = 백서
+document-aml_policy = 자금세탁방지 정책
+document-legal_opinion = 토큰 법적 성격에 관한 법률 의견서
+document-director_cv = 임원 이력서
+document-attestation_report = 준비자산 검증 보고서

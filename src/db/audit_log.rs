@@ -185,6 +185,26 @@ pub async fn acted_on_within(
     .await
 }
 
+/// Whether `action` was recorded on the object `object_id` from the client address `addr` within
+/// `window`.
+pub async fn acted_on_from_within(
+    conn: &mut AsyncPgConnection,
+    action: Action,
+    object_id: Uuid,
+    addr: Option<&str>,
+    window: chrono::Duration,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        audit_log::table
+            .filter(audit_log::object_id.eq(object_id.to_string()))
+            .filter(audit_log::action.eq(action))
+            .filter(audit_log::client_addr.is_not_distinct_from(addr))
+            .filter(audit_log::occurred_at.gt(Utc::now() - window)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// Every action written so far, for the filter's choices.
 pub async fn actions(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Action>> {
     audit_log::table

@@ -1,19 +1,22 @@
-//! Server-side sessions: loaded once per request by `middleware::session::load` from the cookie,
-//! checked against the idle and absolute timeouts and the user's state, and handed to handlers
-//! through the request.
+//! Sessions: loaded once per request by `middleware::session::load` from the cookie, checked
+//! against the idle and absolute timeouts and the user's state, and handed to handlers through the
+//! request. A session with a user (at any stage of signing in) is a row in PostgreSQL; an anonymous
+//! one lives in its signed cookie alone (`auth::anonymous_sessions`), so anonymous visits write
+//! nothing.
 //! Services make new sessions (`services::identity::sessions`); handlers install or forget them
 //! here, and the cookie follows.
 
-use actix_web::{HttpMessage, HttpRequest};
+use actix_web::{HttpMessage, HttpRequest, web};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::AppState;
+use crate::auth::anonymous_sessions::AnonymousSessions;
 use crate::auth::secrets::fingerprint;
 use crate::db::{self, users::User};
 use crate::domain::Stage;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 pub use crate::services::identity::sessions::{NewSession, Session, SessionUser, create};
 
 pub const IDLE_TIMEOUT_ISSUER: Duration = Duration::minutes(30);
@@ -59,6 +62,9 @@ pub fn user(req: &HttpRequest) -> Option<SessionUser> {
 
 /// The session for `token` if it exists and may still be used; a dead one is deleted.
 pub(crate) async fn find_valid(state: &AppState, token: &str) -> AppResult<Option<Session>> {
+    if AnonymousSessions::is_anonymous(token) {
+        return Ok(anonymous(state, token));
+    }
     let mut conn = state.pool.get().await?;
     let conn = &mut conn;
     let Some((row, user, suspended)) = db::sessions::find(conn, &fingerprint(token)).await? else {
@@ -88,12 +94,43 @@ pub(crate) async fn find_valid(state: &AppState, token: &str) -> AppResult<Optio
     }))
 }
 
+/// The anonymous session of a cookie, if its signature holds and it is younger than the absolute
+/// lifetime. It has no idle timeout: nothing is kept to time, and it opens nothing but public forms.
+fn anonymous(state: &AppState, cookie: &str) -> Option<Session> {
+    let opened =
+        AnonymousSessions::new(&state.audit_key).open(cookie, Utc::now(), ABSOLUTE_TIMEOUT);
+    opened.map(|a| Session {
+        id: a.id,
+        stage: Stage::Anonymous,
+        csrf_token: a.csrf_token,
+        user: None,
+    })
+}
+
 /// The current session, or a new anonymous one: forms need a session to carry their CSRF token.
-pub async fn ensure(req: &HttpRequest, conn: &mut AsyncPgConnection) -> AppResult<Session> {
+/// A new anonymous session is its signed cookie alone; the database learns of it only when it gets
+/// a user (signing in replaces it with a row).
+pub fn ensure(req: &HttpRequest) -> AppResult<Session> {
     if let Some(session) = current(req) {
         return Ok(session);
     }
-    begin(req, conn, None, Stage::Anonymous).await
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no app state")))?;
+    let (cookie, anonymous) = AnonymousSessions::new(&state.audit_key).issue(Utc::now());
+    let session = Session {
+        id: anonymous.id,
+        stage: Stage::Anonymous,
+        csrf_token: anonymous.csrf_token,
+        user: None,
+    };
+    Ok(install(
+        req,
+        NewSession {
+            token: cookie,
+            session,
+        },
+    ))
 }
 
 /// Makes `new` the session of this request and of the browser (its cookie goes with the response).

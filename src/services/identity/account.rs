@@ -5,7 +5,7 @@
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::attempts::{Checked, limited_check};
+use super::attempts::{Checked, Step, limited_check};
 use super::codes::check_second_factor;
 use super::sessions::{self, NewSession};
 use super::{Refusal, context_words, issue_link, tell_owner_once_an_hour};
@@ -82,7 +82,8 @@ async fn signed_in_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> AppResul
         .ok_or(AppError::Forbidden)
 }
 
-/// Checks a re-authentication under the account's attempt limits.
+/// Checks a re-authentication under the attempt limits of the account and of the client's address;
+/// over either it is a 429.
 pub async fn reauthenticate(
     pool: &Pool,
     cx: &Context<'_>,
@@ -91,7 +92,7 @@ pub async fn reauthenticate(
     given: &Reauthentication<'_>,
 ) -> AppResult<Result<(), Refused>> {
     let mut password_ok = false;
-    let checked = limited_check(pool, cx, user.id, Action::ReauthenticationFailed, async {
+    let checked = limited_check(pool, cx, user.id, Step::Reconfirmation, async {
         password_ok = hashing::verify(given.current_password, user.password_hash.as_deref())
             .await?
             .matches;
@@ -106,6 +107,8 @@ pub async fn reauthenticate(
     .await?;
     Ok(match checked {
         Checked::Accepted => Ok(()),
+        // Over a limit: a 429, whose refusal is audited at most once a minute (see `attempts`).
+        Checked::Refused | Checked::TooMany => return Err(AppError::TooManyRequests),
         _ if password_ok => Err(Refused::WrongCode),
         _ => Err(Refused::WrongPassword),
     })

@@ -5,7 +5,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::account::{self, Reauthentication};
-use super::attempts::{Checked, limited_check};
+use super::attempts::{Checked, Step, limited_check};
 use super::codes::check_second_factor;
 use super::sessions::{self, NewSession, Session};
 use crate::audit::{self, Action, Event, ObjectType};
@@ -46,7 +46,8 @@ async fn user_of(conn: &mut AsyncPgConnection, at: SigningIn) -> AppResult<User>
 }
 
 /// Checks the second factor under the account's attempt limits and, when it is right, completes
-/// signing in with a new session. `None` when the code is wrong (or the check was refused).
+/// signing in with a new session. `None` when the code is wrong (or the check was refused); a 429
+/// when the client's address made too many attempts this minute.
 pub async fn complete_sign_in(
     pool: &Pool,
     cx: &Context<'_>,
@@ -56,12 +57,15 @@ pub async fn complete_sign_in(
 ) -> AppResult<Option<NewSession>> {
     let user = user_of(&mut *pool.get().await?, at).await?;
     let mut how = None;
-    let checked = limited_check(pool, cx, user.id, Action::MfaFailed, async {
+    let checked = limited_check(pool, cx, user.id, Step::SecondFactor, async {
         let mut conn = pool.get().await?;
         how = check_second_factor(&mut conn, secrets, &user, code).await?;
         Ok(how.is_some())
     })
     .await?;
+    if checked == Checked::TooMany {
+        return Err(AppError::TooManyRequests);
+    }
     let (Checked::Accepted, Some(how)) = (checked, how) else {
         return Ok(None);
     };

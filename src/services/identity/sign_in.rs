@@ -3,7 +3,7 @@
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::attempts::{Checked, limited_check};
+use super::attempts::{Checked, Step, limited_check};
 use super::sessions::{self, NewSession};
 use super::{Refusal, acting_as, client_addr, institution_suspended, with_actor};
 use crate::audit::{self, Action, Actor, Event, ObjectType};
@@ -124,7 +124,7 @@ async fn check(
         return Ok(Err(Refused::Generic));
     };
     let mut needs_rehash = false;
-    let checked = limited_check(pool, cx, user.id, Action::SignInFailed, async {
+    let checked = limited_check(pool, cx, user.id, Step::Password, async {
         let v = hashing::verify(password, user.password_hash.as_deref()).await?;
         needs_rehash = v.needs_rehash;
         Ok(v.matches)
@@ -133,6 +133,7 @@ async fn check(
     match checked {
         Checked::Accepted => {}
         Checked::Failed => return Ok(Err(Refused::Generic)),
+        Checked::TooMany => return Ok(Err(Refused::TooManyFromAddress)),
         Checked::Refused => {
             // Answered as slowly as a checked password, so a locked account does not stand out.
             hashing::verify(password, None).await?;

@@ -262,3 +262,86 @@ async fn turning_mfa_off_sends_regulator_staff_straight_back_to_enrol() {
     assert!(app.page("/mfa/enrol").await.contains("totp-secret"));
     assert!(app.audit_actions().await.iter().any(|a| a == "mfa.removed"));
 }
+
+/// A scan of the password re-confirmation (issue 7, item 8) wrote a `sign_in.refused` row per
+/// request. Its attempts now count against the account's wait and the address's 30 a minute, and
+/// beyond them the answer is a 429 whose refusal is audited once a minute, not once a request.
+#[tokio::test]
+async fn re_confirmation_beyond_the_limits_is_a_429_audited_once_a_minute() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    app.sign_in(&account).await;
+    let token = app.token("/account/password").await;
+    let mut statuses = Vec::new();
+    for i in 0..40 {
+        let wrong = format!("not the password {i}");
+        let res = app
+            .post(
+                "/account/password",
+                &token,
+                &[
+                    ("current_password", &wrong),
+                    ("password", "Suwon-Fortress-Wall-Walk"),
+                    ("confirm", "Suwon-Fortress-Wall-Walk"),
+                ],
+            )
+            .await;
+        statuses.push(res.status());
+    }
+    assert!(
+        statuses[..5]
+            .iter()
+            .all(|s| *s == StatusCode::UNPROCESSABLE_ENTITY),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[31..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let refused = app
+        .audit_actions()
+        .await
+        .iter()
+        .filter(|a| *a == "sign_in.refused")
+        .count();
+    assert_eq!(refused, 1, "one row for the minute, {statuses:?}");
+}
+
+/// The address's 30 attempts a minute hold even when every password is right: the 31st check is
+/// not made, and the answer is a 429.
+#[tokio::test]
+async fn re_confirmation_counts_against_the_address_limit() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    app.sign_in(&account).await;
+    let token = app.token("/account/password").await;
+    let fields = [
+        ("current_password", account.password.as_str()),
+        ("password", "short"),
+        ("confirm", "short"),
+    ];
+    // Signing in was the first of the address's 30.
+    for i in 1..30 {
+        let res = app.post("/account/password", &token, &fields).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attempt {i}"
+        );
+    }
+    let res = app.post("/account/password", &token, &fields).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let res = app
+        .submit(
+            "/account/email",
+            "/account/email",
+            &[
+                ("current_password", &account.password),
+                ("email", "new-address@example.kr"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "every form");
+}

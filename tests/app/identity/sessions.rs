@@ -1,10 +1,10 @@
-//! Server-side sessions (SECURITY.md "sessions"): new token at sign-in, nothing after sign-out,
-//! timeouts, and deactivation taking effect at the next request.
+//! Sessions (SECURITY.md "sessions"): new token at sign-in, nothing after sign-out, timeouts,
+//! deactivation taking effect at the next request, and anonymous visits that write nothing.
 
 use reqwest::StatusCode;
 use stablereg::domain::Role;
 
-use crate::support::accounts::location;
+use crate::support::accounts::{link_path, location};
 use crate::support::harness::{TestConfig, spawn_app, spawn_app_with};
 
 fn session_cookie(res: &reqwest::Response) -> Option<String> {
@@ -153,5 +153,105 @@ async fn over_https_the_cookie_is_host_prefixed_and_secure() {
     assert!(
         cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
         "{cookie}"
+    );
+}
+
+/// The session rows in the database.
+async fn session_rows(app: &crate::support::harness::TestApp) -> i64 {
+    use diesel::QueryDsl;
+    use diesel_async::RunQueryDsl;
+    stablereg::db::schema::sessions::table
+        .count()
+        .get_result(&mut app.db().await)
+        .await
+        .unwrap()
+}
+
+/// Issue 7, item 8: each anonymous GET of /login made a session row (50 requests, 50 rows). An
+/// anonymous session now lives in its signed cookie alone, and the forms it carries still work; the
+/// database has a row once the session holds a user.
+#[tokio::test]
+async fn anonymous_visits_write_no_session_rows_and_their_forms_still_work() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    for _ in 0..50 {
+        let res = app.visitor().get("/login").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(session_cookie(&res).is_some(), "each browser its session");
+    }
+    assert_eq!(session_rows(&app).await, 0, "fifty visits, no rows");
+
+    let visitor = app.visitor();
+    let res = visitor.submit("/signup", "/signup", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "past CSRF");
+    let res = visitor
+        .submit(
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", &account.email)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(session_rows(&app).await, 0);
+    let link = link_path(&app.last_mail_to(&account.email).await, &app);
+    let new_password = "Jeju-Olle-Trail-Seven";
+    let fields = [("password", new_password), ("confirm", new_password)];
+    let res = visitor.submit(&link, &link, &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the link's form");
+
+    let res = app
+        .visitor()
+        .sign_in_password(&account.email, new_password)
+        .await;
+    assert_eq!(location(&res), "/account");
+    assert!(session_rows(&app).await >= 1, "a row once it holds a user");
+}
+
+/// An anonymous session's cookie is signed: a changed one is no session (its form is refused), and
+/// the double-submit keys of anonymous forms are bound to it as to a row.
+#[tokio::test]
+async fn a_changed_anonymous_cookie_is_no_session() {
+    let app = spawn_app().await;
+    let res = app.get("/login").await;
+    let cookie = session_cookie(&res).unwrap();
+    let value = cookie.split(';').next().unwrap().to_owned();
+    let token = app.token("/login").await;
+    let forged = format!("{}0", &value[..value.len() - 1]);
+    let forged = if forged == value {
+        format!("{}1", &value[..value.len() - 1])
+    } else {
+        forged
+    };
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = stranger
+        .post(app.url("/login"))
+        .header("cookie", forged)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "a@b.kr"),
+            ("password", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = stranger
+        .post(app.url("/login"))
+        .header("cookie", value)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "a@b.kr"),
+            ("password", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the cookie itself works"
     );
 }

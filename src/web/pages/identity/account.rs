@@ -206,7 +206,7 @@ pub async fn confirm_email_form(
     else {
         return link_invalid(ctx);
     };
-    let session = session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req)?;
     page(
         &ConfirmEmailPage {
             ctx: ctx.with_session(&session),

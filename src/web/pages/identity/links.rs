@@ -27,13 +27,8 @@ struct ForgotPage {
     sent: bool,
 }
 
-pub async fn forgot_form(
-    req: HttpRequest,
-    ctx: PageContext,
-    state: web::Data<AppState>,
-) -> AppResult<HttpResponse> {
-    let mut conn = state.pool.get().await?;
-    let session = session::ensure(&req, &mut conn).await?;
+pub async fn forgot_form(req: HttpRequest, ctx: PageContext) -> AppResult<HttpResponse> {
+    let session = session::ensure(&req)?;
     page(
         &ForgotPage {
             ctx: ctx.with_session(&session),
@@ -176,7 +171,7 @@ async fn set_password_form(
     let Some(user) = link_user(&mut conn, purpose, &token).await? else {
         return link_invalid(ctx);
     };
-    let session = session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req)?;
     let p = SetPasswordPage {
         ctx: ctx.with_session(&session),
         purpose: page_name(purpose),

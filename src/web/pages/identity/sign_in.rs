@@ -28,11 +28,9 @@ struct LoginPage {
 pub async fn login_form(
     req: HttpRequest,
     ctx: PageContext,
-    state: web::Data<AppState>,
     query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = state.pool.get().await?;
-    let session = session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req)?;
     let next = safe_next(&query.next).unwrap_or_default();
     page(
         &LoginPage {

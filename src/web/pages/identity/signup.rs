@@ -66,13 +66,8 @@ struct SentPage {
     email: String,
 }
 
-pub async fn form(
-    req: HttpRequest,
-    ctx: PageContext,
-    state: web::Data<AppState>,
-) -> AppResult<HttpResponse> {
-    let mut conn = state.pool.get().await?;
-    let session = session::ensure(&req, &mut conn).await?;
+pub async fn form(req: HttpRequest, ctx: PageContext) -> AppResult<HttpResponse> {
+    let session = session::ensure(&req)?;
     let page_data = SignupPage {
         ctx: ctx.with_session(&session),
         form: SignupForm::default(),
@@ -247,7 +242,7 @@ pub async fn verify_form(
     let Some(user) = link_user(&mut conn, Purpose::VerifyEmail, &token).await? else {
         return link_invalid(ctx);
     };
-    let session = session::ensure(&req, &mut conn).await?;
+    let session = session::ensure(&req)?;
     page(
         &VerifyPage {
             ctx: ctx.with_session(&session),

@@ -27,25 +27,25 @@ impl Message for Invitation<'_> {
         let body = match self.invited_to {
             InvitedTo::Institution(institution) => lang.t_with(
                 "mail-invite-member-body",
-                &[
-                    ("inviter", self.inviter.to_owned().into()),
-                    ("institution", institution.to_owned().into()),
-                ],
+                &[("institution", institution.to_owned().into())],
             ),
             InvitedTo::Staff(role) => lang.t_with(
                 "mail-invite-staff-body",
-                &[
-                    ("inviter", self.inviter.to_owned().into()),
-                    ("role", lang.t(role.label_key()).into()),
-                ],
+                &[("role", lang.t(role.label_key()).into())],
             ),
         };
+        // The inviter's name is data they typed themselves: it stands quoted after a label, never
+        // as words of the mail.
+        let invited_by = lang.t_with(
+            "mail-invite-by",
+            &[("inviter", self.inviter.to_owned().into())],
+        );
         LinkMail {
             lang,
             to: self.to.email.to_owned(),
             greeting: LinkMail::greeting(lang, self.to.name),
             subject: lang.t("mail-invite-subject"),
-            paragraphs: vec![body],
+            paragraphs: vec![body, invited_by],
             link: self.link.to_owned(),
             link_label: lang.t("mail-invite-action"),
             footnote: lang.t("mail-invite-footnote"),
@@ -69,10 +69,13 @@ impl Message for InvitationRefused<'_> {
             to: self.to.email.to_owned(),
             greeting: LinkMail::greeting(lang, self.to.name),
             subject: lang.t("mail-invite-exists-subject"),
-            paragraphs: vec![lang.t_with(
-                "mail-invite-exists-body",
-                &[("inviter", self.inviter.to_owned().into())],
-            )],
+            paragraphs: vec![
+                lang.t("mail-invite-exists-body"),
+                lang.t_with(
+                    "mail-invite-exists-by",
+                    &[("inviter", self.inviter.to_owned().into())],
+                ),
+            ],
             link: settings.url("/login"),
             link_label: lang.t("nav-login"),
             footnote: lang.t("mail-invite-exists-footnote"),

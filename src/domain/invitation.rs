@@ -13,6 +13,41 @@ pub const PER_INSTITUTION_PER_DAY: i64 = 50;
 /// Invitations one address may receive in a day, from anyone.
 pub const PER_ADDRESS_PER_DAY: i64 = 3;
 
+/// Where an invitation stands, as its inviter sees it: the same for every address, whether or not it
+/// had an account, so the list of invitations tells nothing about other institutions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationState {
+    /// Its link may still be used.
+    Waiting,
+    /// Its owner set a password and is a member now.
+    Accepted,
+    /// Its link has run out unused.
+    Expired,
+}
+
+impl InvitationState {
+    /// Where an invitation sent `age` ago stands, given whether its account was accepted into the
+    /// inviter's institution and how long its link works.
+    pub fn of(accepted: bool, age: chrono::Duration, lifetime: chrono::Duration) -> Self {
+        if accepted {
+            InvitationState::Accepted
+        } else if age < lifetime {
+            InvitationState::Waiting
+        } else {
+            InvitationState::Expired
+        }
+    }
+
+    /// The catalogue key of the state's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            InvitationState::Waiting => "invitation-waiting",
+            InvitationState::Accepted => "invitation-accepted",
+            InvitationState::Expired => "invitation-expired",
+        }
+    }
+}
+
 /// Invitations already sent in the windows the limits look at.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sent {
@@ -53,6 +88,28 @@ pub fn may_send(sent: &Sent) -> Result<(), Limit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invitation_waits_until_accepted_or_run_out() {
+        let lifetime = chrono::Duration::hours(72);
+        let hour = chrono::Duration::hours(1);
+        assert_eq!(
+            InvitationState::of(false, hour, lifetime),
+            InvitationState::Waiting
+        );
+        assert_eq!(
+            InvitationState::of(true, hour, lifetime),
+            InvitationState::Accepted
+        );
+        assert_eq!(
+            InvitationState::of(false, lifetime, lifetime),
+            InvitationState::Expired
+        );
+        assert_eq!(
+            InvitationState::of(true, lifetime * 2, lifetime),
+            InvitationState::Accepted
+        );
+    }
 
     #[test]
     fn up_to_each_limit_is_allowed() {

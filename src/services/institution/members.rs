@@ -6,8 +6,12 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::audit::{self, Action, Event, ObjectType};
+use chrono::{DateTime, Utc};
+
 use crate::db::institutions::Institution;
+use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
+use crate::domain::invitation::InvitationState;
 use crate::domain::{EmailAddress, PersonName};
 use crate::domain::{Role, Stage};
 use crate::error::{AppError, AppResult};
@@ -31,6 +35,46 @@ pub async fn roster(conn: &mut AsyncPgConnection, institution: Uuid) -> AppResul
     Ok(Roster {
         institution: found,
         members,
+    })
+}
+
+/// What an institution's administrator sees of their colleagues: the members who took up their
+/// accounts (an invited account joins once its owner accepted), and every invitation made, alike
+/// whatever came of it, so that the page never shows whether an address had an account.
+pub struct Colleagues {
+    pub roster: Roster,
+    /// Newest first.
+    pub invitations: Vec<ListedInvitation>,
+}
+
+/// An invitation as the members page lists it.
+pub struct ListedInvitation {
+    pub name: String,
+    pub email_as_typed: String,
+    pub invited_at: DateTime<Utc>,
+    pub signatory: bool,
+    pub state: InvitationState,
+}
+
+pub async fn colleagues(conn: &mut AsyncPgConnection, institution: Uuid) -> AppResult<Colleagues> {
+    let mut roster = roster(conn, institution).await?;
+    roster.members.retain(|m| m.password_hash.is_some());
+    let now = Utc::now();
+    let lifetime = Purpose::Invitation.lifetime();
+    let invitations = db::invitations::of_institution(conn, institution)
+        .await?
+        .into_iter()
+        .map(|i| ListedInvitation {
+            state: InvitationState::of(i.accepted, now - i.created_at, lifetime),
+            name: i.name,
+            email_as_typed: i.email_as_typed,
+            invited_at: i.created_at,
+            signatory: i.authorised_signatory,
+        })
+        .collect();
+    Ok(Colleagues {
+        roster,
+        invitations,
     })
 }
 

@@ -212,3 +212,67 @@ async fn mail_shows_names_quoted_never_as_words_of_the_mail() {
     assert!(!mail.body_text.contains("Dear Security Team"));
     assert!(!mail.body_text.contains("Test issuer has invited"));
 }
+
+/// The rows of the members page's list of invitations, newest first, and the members table before it.
+fn invitation_rows(page: &str) -> (String, Vec<String>) {
+    let (members, rest) = page
+        .split_once("id=\"invitations-heading\"")
+        .expect("the page lists invitations");
+    let list = rest.split("id=\"invite-heading\"").next().unwrap();
+    let rows = list
+        .split("<tr>")
+        .skip(2)
+        .map(|row| row.split("</tr>").next().unwrap().to_owned())
+        .collect();
+    (members.to_owned(), rows)
+}
+
+#[tokio::test]
+async fn the_members_page_lists_an_invitation_alike_whether_or_not_the_address_had_an_account() {
+    let app = spawn_app().await;
+    let admin = app.create_issuer_admin("한빛").await;
+    let elsewhere = app.create_issuer_admin("다른은행").await;
+    let their_member = app
+        .create_account(Role::Issuer, elsewhere.institution, false)
+        .await;
+    app.sign_in(&admin).await;
+    let new_address = "new.person@hanbit.example";
+    for email in [new_address, their_member.email.as_str()] {
+        let res = invite(&app, "Jiwoo Kim", email).await;
+        assert_eq!(location(&res), "/institution/members?notice=invited");
+    }
+    // Both at the same minute, so that only the address tells the rows apart.
+    app.sql("UPDATE invitations SET created_at = '2026-11-20T01:00:00Z'")
+        .await;
+    let page = app.page("/institution/members").await;
+    let (members, rows) = invitation_rows(&page);
+    assert_eq!(rows.len(), 2, "{page}");
+    assert!(
+        !members.contains(new_address),
+        "not a member before accepting"
+    );
+    assert!(!members.contains(&their_member.email));
+    let to_them = rows[0].replace(&their_member.email, "ADDRESS");
+    let to_new = rows[1].replace(new_address, "ADDRESS");
+    assert_eq!(to_them, to_new, "the same row for either address");
+    assert!(to_new.contains("2026-11-20 10:00 KST"), "{to_new}");
+
+    // The invited account joins the members once its owner accepted.
+    app.sql("UPDATE invitations SET created_at = now()").await;
+    let link = crate::support::accounts::link_path(&app.last_mail_to(new_address).await, &app);
+    let password = "Daejeon-Science-Park-3";
+    let res = app
+        .visitor()
+        .submit(
+            &link,
+            &link,
+            &[("password", password), ("confirm", password)],
+        )
+        .await;
+    assert_eq!(location(&res), "/account?notice=welcome");
+    let page = app.page("/institution/members").await;
+    let (members, rows) = invitation_rows(&page);
+    assert!(members.contains(new_address), "{members}");
+    assert!(rows[1].contains("수락함"), "{}", rows[1]);
+    assert!(rows[0].contains("수락 대기 중"), "{}", rows[0]);
+}

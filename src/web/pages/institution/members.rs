@@ -28,6 +28,7 @@ struct MembersPage {
     ctx: PageContext,
     institution: Institution,
     members: Vec<User>,
+    invitations: Vec<service::ListedInvitation>,
     form: InviteForm,
     errors: Errors,
 }
@@ -93,14 +94,18 @@ async fn members_page(
         // The invitation mail defaults to the inviter's language.
         form.lang = ctx.lang.code().to_owned();
     }
-    let service::Roster {
-        institution,
-        members,
-    } = service::roster(conn, institution).await?;
+    let service::Colleagues {
+        roster: service::Roster {
+            institution,
+            members,
+        },
+        invitations,
+    } = service::colleagues(conn, institution).await?;
     Ok(MembersPage {
         ctx,
         institution,
         members,
+        invitations,
         form,
         errors,
     })

@@ -60,6 +60,20 @@ pub async fn brn_taken(conn: &mut AsyncPgConnection, brn_digits: &str) -> QueryR
     .await
 }
 
+/// Whether the institution's sign-up is confirmed: its first user (the one who signed it up) has
+/// confirmed their email address.
+pub async fn is_confirmed(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    use crate::db::schema::users;
+    let first: Option<Option<DateTime<Utc>>> = users::table
+        .filter(users::institution_id.eq(id))
+        .order((users::created_at, users::id))
+        .select(users::email_verified_at)
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(matches!(first, Some(Some(_))))
+}
+
 /// The institution signed up with this number whose sign-up lapsed: nobody of it ever confirmed
 /// their email, and the confirmation link (`lifetime`) ran out. Such a sign-up does not hold the
 /// number against a new one.

@@ -13,6 +13,7 @@ pub mod client_attempts;
 pub mod enums;
 pub mod form_submissions;
 pub mod institutions;
+pub mod invitations;
 pub mod outbox;
 pub mod roles;
 pub mod schema;

@@ -168,3 +168,20 @@ diesel::table! {
         last_failure_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    invitations (id) {
+        id -> Uuid,
+        invited_by -> Nullable<Uuid>,
+        institution_id -> Nullable<Uuid>,
+        email -> Text,
+        email_as_typed -> Text,
+        name -> Text,
+        authorised_signatory -> Bool,
+        user_id -> Nullable<Uuid>,
+        outcome -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(invitations, users);

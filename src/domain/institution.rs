@@ -3,6 +3,13 @@
 
 use super::code::coded;
 
+/// Longest legal name (Korean or English) accepted, in characters.
+pub const LEGAL_NAME_MAX_CHARS: usize = 200;
+/// Longest head office address accepted, in characters.
+pub const ADDRESS_MAX_CHARS: usize = 200;
+/// Longest telephone number accepted, in characters.
+pub const TELEPHONE_MAX_CHARS: usize = 30;
+
 coded! {
     /// Whether an institution's members may sign in: a suspended institution's may not.
     pub enum InstitutionStatus {

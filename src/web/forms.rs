@@ -1,6 +1,9 @@
 //! What form pages share: per-field error messages (shown beside the field and in a summary at the
 //! top that links to it), and helpers for turning typed text into values.
 
+use crate::domain::PersonName;
+use crate::domain::person_name::{self, NameError};
+
 /// Field errors in the order the form shows its fields, as message keys: the page translates them
 /// (`PageContext::error_message`), so errors can be worked out without a language, for a draft kept
 /// and checked later as much as for a form sent back.
@@ -119,6 +122,27 @@ pub fn required(value: &str) -> Result<(), validator::ValidationError> {
         return Err(validator::ValidationError::new("field-required"));
     }
     Ok(())
+}
+
+/// A person's name as typed, checked by `PersonName`: what is wrong goes beside `field`. A blank name
+/// is left to the form's shape check (`required`), which already says so.
+pub fn person_name(raw: &str, field: &'static str, errors: &mut Errors) -> Option<PersonName> {
+    match PersonName::parse(raw) {
+        Ok(name) => Some(name),
+        Err(NameError::Empty) => None,
+        Err(problem) => {
+            let max = vec![("max", person_name::MAX_CHARS.to_string())];
+            errors.add_with(field, problem.message_key(), max);
+            None
+        }
+    }
+}
+
+/// A shape check of free text: at most `max` characters, with the message beside `field`.
+pub fn at_most(raw: &str, max: usize, field: &'static str, errors: &mut Errors) {
+    if raw.trim().chars().count() > max {
+        errors.add_with(field, "field-too-long", vec![("max", max.to_string())]);
+    }
 }
 
 /// Whether any name or value holds a NUL character, which no form needs and PostgreSQL refuses in

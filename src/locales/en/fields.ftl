@@ -55,3 +55,7 @@ password-too-long = The password must be at most 256 characters long.
 password-common = This password is widely known, so it cannot be used. Choose another.
 password-context = A password made from the institution's name, your email address or the portal's own words cannot be used.
 password-mismatch = The two passwords do not match.
+field-too-long = Use at most { $max } characters.
+field-name-too-long = A name can have at most { $max } characters.
+field-name-link = A name cannot contain a web address.
+field-name-control = A name must be on one line, without control characters or direction marks.

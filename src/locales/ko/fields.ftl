@@ -55,3 +55,7 @@ password-too-long = 비밀번호는 256자 이하여야 합니다.
 password-common = 널리 알려진 비밀번호라 사용할 수 없습니다. 다른 비밀번호를 입력해 주세요.
 password-context = 기관명, 이메일 주소 또는 포털 관련 단어로 만든 비밀번호는 사용할 수 없습니다.
 password-mismatch = 두 비밀번호가 일치하지 않습니다.
+field-too-long = { $max }자 이내로 입력해 주세요.
+field-name-too-long = 이름은 { $max }자 이내로 입력해 주세요.
+field-name-link = 이름에는 웹 주소를 넣을 수 없습니다.
+field-name-control = 이름은 한 줄로, 제어 문자나 방향 표시 문자 없이 입력해 주세요.

@@ -27,25 +27,26 @@ impl Message for Invitation<'_> {
         let body = match self.invited_to {
             InvitedTo::Institution(institution) => lang.t_with(
                 "mail-invite-member-body",
-                &[
-                    ("inviter", self.inviter.to_owned().into()),
-                    ("institution", institution.to_owned().into()),
-                ],
+                &[("institution", institution.to_owned().into())],
             ),
             InvitedTo::Staff(role) => lang.t_with(
                 "mail-invite-staff-body",
-                &[
-                    ("inviter", self.inviter.to_owned().into()),
-                    ("role", lang.t(role.label_key()).into()),
-                ],
+                &[("role", lang.t(role.label_key()).into())],
             ),
         };
+        // The inviter's name is data they typed themselves: it stands quoted after a label, never
+        // as words of the mail.
+        let invited_by = lang.t_with(
+            "mail-invite-by",
+            &[("inviter", self.inviter.to_owned().into())],
+        );
         let keys = Keys {
             subject: "mail-invite-subject",
             action: "mail-invite-action",
             footnote: "mail-invite-footnote",
         };
-        self.to.link_mail(keys, vec![body], self.link.to_owned())
+        self.to
+            .link_mail(keys, vec![body, invited_by], self.link.to_owned())
     }
 }
 
@@ -65,13 +66,13 @@ impl Message for InvitationRefused<'_> {
             action: "nav-login",
             footnote: "mail-invite-exists-footnote",
         };
-        self.to.link_mail(
-            keys,
-            vec![lang.t_with(
-                "mail-invite-exists-body",
+        let paragraphs = vec![
+            lang.t("mail-invite-exists-body"),
+            lang.t_with(
+                "mail-invite-exists-by",
                 &[("inviter", self.inviter.to_owned().into())],
-            )],
-            settings.url("/login"),
-        )
+            ),
+        ];
+        self.to.link_mail(keys, paragraphs, settings.url("/login"))
     }
 }

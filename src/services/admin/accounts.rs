@@ -8,8 +8,8 @@ use uuid::Uuid;
 use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
-use crate::domain::EmailAddress;
 use crate::domain::Role;
+use crate::domain::{EmailAddress, PersonName};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::services::Context;
@@ -32,8 +32,10 @@ pub async fn account(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Accoun
 
 /// A member of the regulator's staff to invite, as the admin gave them.
 pub struct Staff {
-    pub name: String,
+    pub name: PersonName,
     pub email: EmailAddress,
+    /// The address as typed.
+    pub email_as_typed: String,
     pub role: Role,
     /// The language of the invitation mail.
     pub lang: Lang,
@@ -44,12 +46,23 @@ pub struct Staff {
 pub enum InviteRefused {
     /// The address has an account that cannot be invited again.
     AddressUnavailable,
+    /// One more invitation would pass a limit (`domain::invitation`).
+    TooMany,
 }
 
 impl InviteRefused {
     pub fn message_key(&self) -> &'static str {
         match self {
             InviteRefused::AddressUnavailable => "invite-email-unavailable",
+            InviteRefused::TooMany => "invite-too-many",
+        }
+    }
+
+    /// The field the message stands beside ("form" for the summary only).
+    pub fn field(&self) -> &'static str {
+        match self {
+            InviteRefused::AddressUnavailable => "email",
+            InviteRefused::TooMany => "form",
         }
     }
 }
@@ -71,6 +84,7 @@ pub async fn invite_staff(
         inviter,
         name: &staff.name,
         email: &staff.email,
+        email_as_typed: &staff.email_as_typed,
         role: staff.role,
         institution: None,
         signatory: false,
@@ -83,6 +97,7 @@ pub async fn invite_staff(
         Invited::Created(id) => Ok(Ok(id)),
         // Taken between the check above and the insert: the same answer as the check's.
         Invited::AddressInUse => Ok(Err(InviteRefused::AddressUnavailable)),
+        Invited::TooMany => Ok(Err(InviteRefused::TooMany)),
     }
 }
 

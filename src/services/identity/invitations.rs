@@ -1,15 +1,18 @@
 //! Inviting someone by email, shared by an institution's administrator (colleagues) and the portal
 //! admins (regulator staff): the account is made without a password, and a link valid for 72 hours
-//! lets its owner set one.
+//! lets its owner set one. Every invitation is recorded (`db::invitations`) and counted against the
+//! limits of `domain::invitation`.
 
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::issue_link;
 use crate::audit::{self, Action, Event, ObjectType};
+use crate::db::invitations::{NewInvitation, Outcome};
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::NewUser};
-use crate::domain::{EmailAddress, Role};
+use crate::domain::invitation as limits;
+use crate::domain::{EmailAddress, PersonName, Role};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::mail;
@@ -20,8 +23,10 @@ use crate::services::Context;
 /// is recorded as acting).
 pub struct Invitation<'a> {
     pub inviter: &'a str,
-    pub name: &'a str,
+    pub name: &'a PersonName,
     pub email: &'a EmailAddress,
+    /// The address as the inviter typed it, as the list of invitations shows it.
+    pub email_as_typed: &'a str,
     pub role: Role,
     pub institution: Option<(Uuid, &'a str)>,
     pub signatory: bool,
@@ -34,27 +39,87 @@ pub enum Invited {
     Created(Uuid),
     /// The address already has an account: its owner was told, and nothing was made.
     AddressInUse,
+    /// One more would pass a limit on invitations: nothing was sent or recorded.
+    TooMany,
 }
 
 /// Makes the invited account and mails its link. When the address already has an account, its owner
-/// gets a mail instead; the caller decides whether the inviter may learn that. Call inside a
-/// transaction.
+/// gets a mail instead; the caller decides whether the inviter may learn that. Nothing is sent past
+/// a limit of `domain::invitation`. Call inside a transaction.
 pub async fn invite(
     conn: &mut AsyncPgConnection,
     cx: &Context<'_>,
     invitation: Invitation<'_>,
 ) -> AppResult<Invited> {
-    if let Some(owner) = db::users::find_by_email(conn, invitation.email).await? {
-        if may_invite_again(&owner, invitation.institution.map(|(id, _)| id)) {
-            return invite_again(conn, cx, &owner, invitation).await;
-        }
-        return address_in_use(conn, cx, invitation.inviter, &owner).await;
+    if !within_limits(conn, cx, &invitation).await? {
+        return Ok(Invited::TooMany);
     }
+    let (invited, outcome) =
+        if let Some(owner) = db::users::find_by_email(conn, invitation.email).await? {
+            if may_invite_again(&owner, invitation.institution.map(|(id, _)| id)) {
+                invite_again(conn, cx, &owner, &invitation).await?
+            } else {
+                address_in_use(conn, cx, invitation.inviter, &owner).await?
+            }
+        } else {
+            invite_new(conn, cx, &invitation).await?
+        };
+    let user_id = match invited {
+        Invited::Created(id) => Some(id),
+        Invited::AddressInUse | Invited::TooMany => None,
+    };
+    record(conn, cx, &invitation, user_id, outcome).await?;
+    Ok(invited)
+}
+
+/// Whether one more invitation stays within the limits. Takes the counting lock first, so that
+/// invitations sent at once are counted one after the other.
+async fn within_limits(
+    conn: &mut AsyncPgConnection,
+    cx: &Context<'_>,
+    invitation: &Invitation<'_>,
+) -> AppResult<bool> {
+    db::invitations::lock_for_counting(conn).await?;
+    let institution = invitation.institution.map(|(id, _)| id);
+    let email = invitation.email.as_str();
+    let now = chrono::Utc::now();
+    let sent = db::invitations::sent(conn, cx.actor.user_id, institution, email, now).await?;
+    Ok(limits::may_send(&sent).is_ok())
+}
+
+/// Records the invitation, whatever came of it.
+async fn record(
+    conn: &mut AsyncPgConnection,
+    cx: &Context<'_>,
+    invitation: &Invitation<'_>,
+    user_id: Option<Uuid>,
+    outcome: Outcome,
+) -> AppResult<()> {
+    let new = NewInvitation {
+        invited_by: cx.actor.user_id,
+        institution_id: invitation.institution.map(|(id, _)| id),
+        email: invitation.email.as_str(),
+        email_as_typed: invitation.email_as_typed,
+        name: invitation.name.as_str(),
+        authorised_signatory: invitation.signatory,
+        user_id,
+        outcome,
+    };
+    db::invitations::insert(conn, &new).await?;
+    Ok(())
+}
+
+/// Makes the invited account of an address that has none, and mails its link.
+async fn invite_new(
+    conn: &mut AsyncPgConnection,
+    cx: &Context<'_>,
+    invitation: &Invitation<'_>,
+) -> AppResult<(Invited, Outcome)> {
     let id = Uuid::now_v7();
     let new_user = NewUser {
         id,
         email: invitation.email.as_str(),
-        display_name: invitation.name,
+        display_name: invitation.name.as_str(),
         role: invitation.role,
         institution_id: invitation.institution.map(|(id, _)| id),
         is_institution_admin: false,
@@ -64,7 +129,7 @@ pub async fn invite(
         lang: invitation.lang.code(),
     };
     db::users::insert(conn, &new_user).await?;
-    send_link(conn, cx, id, &invitation).await?;
+    send_link(conn, cx, id, invitation).await?;
     let details = serde_json::json!({
         "email": invitation.email.as_str(),
         "role": invitation.role.as_str(),
@@ -78,7 +143,7 @@ pub async fn invite(
         Event::new(Action::UserInvited, ObjectType::User, id).with(details),
     )
     .await?;
-    Ok(Invited::Created(id))
+    Ok((Invited::Created(id), Outcome::Created))
 }
 
 /// Whether an address that has an account may be invited again by this inviter: the account was
@@ -99,12 +164,12 @@ async fn invite_again(
     conn: &mut AsyncPgConnection,
     cx: &Context<'_>,
     owner: &db::users::User,
-    invitation: Invitation<'_>,
-) -> AppResult<Invited> {
+    invitation: &Invitation<'_>,
+) -> AppResult<(Invited, Outcome)> {
     let renewed = db::users::renew_invitation(
         conn,
         owner.id,
-        invitation.name,
+        invitation.name.as_str(),
         invitation.role,
         invitation.signatory,
         invitation.lang.code(),
@@ -115,7 +180,7 @@ async fn invite_again(
         return address_in_use(conn, cx, invitation.inviter, owner).await;
     }
     db::tokens::expire_all(conn, owner.id, chrono::Utc::now()).await?;
-    send_link(conn, cx, owner.id, &invitation).await?;
+    send_link(conn, cx, owner.id, invitation).await?;
     let details = serde_json::json!({
         "role": invitation.role.as_str(),
         "authorised_signatory": invitation.signatory,
@@ -127,7 +192,7 @@ async fn invite_again(
         Event::new(Action::UserInvitationRenewed, ObjectType::User, owner.id).with(details),
     )
     .await?;
-    Ok(Invited::Created(owner.id))
+    Ok((Invited::Created(owner.id), Outcome::Renewed))
 }
 
 /// Issues the invited account's 72-hour link and mails it.
@@ -145,7 +210,7 @@ async fn send_link(
     let mail = messages::Invitation {
         to: Recipient {
             email: invitation.email.as_str(),
-            name: invitation.name,
+            name: invitation.name.as_str(),
             lang: invitation.lang,
         },
         inviter: invitation.inviter,
@@ -162,7 +227,7 @@ async fn address_in_use(
     cx: &Context<'_>,
     inviter: &str,
     owner: &db::users::User,
-) -> AppResult<Invited> {
+) -> AppResult<(Invited, Outcome)> {
     let mail = InvitationRefused {
         to: Recipient::of(owner),
         inviter,
@@ -171,5 +236,5 @@ async fn address_in_use(
     let event = Event::new(Action::UserInviteRefused, ObjectType::User, owner.id)
         .with(serde_json::json!({"reason": "email_in_use"}));
     audit::record(conn, cx.audit_key, cx.actor, event).await?;
-    Ok(Invited::AddressInUse)
+    Ok((Invited::AddressInUse, Outcome::AddressInUse))
 }

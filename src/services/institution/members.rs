@@ -6,14 +6,18 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::audit::{self, Action, Event, ObjectType};
+use chrono::{DateTime, Utc};
+
 use crate::db::institutions::Institution;
+use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
-use crate::domain::EmailAddress;
+use crate::domain::invitation::InvitationState;
+use crate::domain::{EmailAddress, PersonName};
 use crate::domain::{Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::services::Context;
-use crate::services::identity::invitations::{self, Invitation};
+use crate::services::identity::invitations::{self, Invitation, Invited};
 // Moves to services::identity::sessions with the identity services.
 use crate::services::identity::sessions::{self as session, NewSession};
 
@@ -34,41 +38,108 @@ pub async fn roster(conn: &mut AsyncPgConnection, institution: Uuid) -> AppResul
     })
 }
 
+/// What an institution's administrator sees of their colleagues: the members who took up their
+/// accounts (an invited account joins once its owner accepted), and every invitation made, alike
+/// whatever came of it, so that the page never shows whether an address had an account.
+pub struct Colleagues {
+    pub roster: Roster,
+    /// Newest first.
+    pub invitations: Vec<ListedInvitation>,
+}
+
+/// An invitation as the members page lists it.
+pub struct ListedInvitation {
+    pub name: String,
+    pub email_as_typed: String,
+    pub invited_at: DateTime<Utc>,
+    pub signatory: bool,
+    pub state: InvitationState,
+}
+
+pub async fn colleagues(conn: &mut AsyncPgConnection, institution: Uuid) -> AppResult<Colleagues> {
+    let mut roster = roster(conn, institution).await?;
+    roster.members.retain(|m| m.password_hash.is_some());
+    let now = Utc::now();
+    let lifetime = Purpose::Invitation.lifetime();
+    let invitations = db::invitations::of_institution(conn, institution)
+        .await?
+        .into_iter()
+        .map(|i| ListedInvitation {
+            state: InvitationState::of(i.accepted, now - i.created_at, lifetime),
+            name: i.name,
+            email_as_typed: i.email_as_typed,
+            invited_at: i.created_at,
+            signatory: i.authorised_signatory,
+        })
+        .collect();
+    Ok(Colleagues {
+        roster,
+        invitations,
+    })
+}
+
 /// A colleague to invite, as the administrator gave them.
 pub struct Colleague {
-    pub name: String,
+    pub name: PersonName,
     pub email: EmailAddress,
+    /// The address as typed, as the list of invitations shows it.
+    pub email_as_typed: String,
     pub signatory: bool,
     /// The language of the invitation mail.
     pub lang: Lang,
 }
 
+/// Why an invitation of a colleague was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteRefused {
+    /// The institution's first user has not confirmed their email address yet.
+    Unconfirmed,
+    /// One more invitation would pass a limit (`domain::invitation`).
+    TooMany,
+}
+
+impl InviteRefused {
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            InviteRefused::Unconfirmed => "invite-institution-unconfirmed",
+            InviteRefused::TooMany => "invite-too-many",
+        }
+    }
+}
+
 /// Invites a colleague into `institution`. Whether the address already has an account is not the
-/// institution's business: its owner is told by mail, and the answer is the same either way.
+/// institution's business: its owner is told by mail, and the answer is the same either way. An
+/// institution whose sign-up is not confirmed invites no one.
 pub async fn invite_member(
     conn: &mut AsyncPgConnection,
     cx: &Context<'_>,
     institution: Uuid,
     inviter: &str,
     colleague: Colleague,
-) -> AppResult<()> {
+) -> AppResult<Result<(), InviteRefused>> {
     let found = db::institutions::find(conn, institution)
         .await?
         .ok_or(AppError::NotFound)?;
+    if !db::institutions::is_confirmed(conn, institution).await? {
+        return Ok(Err(InviteRefused::Unconfirmed));
+    }
     let invitation = Invitation {
         inviter,
         name: &colleague.name,
         email: &colleague.email,
+        email_as_typed: &colleague.email_as_typed,
         role: Role::Issuer,
         institution: Some((institution, found.name(colleague.lang))),
         signatory: colleague.signatory,
         lang: colleague.lang,
     };
-    conn.transaction::<_, AppError, _>(async |conn| {
-        invitations::invite(conn, cx, invitation).await?;
-        Ok(())
-    })
-    .await
+    let invited = conn
+        .transaction::<_, AppError, _>(async |conn| invitations::invite(conn, cx, invitation).await)
+        .await?;
+    match invited {
+        Invited::TooMany => Ok(Err(InviteRefused::TooMany)),
+        Invited::Created(_) | Invited::AddressInUse => Ok(Ok(())),
+    }
 }
 
 /// A colleague of the acting administrator; anyone else's account is not found.

@@ -120,8 +120,8 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
     assert!(summary.contains(legal_name_en), "{summary}");
     assert!(summary.contains(&lang.t("role-issuer")), "{summary}");
 
-    // The first user administers the institution's users: they invite a colleague, who joins the
-    // table with the first user's own row.
+    // The first user administers the institution's users: they invite a colleague, who is listed
+    // among the invitations below the table of members until they accept.
     click(&b, ".portal-nav a[href='/institution/members']").await;
     arrive(&b, lang, "/institution/members", &lang.t("members-title")).await;
     let colleague = format!("colleague.{}@hangang-bank.example", lang.code());
@@ -136,9 +136,12 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
     let url = arrive(&b, lang, "/institution/members?*", &lang.t("members-title")).await;
     assert_eq!(url.query(), Some("notice=invited"));
     let members = b.text_of("main table").await;
+    let invitations = b
+        .text_of("main section[aria-labelledby='invitations-heading'] table")
+        .await;
     assert!(
-        members.contains(&email) && members.contains(&colleague),
-        "{members}"
+        members.contains(&email) && invitations.contains(&colleague),
+        "{members} {invitations}"
     );
 
     sign_out(&b, lang).await;

@@ -1,3 +1,4 @@
 //! An issuer institution's own pages.
 
+mod invitations;
 mod members;

@@ -15,10 +15,10 @@ use crate::domain::EmailAddress;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::services::admin::accounts::{self, AccountChange, Staff};
+use crate::services::admin::accounts::{self, AccountChange, InviteRefused, Staff};
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, Admin};
-use crate::web::forms::{Errors, required};
+use crate::web::forms::{Errors, person_name, required};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::{AppState, PageContext};
 
@@ -78,6 +78,7 @@ impl InviteForm {
             .err()
             .map(|shape| Errors::from_shape(&shape, &["name"]))
             .unwrap_or_default();
+        let name = person_name(&self.name, "name", &mut errors);
         if email.is_err() {
             errors.add("email", "field-email-invalid");
         }
@@ -85,15 +86,24 @@ impl InviteForm {
         if role.is_none() {
             errors.add("role", "field-choose-one");
         }
-        match (role, email) {
-            (Some(role), Ok(email)) if errors.is_empty() => Ok(Staff {
-                name: self.name.trim().to_owned(),
+        match (role, email, name) {
+            (Some(role), Ok(email), Some(name)) if errors.is_empty() => Ok(Staff {
+                name,
                 email,
+                email_as_typed: self.email.trim().to_owned(),
                 role,
                 lang: Lang::from_code(&self.lang).unwrap_or(lang),
             }),
             _ => Err(errors),
         }
+    }
+}
+
+/// The form comes back as typed: 422 for an address in use, 429 past a limit on invitations.
+fn refusal_status(refused: InviteRefused) -> StatusCode {
+    match refused {
+        InviteRefused::AddressUnavailable => StatusCode::UNPROCESSABLE_ENTITY,
+        InviteRefused::TooMany => StatusCode::TOO_MANY_REQUESTS,
     }
 }
 
@@ -145,8 +155,8 @@ pub async fn invite(
     match accounts::invite_staff(&mut conn, &cx, &who.display_name, staff).await? {
         Ok(id) => Ok(redirect(&format!("/admin/users/{id}?notice=invited"))),
         Err(refused) => {
-            let errors = Errors::one("email", refused.message_key());
-            form_with_errors(&InvitePage::new(ctx, form, errors))
+            let errors = Errors::one(refused.field(), refused.message_key());
+            page(&InvitePage::new(ctx, form, errors), refusal_status(refused))
         }
     }
 }

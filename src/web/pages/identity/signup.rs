@@ -14,6 +14,7 @@ use crate::domain::InstitutionType;
 use crate::domain::identifiers::{
     BusinessRegistrationNumber, CorporateRegistrationNumber, Identifier, Lei,
 };
+use crate::domain::institution::{ADDRESS_MAX_CHARS, LEGAL_NAME_MAX_CHARS, TELEPHONE_MAX_CHARS};
 use crate::domain::password;
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -21,7 +22,7 @@ use crate::services::identity::Refusal;
 use crate::services::identity::links::link_user;
 use crate::services::identity::signup::{self as service, Refused, SignUp};
 use crate::web::extract::{Actor, Form};
-use crate::web::forms::{Errors, required};
+use crate::web::forms::{Errors, at_most, person_name, required};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::{AppState, PageContext, session};
 
@@ -131,6 +132,26 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
             }
         },
     };
+    at_most(
+        &form.legal_name_ko,
+        LEGAL_NAME_MAX_CHARS,
+        "legal_name_ko",
+        &mut errors,
+    );
+    at_most(
+        &form.legal_name_en,
+        LEGAL_NAME_MAX_CHARS,
+        "legal_name_en",
+        &mut errors,
+    );
+    at_most(&form.address, ADDRESS_MAX_CHARS, "address", &mut errors);
+    at_most(
+        &form.contact_phone,
+        TELEPHONE_MAX_CHARS,
+        "contact_phone",
+        &mut errors,
+    );
+    let name = person_name(&form.name, "name", &mut errors);
     let institution_type = form.institution_type.parse::<InstitutionType>().ok();
     if institution_type.is_none() {
         errors.add("institution_type", "field-choose-one");
@@ -156,8 +177,10 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
         errors.add(problem.field(), problem.message_key());
     }
     let errors = errors.in_order_of(&FIELDS);
-    match (brn, crn, institution_type, email) {
-        (Some(brn), Some(crn), Some(institution_type), Ok(email)) if errors.is_empty() => {
+    match (brn, crn, institution_type, email, name) {
+        (Some(brn), Some(crn), Some(institution_type), Ok(email), Some(name))
+            if errors.is_empty() =>
+        {
             Ok(SignUp {
                 legal_name_ko: form.legal_name_ko.trim().to_owned(),
                 legal_name_en: form.legal_name_en.trim().to_owned(),
@@ -167,7 +190,7 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
                 institution_type,
                 address: form.address.trim().to_owned(),
                 contact_phone: form.contact_phone.trim().to_owned(),
-                name: form.name.trim().to_owned(),
+                name: name.into_string(),
                 email,
                 password: form.password.clone(),
                 lang,

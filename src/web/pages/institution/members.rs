@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::services::institution::members::{self as service, Colleague};
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, IssuerAdmin};
-use crate::web::forms::{Errors, required, ticked};
+use crate::web::forms::{Errors, person_name, required, ticked};
 use crate::web::reply::{form_with_errors, page, redirect};
 use crate::web::session;
 use crate::web::{AppState, PageContext};
@@ -28,6 +28,7 @@ struct MembersPage {
     ctx: PageContext,
     institution: Institution,
     members: Vec<User>,
+    invitations: Vec<service::ListedInvitation>,
     form: InviteForm,
     errors: Errors,
 }
@@ -52,16 +53,18 @@ impl InviteForm {
             .err()
             .map(|shape| Errors::from_shape(&shape, &["name"]))
             .unwrap_or_default();
+        let name = person_name(&self.name, "name", &mut errors);
         if email.is_err() {
             errors.add("email", "field-email-invalid");
         }
-        let email = match email {
-            Ok(email) if errors.is_empty() => email,
+        let (email, name) = match (email, name) {
+            (Ok(email), Some(name)) if errors.is_empty() => (email, name),
             _ => return Err(errors),
         };
         Ok(Colleague {
-            name: self.name.trim().to_owned(),
+            name,
             email,
+            email_as_typed: self.email.trim().to_owned(),
             signatory: ticked(&self.signatory),
             lang: Lang::from_code(&self.lang).unwrap_or(lang),
         })
@@ -91,14 +94,18 @@ async fn members_page(
         // The invitation mail defaults to the inviter's language.
         form.lang = ctx.lang.code().to_owned();
     }
-    let service::Roster {
-        institution,
-        members,
-    } = service::roster(conn, institution).await?;
+    let service::Colleagues {
+        roster: service::Roster {
+            institution,
+            members,
+        },
+        invitations,
+    } = service::colleagues(conn, institution).await?;
     Ok(MembersPage {
         ctx,
         institution,
         members,
+        invitations,
         form,
         errors,
     })
@@ -123,8 +130,23 @@ pub async fn invite(
         }
     };
     let cx = state.services(&actor);
-    service::invite_member(&mut conn, &cx, institution, &who.display_name, colleague).await?;
-    Ok(redirect("/institution/members?notice=invited"))
+    match service::invite_member(&mut conn, &cx, institution, &who.display_name, colleague).await? {
+        Ok(()) => Ok(redirect("/institution/members?notice=invited")),
+        Err(refused) => {
+            let errors = Errors::form(refused.message_key());
+            let members = members_page(ctx, &mut conn, institution, form, errors).await?;
+            page(&members, refusal_status(refused))
+        }
+    }
+}
+
+/// 429 past a limit on invitations (the form comes back as typed), 403 for an institution that may
+/// not invite yet.
+fn refusal_status(refused: service::InviteRefused) -> StatusCode {
+    match refused {
+        service::InviteRefused::Unconfirmed => StatusCode::FORBIDDEN,
+        service::InviteRefused::TooMany => StatusCode::TOO_MANY_REQUESTS,
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -19,6 +19,7 @@ use crate::db::{self, audit_log::AuditRow};
 
 mod action;
 pub mod checkpoint;
+mod words;
 
 pub use action::{Action, ObjectType};
 

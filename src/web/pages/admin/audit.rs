@@ -142,7 +142,10 @@ pub async fn list(
     query: web::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let query = query.into_inner();
-    let actions = Action::ALL.iter().map(|a| (*a, ctx.t(a.label_key()))).collect();
+    let actions = Action::ALL
+        .iter()
+        .map(|a| (*a, ctx.t(a.label_key())))
+        .collect();
     let mut page_of = AuditPage {
         ctx,
         entries: Vec::new(),
@@ -162,6 +165,10 @@ pub async fn list(
     let found = service::page(&mut conn, &filter).await?;
     page_of.older = found.older_than.map(|seq| page_of.query.before(seq));
     let (names, lang) = (&found.names, page_of.ctx.lang);
-    page_of.entries = found.rows.into_iter().map(|r| Entry::of(r, names, lang)).collect();
+    page_of.entries = found
+        .rows
+        .into_iter()
+        .map(|r| Entry::of(r, names, lang))
+        .collect();
     page(&page_of, StatusCode::OK)
 }

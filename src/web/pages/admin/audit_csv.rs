@@ -7,10 +7,10 @@ use actix_web::{HttpResponse, web};
 use crate::db::audit_log::{AuditRow, Filter};
 use crate::error::{AppError, AppResult};
 use crate::services::admin::audit as service;
-use crate::web::pages::admin::audit::AuditQuery;
-use crate::web::reply::redirect;
 use crate::web::AppState;
 use crate::web::extract::{Actor, Admin};
+use crate::web::pages::admin::audit::AuditQuery;
+use crate::web::reply::redirect;
 
 /// The columns, in order (README "Audit log").
 const COLUMNS: [&str; 10] = [

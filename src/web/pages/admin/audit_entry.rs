@@ -117,10 +117,9 @@ impl Reader<'_> {
         }
         let text = match (&row.actor_email, &row.client_addr) {
             (Some(email), _) => email.clone(),
-            (None, Some(addr)) => self.lang.t_with(
-                "audit-someone-at",
-                &[("address", addr.clone().into())],
-            ),
+            (None, Some(addr)) => self
+                .lang
+                .t_with("audit-someone-at", &[("address", addr.clone().into())]),
             (None, None) => self.lang.t("audit-the-portal"),
         };
         Part::text(text)
@@ -145,10 +144,9 @@ impl Reader<'_> {
         };
         found.unwrap_or_else(|| {
             Part::text(match id {
-                Some(id) => self.lang.t_with(
-                    row.object_type.label_key(),
-                    &[("id", id.to_owned().into())],
-                ),
+                Some(id) => self
+                    .lang
+                    .t_with(row.object_type.label_key(), &[("id", id.to_owned().into())]),
                 None if row.object_type == ObjectType::AuditLog => {
                     self.lang.t(row.object_type.label_key())
                 }
@@ -306,10 +304,7 @@ mod tests {
     fn names_become_links_and_codes_words() {
         let details = serde_json::json!({"from": "reviewer", "to": "approver"});
         let entry = Entry::of(row(Action::UserRoleChanged, details), &names(), Lang::En);
-        assert_eq!(
-            entry.sentence_text(),
-            "김관리 changed the role of 이심사."
-        );
+        assert_eq!(entry.sentence_text(), "김관리 changed the role of 이심사.");
         assert_eq!(
             entry.sentence[0].href.as_deref(),
             Some("/admin/users/00000000-0000-0000-0000-000000000000")

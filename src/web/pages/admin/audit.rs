@@ -59,7 +59,7 @@ impl AuditQuery {
             action,
             actor: text(&self.actor),
             object_id: text(&self.object),
-            since: from.and_then(|d| seoul_midnight(d)),
+            since: from.and_then(seoul_midnight),
             until: to.and_then(|d| d.succ_opt()).and_then(seoul_midnight),
             before_seq: self.before,
         })

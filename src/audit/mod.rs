@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::db::{self, audit_log::AuditRow};
 
 pub mod checkpoint;
+mod words;
 
 pub use crate::auth::key::AuditKey;
 pub use crate::domain::audit::{Action, ObjectType};

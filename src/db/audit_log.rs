@@ -1,13 +1,13 @@
 //! The audit log's table and its sequence counter: appends taking turns, the newest row, the rows in
-//! order for verification, the admin's filtered pages, and the lookups rules make of it. The chain
-//! itself is `audit`'s.
+//! order for verification, the admin's filtered pages (and the names of the people and institutions
+//! they speak of), and the lookups rules make of it. The chain itself is `audit`'s.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{audit_log, audit_log_counter};
+use crate::db::schema::{audit_log, audit_log_counter, institutions, users};
 use crate::domain::audit::{Action, ObjectType};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -132,12 +132,17 @@ pub async fn first_with_unknown_code(
         .optional()
 }
 
-/// What the admin's browser of the log filters by: text as typed, matched as it is.
+/// What the admin's browser of the log filters by, already read from the form.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub action: Option<String>,
-    pub actor_email: Option<String>,
+    pub action: Option<Action>,
+    /// Part of the actor's email or of their name, matched without regard to case.
+    pub actor: Option<String>,
     pub object_id: Option<String>,
+    /// Rows from this moment on.
+    pub since: Option<DateTime<Utc>>,
+    /// Rows before this moment.
+    pub until: Option<DateTime<Utc>>,
     pub before_seq: Option<i64>,
 }
 
@@ -148,15 +153,28 @@ pub async fn page(
     limit: i64,
 ) -> QueryResult<Vec<AuditRow>> {
     let mut query = audit_log::table.select(AuditRow::as_select()).into_boxed();
-    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
-        query = query.filter(audit_log::action.eq(action.to_owned()));
+    if let Some(action) = filter.action {
+        query = query.filter(audit_log::action.eq(action));
     }
-    if let Some(email) = filter.actor_email.as_deref().filter(|a| !a.is_empty()) {
-        let pattern = format!("%{}%", super::escape_like(email));
-        query = query.filter(audit_log::actor_email.ilike(pattern));
+    if let Some(actor) = filter.actor.as_deref().filter(|a| !a.is_empty()) {
+        let pattern = format!("%{}%", super::escape_like(actor));
+        let named = users::table
+            .filter(users::display_name.ilike(pattern.clone()))
+            .select(users::id.nullable());
+        query = query.filter(
+            audit_log::actor_email
+                .ilike(pattern)
+                .or(audit_log::actor_id.eq_any(named)),
+        );
     }
     if let Some(object) = filter.object_id.as_deref().filter(|a| !a.is_empty()) {
         query = query.filter(audit_log::object_id.eq(object.to_owned()));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(audit_log::occurred_at.ge(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_log::occurred_at.lt(until));
     }
     if let Some(before) = filter.before_seq {
         query = query.filter(audit_log::seq.lt(before));
@@ -205,12 +223,31 @@ pub async fn acted_on_from_within(
     .await
 }
 
-/// Every action written so far, for the filter's choices.
-pub async fn actions(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Action>> {
-    audit_log::table
-        .select(audit_log::action)
-        .distinct()
-        .order(audit_log::action)
+/// The name and email of each of `ids` that is a user, to name the people a page of the log
+/// speaks of.
+pub async fn user_names(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, String, String)>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name, users::email))
+        .load(conn)
+        .await
+}
+
+/// The Korean and English names of each of `ids` that is an institution.
+pub async fn institution_names(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, String, String)>> {
+    institutions::table
+        .filter(institutions::id.eq_any(ids))
+        .select((
+            institutions::id,
+            institutions::legal_name_ko,
+            institutions::legal_name_en,
+        ))
         .load(conn)
         .await
 }

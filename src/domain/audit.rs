@@ -45,6 +45,8 @@ coded! {
         InstitutionSignupLapsed => "institution.signup_lapsed",
         InstitutionStatusChanged => "institution.status_changed",
         SignupRefused => "signup.refused",
+        // The log itself.
+        AuditExported => "audit.exported",
     }
 }
 
@@ -53,6 +55,7 @@ coded! {
     pub enum ObjectType {
         User => "user",
         Institution => "institution",
+        AuditLog => "audit_log",
     }
 }
 
@@ -65,7 +68,7 @@ mod tests {
         for action in Action::ALL {
             assert_eq!(action.as_str().parse::<Action>(), Ok(*action));
         }
-        assert_eq!(Action::ALL.len(), 35);
+        assert_eq!(Action::ALL.len(), 36);
         assert!("user.exploded".parse::<Action>().is_err());
         assert_eq!(Action::SignOut.to_string(), "sign_out");
         assert_eq!(ObjectType::Institution.as_str(), "institution");

@@ -148,6 +148,7 @@ route_table! {
     GET  "/admin/institutions/{id}"            Admin        => admin::institutions::show,
     POST "/admin/institutions/{id}/status"     Admin        => admin::institutions::set_status,
     GET  "/admin/audit"                        Admin        => admin::audit::list,
+    GET  "/admin/audit.csv"                    Admin        => admin::audit_csv::download,
 
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,

@@ -2,5 +2,6 @@
 
 mod audit;
 mod audit_head;
+mod audit_page;
 mod cli;
 mod users;

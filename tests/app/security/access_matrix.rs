@@ -123,6 +123,7 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/admin/institutions/{id}",             [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("POST", "/admin/institutions/{id}/status",      [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
+    ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
 
     ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),

@@ -3,5 +3,7 @@
 //! removed or demoted, and an admin cannot deactivate themself.
 
 pub mod audit;
+pub mod audit_csv;
+mod audit_entry;
 pub mod institutions;
 pub mod users;

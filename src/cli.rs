@@ -51,24 +51,23 @@ pub async fn create_user(
         bail!("an account with the email {email} exists already");
     }
     let id = Uuid::now_v7();
-    let (key_ref, hash_ref, email_ref) = (&key, &hash, &email);
-    conn.transaction::<_, anyhow::Error, _>(async move |conn| {
+    conn.transaction::<_, anyhow::Error, _>(async |conn| {
         let user = NewUser {
             id,
-            email: email_ref.as_str(),
+            email: email.as_str(),
             display_name: name,
             role,
             institution_id: None,
             is_institution_admin: false,
             is_authorised_signatory: false,
-            password_hash: Some(hash_ref),
+            password_hash: Some(&hash),
             email_verified_at: Some(chrono::Utc::now()),
             lang: "ko",
         };
         db::users::insert(conn, &user).await?;
         let event = Event::new(Action::UserCreated, ObjectType::User, id)
             .with(serde_json::json!({"role": role.as_str(), "by": "cli"}));
-        audit::record(conn, key_ref, &cli_actor(), event).await?;
+        audit::record(conn, &key, &cli_actor(), event).await?;
         Ok(())
     })
     .await?;

@@ -79,7 +79,7 @@ pub async fn seed_into(
 ) -> anyhow::Result<Vec<DemoAccount>> {
     let hash = hashing::hash(DEMO_PASSWORD).await?;
     let secrets = &crate::auth::totp_secrets::TotpSecrets::new(key);
-    let mut accounts = vec![
+    let accounts = vec![
         DemoAccount {
             role: Role::Admin,
             email: "admin@demo.stablereg.kr",
@@ -118,9 +118,8 @@ pub async fn seed_into(
         status: InstitutionStatus::Active,
         created_at: Utc::now(),
     };
-    let (accounts_ref, hash_ref, inst_ref) = (&mut accounts, &hash, &institution);
-    conn.transaction::<_, anyhow::Error, _>(async move |conn| {
-        db::institutions::insert(conn, inst_ref).await?;
+    conn.transaction::<_, anyhow::Error, _>(async |conn| {
+        db::institutions::insert(conn, &institution).await?;
         audit::record(
             conn,
             key,
@@ -128,12 +127,12 @@ pub async fn seed_into(
             Event::new(
                 Action::InstitutionSignedUp,
                 ObjectType::Institution,
-                inst_ref.id,
+                institution.id,
             )
             .with(serde_json::json!({"by": "demo"})),
         )
         .await?;
-        for account in accounts_ref.iter() {
+        for account in accounts.iter() {
             let id = Uuid::now_v7();
             let issuer = account.role == Role::Issuer;
             let user = NewUser {
@@ -141,10 +140,10 @@ pub async fn seed_into(
                 email: account.email,
                 display_name: account.name,
                 role: account.role,
-                institution_id: issuer.then_some(inst_ref.id),
+                institution_id: issuer.then_some(institution.id),
                 is_institution_admin: issuer,
                 is_authorised_signatory: issuer,
-                password_hash: Some(hash_ref),
+                password_hash: Some(&hash),
                 email_verified_at: Some(Utc::now()),
                 lang: "ko",
             };

@@ -121,7 +121,7 @@ pub async fn record_alone(
     actor: &Actor,
     event: Event,
 ) -> QueryResult<()> {
-    diesel_async::AsyncConnection::transaction(conn, async move |conn| {
+    diesel_async::AsyncConnection::transaction(conn, async |conn| {
         record(conn, key, actor, event).await
     })
     .await

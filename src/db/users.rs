@@ -220,7 +220,7 @@ pub async fn reserve_attempt(
 ) -> QueryResult<Option<i32>> {
     use crate::db::sign_in_failures;
     use crate::domain::sign_in;
-    conn.transaction(async move |conn| {
+    conn.transaction(async |conn| {
         let (failures, locked): (i32, Option<DateTime<Utc>>) = users::table
             .find(id)
             .select((users::failed_logins, users::locked_at))
@@ -255,7 +255,7 @@ pub async fn settle_success(
     id: Uuid,
     addr: &str,
 ) -> QueryResult<bool> {
-    conn.transaction(async move |conn| {
+    conn.transaction(async |conn| {
         let updated = diesel::update(users::table.find(id).filter(users::locked_at.is_null()))
             .set((
                 users::failed_logins.eq(0),

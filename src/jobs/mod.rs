@@ -55,9 +55,8 @@ impl Worker {
     /// Delivers one due mail; `Ok(true)` if there was one (so there may be more).
     async fn deliver_next(&self) -> anyhow::Result<bool> {
         let mut conn = self.pool.get().await?;
-        let transport = &self.transport;
-        let from = &self.from;
-        conn.transaction::<bool, anyhow::Error, _>(async move |conn| {
+        let (transport, from) = (&self.transport, &self.from);
+        conn.transaction::<bool, anyhow::Error, _>(async |conn| {
                 let Some(mail) = db::outbox::claim_due(conn).await? else {
                     return Ok(false);
                 };

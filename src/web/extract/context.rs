@@ -93,6 +93,20 @@ impl PageContext {
         self.lang.t_with(error.key, &args)
     }
 
+    /// The label of the field `error` stands beside, in the page's language, for the error summary;
+    /// `labels` pairs each field's id with its label key. "" for the form as a whole.
+    pub fn error_label<'a, L>(&self, error: &FieldError, labels: &L) -> String
+    where
+        L: AsRef<[(&'a str, &'a str)]> + ?Sized,
+    {
+        labels
+            .as_ref()
+            .iter()
+            .find(|(field, _)| *field == error.field)
+            .map(|(_, key)| self.t(key))
+            .unwrap_or_default()
+    }
+
     /// The message of `field`'s error in the page's language, or "" when it has none.
     pub fn field_error(&self, errors: &Errors, field: &str) -> String {
         errors

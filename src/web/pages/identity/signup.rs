@@ -157,7 +157,7 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
         .map(String::as_str)
         .chain(form.legal_name_en.split_whitespace())
         .collect();
-    if let Err(problem) = password::check_new(&form.password, &form.confirm, &word_refs) {
+    for problem in password::problems_of_new(&form.password, &form.confirm, &word_refs) {
         errors.add(problem.field(), problem.message_key());
     }
     let errors = errors.in_order_of(&FIELDS);

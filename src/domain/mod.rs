@@ -13,6 +13,7 @@ pub mod review;
 pub mod role;
 pub mod session;
 pub mod sign_in;
+pub mod telephone;
 
 pub use code::Labelled;
 pub use email::EmailAddress;

@@ -55,3 +55,4 @@ password-too-long = Use at most 256 characters.
 password-common = This password is widely known, so it cannot be used. Choose another.
 password-context = A password made from the institution's name, your email address or the portal's own words cannot be used.
 password-mismatch = The two passwords do not match.
+field-phone-invalid = Enter 8 to 15 digits; spaces, hyphens and a + in front are allowed, for example 02-555-0101.

@@ -55,3 +55,4 @@ password-too-long = 256자 이하로 입력해 주세요.
 password-common = 널리 알려진 비밀번호라 사용할 수 없습니다. 다른 비밀번호를 입력해 주세요.
 password-context = 기관명, 이메일 주소 또는 포털 관련 단어로 만든 비밀번호는 사용할 수 없습니다.
 password-mismatch = 두 비밀번호가 일치하지 않습니다.
+field-phone-invalid = 숫자 8~15자리를 입력해 주세요. 띄어쓰기, 하이픈(-)과 맨 앞의 +는 쓸 수 있습니다(예: 02-555-0101).

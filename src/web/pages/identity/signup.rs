@@ -15,6 +15,7 @@ use crate::domain::identifiers::{
     BusinessRegistrationNumber, CorporateRegistrationNumber, Identifier, Lei,
 };
 use crate::domain::password;
+use crate::domain::telephone::TelephoneNumber;
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::services::identity::Refusal;
@@ -136,6 +137,12 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
             }
         },
     };
+    let phone = TelephoneNumber::parse(&form.contact_phone);
+    if let Err(e) = &phone
+        && !form.contact_phone.trim().is_empty()
+    {
+        errors.add("contact_phone", e.message_key());
+    }
     let institution_type = form.institution_type.parse::<InstitutionType>().ok();
     if institution_type.is_none() {
         errors.add("institution_type", "field-choose-one");
@@ -161,8 +168,10 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
         errors.add(problem.field(), problem.message_key());
     }
     let errors = errors.in_order_of(&FIELDS);
-    match (brn, crn, institution_type, email) {
-        (Some(brn), Some(crn), Some(institution_type), Ok(email)) if errors.is_empty() => {
+    match (brn, crn, institution_type, email, phone) {
+        (Some(brn), Some(crn), Some(institution_type), Ok(email), Ok(phone))
+            if errors.is_empty() =>
+        {
             Ok(SignUp {
                 legal_name_ko: form.legal_name_ko.trim().to_owned(),
                 legal_name_en: form.legal_name_en.trim().to_owned(),
@@ -171,7 +180,7 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
                 lei,
                 institution_type,
                 address: form.address.trim().to_owned(),
-                contact_phone: form.contact_phone.trim().to_owned(),
+                contact_phone: phone.into_string(),
                 name: form.name.trim().to_owned(),
                 email,
                 password: form.password.clone(),

@@ -19,3 +19,5 @@ verify-lead = { $name }, press the button to confirm your email address; you can
 verify-submit = Confirm my email address
 demo-open-mailbox = Open the mail in the demo mailbox
 signup-too-many = Too many sign-ups have come from your network in the last hour. What you typed is kept, except the passwords: try again later, or contact the regulator's portal team if you need to sign up several institutions.
+verified-title = Your email address is confirmed
+verified-body = This link has done its work already: the address is confirmed. Sign in with your email address and password.

@@ -6,3 +6,4 @@ mod mfa;
 mod sessions;
 mod sign_in;
 mod signup;
+mod words;

@@ -254,7 +254,7 @@ pub async fn verify_form(
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let Some(user) = link_user(&mut conn, Purpose::VerifyEmail, &token).await? else {
-        return link_invalid(ctx);
+        return used_link(ctx, &mut conn, &token).await;
     };
     let session = session::ensure(&req, &mut conn).await?;
     page(
@@ -277,6 +277,25 @@ pub async fn verify(
     if service::verify_email(&mut conn, &state.services(&actor), &token).await? {
         Ok(redirect("/login?notice=email-verified"))
     } else {
-        link_invalid(ctx)
+        used_link(ctx, &mut conn, &token).await
     }
+}
+
+#[derive(Template)]
+#[template(path = "signup/verified.html")]
+struct VerifiedPage {
+    ctx: PageContext,
+}
+
+/// A link that no longer works (410 either way): if the address it confirmed is confirmed, that is
+/// what the person needs to hear (with the way to sign in), not that the link expired.
+async fn used_link(
+    ctx: PageContext,
+    conn: &mut diesel_async::AsyncPgConnection,
+    token: &str,
+) -> AppResult<HttpResponse> {
+    if service::address_confirmed_by(conn, token).await? {
+        return page(&VerifiedPage { ctx }, StatusCode::GONE);
+    }
+    link_invalid(ctx)
 }

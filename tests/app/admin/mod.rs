@@ -3,4 +3,5 @@
 mod audit;
 mod audit_head;
 mod cli;
+mod confirm;
 mod users;

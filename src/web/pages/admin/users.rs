@@ -277,7 +277,7 @@ pub async fn unlock(
 }
 
 /// The page before a deactivation, a role change or an MFA reset: what it will do, and its button.
-/// A role change with no role chosen yet (`Role(None)`… see `confirm_role`) asks for it there.
+/// A role change with no role chosen yet (`None`, see `confirm_role`) offers the roles there.
 async fn confirm_change(
     ctx: PageContext,
     state: web::Data<AppState>,
@@ -287,39 +287,32 @@ async fn confirm_change(
     let mut conn = state.pool.get().await?;
     let accounts::Account { user, .. } = accounts::account(&mut conn, id).await?;
     let (verb, role) = match change {
-        Some(AccountChange::Role(role)) => ("role", Some(role)),
         Some(AccountChange::ResetMfa) => ("reset-mfa", None),
+        Some(AccountChange::Role(role)) => ("role", Some(role)),
         Some(_) => ("deactivate", None),
         None => ("role", None),
     };
     let [title, what, submit] = confirmation_keys(change.as_ref());
-    let choose = change.is_none().then(|| Choose {
-        name: "role",
-        legend: ctx.t("field-role"),
-        choices: ctx.choices(&Role::REGULATOR_ROLES),
-    });
+    let role_name = role.map(|r| ctx.t(r.label_key())).unwrap_or_default();
     let args = [
         ("name", user.display_name.clone().into()),
         ("email", user.email.clone().into()),
         ("from", ctx.t(user.role.label_key()).into()),
-        (
-            "role",
-            role.map(|r| ctx.t(r.label_key()))
-                .unwrap_or_default()
-                .into(),
-        ),
+        ("role", role_name.into()),
     ];
-    let t = |key: &str| ctx.lang.t_with(key, &args);
-    let hidden = role
-        .map(|r| ("role", r.as_str().to_owned()))
-        .into_iter()
-        .collect();
     ConfirmPage {
-        title: t(title),
-        what: t(what),
+        title: ctx.lang.t_with(title, &args),
+        what: ctx.lang.t_with(what, &args),
         action: format!("/admin/users/{id}/{verb}"),
-        hidden,
-        choose,
+        hidden: role
+            .map(|r| ("role", r.as_str().to_owned()))
+            .into_iter()
+            .collect(),
+        choose: change.is_none().then(|| Choose {
+            name: "role",
+            legend: ctx.t("field-role"),
+            choices: ctx.choices(&Role::REGULATOR_ROLES),
+        }),
         submit: ctx.t(submit),
         back: format!("/admin/users/{id}"),
         ctx,

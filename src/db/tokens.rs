@@ -83,6 +83,22 @@ pub async fn peek(
         .optional()
 }
 
+/// The user a link was issued to, whether it is still valid, used or expired (to tell someone who
+/// opens a used link what it did).
+pub async fn owner(
+    conn: &mut AsyncPgConnection,
+    purpose: Purpose,
+    token_hash: &[u8],
+) -> QueryResult<Option<Uuid>> {
+    email_tokens::table
+        .filter(email_tokens::token_hash.eq(token_hash))
+        .filter(email_tokens::purpose.eq(purpose.as_str()))
+        .select(email_tokens::user_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// Uses a link: marks it used and returns its user, or `None` if it is unknown, used or expired.
 pub async fn consume(
     conn: &mut AsyncPgConnection,

@@ -35,10 +35,30 @@ impl IdentifierError {
     }
 }
 
+/// Text as a Korean input method may type it, folded to the ASCII a number is checked in:
+/// full-width letters, digits and signs (`０-９`, `Ａ-Ｚ`, `－`, `＋`) to their ASCII forms, the
+/// ideographic space and other spaces to a space, and the dashes people paste (hyphen, en dash,
+/// minus sign) to `-`. Nothing else changes, so a character that is truly wrong is still refused.
+pub fn fold_width(raw: &str) -> String {
+    raw.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' => ' ',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' => '-',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Whether `c` only separates groups of a number as people write it (`124-81-00998`, `124 81 00998`).
+fn is_separator(c: char) -> bool {
+    matches!(c, '-' | ' ')
+}
+
 fn digits_of(raw: &str, len: usize) -> Result<Vec<u32>, IdentifierError> {
-    let digits: Vec<u32> = raw
+    let digits: Vec<u32> = fold_width(raw)
         .chars()
-        .filter(|c| !matches!(c, '-' | ' '))
+        .filter(|c| !is_separator(*c))
         .map(|c| c.to_digit(10).ok_or(IdentifierError::Format))
         .collect::<Result<_, _>>()?;
     if digits.len() != len {
@@ -118,7 +138,11 @@ pub struct Lei(String);
 
 impl Lei {
     pub fn parse(raw: &str) -> Result<Self, IdentifierError> {
-        let lei: String = raw.trim().to_ascii_uppercase();
+        let lei: String = fold_width(raw)
+            .chars()
+            .filter(|c| !is_separator(*c))
+            .collect::<String>()
+            .to_ascii_uppercase();
         if lei.len() != 20
             || !lei.chars().all(|c| c.is_ascii_alphanumeric())
             || !lei[18..].chars().all(|c| c.is_ascii_digit())
@@ -202,6 +226,34 @@ mod tests {
         assert_eq!(
             CorporateRegistrationNumber::parse("110111-123456"),
             Err(IdentifierError::Format)
+        );
+    }
+
+    #[test]
+    fn full_width_digits_and_pasted_dashes_are_read_as_typed_on_a_korean_keyboard() {
+        let brn = BusinessRegistrationNumber::parse("１２４－８１－００９９８").unwrap();
+        assert_eq!(brn.digits(), "1248100998");
+        assert_eq!(
+            BusinessRegistrationNumber::parse("124\u{2013}81\u{3000}00998"),
+            Ok(brn)
+        );
+        assert_eq!(
+            BusinessRegistrationNumber::parse("１２４－８１－００９９７"),
+            Err(IdentifierError::CheckDigit),
+            "folded, then checked"
+        );
+        let crn = CorporateRegistrationNumber::parse("１１０１１１ １２３４５６９").unwrap();
+        assert_eq!(crn.to_string(), "110111-1234569");
+        let lei = Lei::parse("５０６７００ｇｅ１Ｇ２９ ３２５ＱＸ３６３").unwrap();
+        assert_eq!(lei.as_str(), "506700GE1G29325QX363");
+        assert_eq!(
+            Lei::parse("5067-00GE-1G29-325Q-X363").map(|l| l.to_string()),
+            Ok("506700GE1G29325QX363".to_owned())
+        );
+        assert_eq!(
+            BusinessRegistrationNumber::parse("124.81.00998"),
+            Err(IdentifierError::Format),
+            "only spaces and dashes separate"
         );
     }
 

@@ -23,6 +23,7 @@ pub mod rules;
 pub mod session;
 pub mod share;
 pub mod sign_in;
+pub mod telephone;
 pub mod token;
 
 pub use code::Labelled;

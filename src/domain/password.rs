@@ -99,11 +99,23 @@ pub fn check_new(
     confirm: &str,
     context: &[&str],
 ) -> Result<(), NewPasswordProblem> {
-    check(password, context).map_err(NewPasswordProblem::Rules)?;
-    if password != confirm {
-        return Err(NewPasswordProblem::Mismatch);
+    problems_of_new(password, confirm, context)
+        .into_iter()
+        .next()
+        .map_or(Ok(()), Err)
+}
+
+/// Every problem of a new password and its confirmation, the rules' first: a form reports them
+/// all in one round rather than the mismatch only once the password itself is fixed.
+pub fn problems_of_new(password: &str, confirm: &str, context: &[&str]) -> Vec<NewPasswordProblem> {
+    let mut problems = Vec::new();
+    if let Err(problem) = check(password, context) {
+        problems.push(NewPasswordProblem::Rules(problem));
     }
-    Ok(())
+    if password != confirm {
+        problems.push(NewPasswordProblem::Mismatch);
+    }
+    problems
 }
 
 /// A password is "built from" a context word when, once that word and digits and punctuation are
@@ -155,6 +167,22 @@ mod tests {
             Err(NewPasswordProblem::Mismatch)
         );
         assert_eq!(check_new("kettle-ruby-wh", "kettle-ruby-wh", &[]), Ok(()));
+    }
+
+    #[test]
+    fn every_problem_of_a_new_password_is_found_at_once() {
+        assert_eq!(
+            problems_of_new("short", "other", &[]),
+            vec![
+                NewPasswordProblem::Rules(PasswordProblem::TooShort),
+                NewPasswordProblem::Mismatch
+            ]
+        );
+        assert_eq!(
+            problems_of_new("kettle-ruby-wh", "kettle-ruby-wx", &[]),
+            vec![NewPasswordProblem::Mismatch]
+        );
+        assert!(problems_of_new("kettle-ruby-wh", "kettle-ruby-wh", &[]).is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::audit::Actor;
 
 pub mod access;
 pub mod assets;
+pub mod confirm;
 pub mod extract;
 pub mod forms;
 pub mod lang;
@@ -134,19 +135,24 @@ route_table! {
     POST "/institution/members"                IssuerAdmin  => members::invite,
     POST "/institution/members/{id}/signatory" IssuerAdmin  => members::set_signatory,
     POST "/institution/members/{id}/deactivate" IssuerAdmin => members::deactivate,
+    GET  "/institution/members/{id}/deactivate/confirm" IssuerAdmin => members::confirm_deactivate,
 
     GET  "/admin"                              Admin        => admin::users::list,
     GET  "/admin/users/new"                    Admin        => admin::users::invite_form,
     POST "/admin/users"                        Admin        => admin::users::invite,
     GET  "/admin/users/{id}"                   Admin        => admin::users::show,
     POST "/admin/users/{id}/role"              Admin        => admin::users::change_role,
+    GET  "/admin/users/{id}/role/confirm"      Admin        => admin::users::confirm_role,
     POST "/admin/users/{id}/deactivate"        Admin        => admin::users::deactivate,
+    GET  "/admin/users/{id}/deactivate/confirm" Admin       => admin::users::confirm_deactivate,
     POST "/admin/users/{id}/reactivate"        Admin        => admin::users::reactivate,
     POST "/admin/users/{id}/reset-mfa"         Admin        => admin::users::reset_mfa,
+    GET  "/admin/users/{id}/reset-mfa/confirm" Admin        => admin::users::confirm_reset_mfa,
     POST "/admin/users/{id}/unlock"            Admin        => admin::users::unlock,
     GET  "/admin/institutions"                 Admin        => admin::institutions::list,
     GET  "/admin/institutions/{id}"            Admin        => admin::institutions::show,
     POST "/admin/institutions/{id}/status"     Admin        => admin::institutions::set_status,
+    GET  "/admin/institutions/{id}/status/confirm" Admin    => admin::institutions::confirm_status,
     GET  "/admin/audit"                        Admin        => admin::audit::list,
     GET  "/admin/audit.csv"                    Admin        => admin::audit_csv::download,
 

@@ -122,7 +122,7 @@ mod tests {
     #[derive(Template)]
     #[template(
         ext = "html",
-        source = r#"{% import "partials/forms.html" as forms %}{% call forms::error_summary(ctx, errors) %}{% endcall %}
+        source = r#"{% import "partials/forms.html" as forms %}{% call forms::error_summary(ctx, errors, [("custodian", "field-custodian")]) %}{% endcall %}
 {% call forms::input(ctx, errors, "custodian", "Custodian", value=draft.custodian) %}{% endcall %}
 {% call forms::money(ctx, errors, "amount", "Amount", value=draft.amount) %}{% endcall %}
 {% call forms::date(ctx, errors, "as_of", "As of", value=draft.as_of) %}{% endcall %}"#

@@ -15,6 +15,7 @@ mfa-on = On
 mfa-off = Off
 enrol-title = Set up two-step verification
 enrol-lead = Regulator staff must use two-step verification. Add this account to an authenticator app on your phone (Google Authenticator, Microsoft Authenticator or similar).
+enrol-lead-optional = Two-step verification asks for a code from your phone as well as your password when you sign in, so a stolen password alone is not enough. Add this account to an authenticator app on your phone (Google Authenticator, Microsoft Authenticator or similar).
 enrol-step-scan = 1. Scan the QR code with your authenticator app
 enrol-qr-label = QR code that adds this account to an authenticator app
 enrol-step-type = 2. If you cannot scan it, type this key instead

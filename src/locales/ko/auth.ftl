@@ -15,6 +15,7 @@ mfa-on = 사용 중
 mfa-off = 사용 안 함
 enrol-title = 2단계 인증 등록
 enrol-lead = 금융당국 직원은 2단계 인증을 반드시 사용해야 합니다. 휴대전화의 인증 앱(Google Authenticator, Microsoft Authenticator 등)에 이 계정을 추가하세요.
+enrol-lead-optional = 2단계 인증을 켜면 로그인할 때 비밀번호와 함께 휴대전화의 인증 코드도 입력하므로, 비밀번호가 유출되어도 계정을 지킬 수 있습니다. 휴대전화의 인증 앱(Google Authenticator, Microsoft Authenticator 등)에 이 계정을 추가하세요.
 enrol-step-scan = 1. 인증 앱으로 QR 코드를 스캔하세요
 enrol-qr-label = 인증 앱에 계정을 추가하는 QR 코드
 enrol-step-type = 2. 스캔할 수 없다면 이 키를 직접 입력하세요

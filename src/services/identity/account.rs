@@ -121,23 +121,29 @@ pub struct PasswordChange<'a> {
     pub confirm: &'a str,
 }
 
-/// Changes the password. Every other session ends; this one continues under the new session.
+/// Changes the password. Every other session ends; this one continues under the new session. A
+/// refusal lists every problem found (a wrong current password and a new one that breaks the rules),
+/// so the form is corrected in one round.
 pub async fn change_password(
     pool: &Pool,
     cx: &Context<'_>,
     secrets: &TotpSecrets,
     user_id: Uuid,
     change: &PasswordChange<'_>,
-) -> AppResult<Result<NewSession, Refused>> {
+) -> AppResult<Result<NewSession, Vec<Refused>>> {
     let user = signed_in_user(&mut *pool.get().await?, user_id).await?;
-    if let Err(refused) = reauthenticate(pool, cx, secrets, &user, &change.reauthentication).await?
-    {
-        return Ok(Err(refused));
-    }
+    let mut refusals: Vec<Refused> =
+        reauthenticate(pool, cx, secrets, &user, &change.reauthentication)
+            .await?
+            .err()
+            .into_iter()
+            .collect();
     let words = context_words(&mut *pool.get().await?, &user).await?;
     let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    if let Err(problem) = password::check_new(change.password, change.confirm, &word_refs) {
-        return Ok(Err(Refused::NewPassword(problem)));
+    let problems = password::problems_of_new(change.password, change.confirm, &word_refs);
+    refusals.extend(problems.into_iter().map(Refused::NewPassword));
+    if !refusals.is_empty() {
+        return Ok(Err(refusals));
     }
     let hash = hashing::hash(change.password).await?;
     let mut conn = pool.get().await?;

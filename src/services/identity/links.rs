@@ -153,23 +153,27 @@ pub struct LinkPassword<'a> {
 /// Sets `user`'s password (the user behind the link, see `link_user`) and uses the link up. A reset
 /// ends every session of the user and lifts a lock (`None`: they sign in again); accepting an
 /// invitation signs the new user in in place of `replacing` (regulator staff at the step of
-/// enrolling their second factor).
+/// enrolling their second factor). A refusal lists every problem of the new password at once.
 pub async fn set_password(
     pool: &Pool,
     cx: &Context<'_>,
     user: &User,
     link: &LinkPassword<'_>,
     replacing: Option<Uuid>,
-) -> AppResult<Result<Option<NewSession>, Refused>> {
+) -> AppResult<Result<Option<NewSession>, Vec<Refused>>> {
     let words = context_words(&mut *pool.get().await?, user).await?;
     let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    if let Err(problem) = password::check_new(link.password, link.confirm, &word_refs) {
-        return Ok(Err(Refused::NewPassword(problem)));
+    let problems = password::problems_of_new(link.password, link.confirm, &word_refs);
+    if !problems.is_empty() {
+        return Ok(Err(problems
+            .into_iter()
+            .map(Refused::NewPassword)
+            .collect()));
     }
     if link.purpose == Purpose::Invitation
         && institution_suspended(&mut *pool.get().await?, user).await?
     {
-        return Ok(Err(Refused::Suspended));
+        return Ok(Err(vec![Refused::Suspended]));
     }
     let hash = hashing::hash(link.password).await?;
     let actor = acting_as(cx, user);

@@ -230,6 +230,16 @@ async fn release_lapsed_signup(
     .await
 }
 
+/// Whether `token` is a confirmation link (used or lapsed) of an active account whose address is
+/// confirmed already: opening it again says so rather than that the link has expired.
+pub async fn address_confirmed_by(conn: &mut AsyncPgConnection, token: &str) -> AppResult<bool> {
+    let Some(id) = db::tokens::owner(conn, Purpose::VerifyEmail, &fingerprint(token)).await? else {
+        return Ok(false);
+    };
+    let user = db::users::find(conn, id).await?;
+    Ok(user.is_some_and(|u| u.active && u.email_verified_at.is_some()))
+}
+
 /// Verifies the address of the user behind a still-valid link, using the link up. `false` when the
 /// link is unknown, used or expired.
 pub async fn verify_email(

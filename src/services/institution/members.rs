@@ -143,6 +143,11 @@ pub async fn invite_member(
 }
 
 /// A colleague of the acting administrator; anyone else's account is not found.
+/// A member of `institution` (404 for anyone else's), as a page about them shows them.
+pub async fn member(conn: &mut AsyncPgConnection, institution: Uuid, id: Uuid) -> AppResult<User> {
+    colleague(conn, institution, id).await
+}
+
 async fn colleague(conn: &mut AsyncPgConnection, institution: Uuid, id: Uuid) -> AppResult<User> {
     db::users::find(conn, id)
         .await?

@@ -22,6 +22,9 @@ pub struct PageContext {
     pub csrf_token: String,
     /// The signed-in user, for the header.
     pub user: Option<SessionUser>,
+    /// The name of a user partway through signing in (enrolling or entering their second factor):
+    /// the header shows them and a way to sign out, not the visitor's links.
+    pub signing_in: Option<String>,
     /// A message about what just happened (`?notice=…` after a redirect), already translated.
     pub notice: Option<String>,
     pub demo: bool,
@@ -61,6 +64,7 @@ impl PageContext {
                 .as_ref()
                 .map(|s| s.csrf_token.clone())
                 .unwrap_or_default(),
+            signing_in: session.as_ref().and_then(partway),
             user: session.and_then(|s| s.signed_in().cloned()),
             notice,
             demo,
@@ -72,6 +76,7 @@ impl PageContext {
     pub fn with_session(mut self, session: &Session) -> Self {
         self.csrf_token = session.csrf_token.clone();
         self.user = session.signed_in().cloned();
+        self.signing_in = partway(session);
         self
     }
 
@@ -91,6 +96,20 @@ impl PageContext {
             .map(|(name, value)| (*name, value.clone().into()))
             .collect();
         self.lang.t_with(error.key, &args)
+    }
+
+    /// The label of the field `error` stands beside, in the page's language, for the error summary;
+    /// `labels` pairs each field's id with its label key. "" for the form as a whole.
+    pub fn error_label<'a, L>(&self, error: &FieldError, labels: &L) -> String
+    where
+        L: AsRef<[(&'a str, &'a str)]> + ?Sized,
+    {
+        labels
+            .as_ref()
+            .iter()
+            .find(|(field, _)| *field == error.field)
+            .map(|(_, key)| self.t(key))
+            .unwrap_or_default()
     }
 
     /// The message of `field`'s error in the page's language, or "" when it has none.
@@ -177,6 +196,15 @@ impl PageContext {
             .as_ref()
             .is_some_and(|u| u.role == crate::domain::Role::Issuer && u.is_institution_admin)
     }
+}
+
+/// The name of the user of a session that is not fully signed in yet.
+fn partway(session: &Session) -> Option<String> {
+    let user = session.user.as_ref()?;
+    session
+        .signed_in()
+        .is_none()
+        .then(|| user.display_name.clone())
 }
 
 /// A request's path made safe to link to: always a path on this site, whatever the request said.

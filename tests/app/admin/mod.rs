@@ -4,4 +4,5 @@ mod audit;
 mod audit_head;
 mod audit_page;
 mod cli;
+mod confirm;
 mod users;

@@ -264,6 +264,14 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
     let summary = a.text_of("main .portal-summary").await;
     assert!(summary.contains(&lang.t("status-active")), "{summary}");
     assert!(summary.contains(&lang.t("mfa-on")), "{summary}");
+    // The account page asks first, on a page of its own that says what will happen.
+    click(&a, "main a[href$='/deactivate/confirm']").await;
+    let confirm = format!("{reviewer_page}/deactivate/confirm");
+    let question = lang.t_with(
+        "confirm-deactivate-title",
+        &[("name", reviewer_name.to_owned().into())],
+    );
+    arrive(&a, lang, &confirm, &question).await;
     click(&a, "main form[action$='/deactivate'] button[type='submit']").await;
     let deactivated = format!("{reviewer_page}?notice=deactivated");
     arrive(&a, lang, &deactivated, reviewer_name).await;

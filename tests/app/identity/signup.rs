@@ -128,7 +128,7 @@ async fn bad_identifiers_come_back_with_messages_and_nothing_typed_is_lost() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = res.text().await.unwrap();
     assert!(page.contains("The check digit of this business registration number does not match"));
-    assert!(page.contains("A corporate registration number has 13 digits"));
+    assert!(page.contains("Enter 13 digits"));
     assert!(page.contains("The check digits of this LEI do not match"));
     // What was typed comes back, except the password.
     for kept in [

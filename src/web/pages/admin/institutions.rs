@@ -11,6 +11,7 @@ use crate::domain::InstitutionStatus;
 use crate::error::{AppError, AppResult};
 use crate::services::admin::institutions as service;
 use crate::services::institution::members::{Roster, roster};
+use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, Admin};
 use crate::web::reply::{page, redirect};
@@ -76,4 +77,28 @@ pub async fn set_status(
     let mut conn = state.pool.get().await?;
     service::set_status(&mut conn, &state.services(&actor), id, status).await?;
     Ok(redirect(&format!("/admin/institutions/{id}?notice=saved")))
+}
+
+/// The page before suspending an institution: what it does, and its button. Making it active again
+/// needs no question.
+pub async fn confirm_status(
+    ctx: PageContext,
+    _: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let Roster { institution, .. } = roster(&mut conn, *id).await?;
+    let args = [("name", institution.legal_name_ko.clone().into())];
+    ConfirmPage {
+        title: ctx.lang.t_with("confirm-suspend-title", &args),
+        what: ctx.lang.t_with("confirm-suspend-what", &args),
+        action: format!("/admin/institutions/{}/status", institution.id),
+        hidden: vec![("status", InstitutionStatus::Suspended.as_str().to_owned())],
+        choose: None,
+        submit: ctx.t("admin-suspend-institution"),
+        back: format!("/admin/institutions/{}", institution.id),
+        ctx,
+    }
+    .reply()
 }

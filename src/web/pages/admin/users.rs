@@ -16,6 +16,7 @@ use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::services::admin::accounts::{self, AccountChange, InviteRefused, Staff};
+use crate::web::confirm::{Choose, ConfirmPage};
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, Admin};
 use crate::web::forms::{Errors, person_name, required};
@@ -283,4 +284,105 @@ pub async fn unlock(
     Form(_): Form<serde::de::IgnoredAny>,
 ) -> AppResult<HttpResponse> {
     change_account(ctx, actor, state, *id, AccountChange::Unlock).await
+}
+
+/// The page before a deactivation, a role change or an MFA reset: what it will do, and its button.
+/// A role change with no role chosen yet (`None`, see `confirm_role`) offers the roles there.
+async fn confirm_change(
+    ctx: PageContext,
+    state: web::Data<AppState>,
+    id: Uuid,
+    change: Option<AccountChange>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let accounts::Account { user, .. } = accounts::account(&mut conn, id).await?;
+    let (verb, role) = match change {
+        Some(AccountChange::ResetMfa) => ("reset-mfa", None),
+        Some(AccountChange::Role(role)) => ("role", Some(role)),
+        Some(_) => ("deactivate", None),
+        None => ("role", None),
+    };
+    let [title, what, submit] = confirmation_keys(change.as_ref());
+    let role_name = role.map(|r| ctx.t(r.label_key())).unwrap_or_default();
+    let args = [
+        ("name", user.display_name.clone().into()),
+        ("email", user.email.clone().into()),
+        ("from", ctx.t(user.role.label_key()).into()),
+        ("role", role_name.into()),
+    ];
+    ConfirmPage {
+        title: ctx.lang.t_with(title, &args),
+        what: ctx.lang.t_with(what, &args),
+        action: format!("/admin/users/{id}/{verb}"),
+        hidden: role
+            .map(|r| ("role", r.as_str().to_owned()))
+            .into_iter()
+            .collect(),
+        choose: change.is_none().then(|| Choose {
+            name: "role",
+            legend: ctx.t("field-role"),
+            choices: ctx.choices(&Role::REGULATOR_ROLES),
+        }),
+        submit: ctx.t(submit),
+        back: format!("/admin/users/{id}"),
+        ctx,
+    }
+    .reply()
+}
+
+/// The question, what will happen, and the button, of each change that asks first.
+fn confirmation_keys(change: Option<&AccountChange>) -> [&'static str; 3] {
+    match change {
+        None => [
+            "confirm-role-choose-title",
+            "confirm-role-choose-what",
+            "admin-change-role-submit",
+        ],
+        Some(AccountChange::Role(_)) => [
+            "confirm-role-title",
+            "confirm-role-what",
+            "admin-change-role-submit",
+        ],
+        Some(AccountChange::ResetMfa) => [
+            "confirm-reset-mfa-title",
+            "confirm-reset-mfa-what",
+            "admin-reset-mfa",
+        ],
+        _ => [
+            "confirm-deactivate-title",
+            "confirm-deactivate-what",
+            "admin-deactivate",
+        ],
+    }
+}
+
+pub async fn confirm_deactivate(
+    ctx: PageContext,
+    _: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    confirm_change(ctx, state, *id, Some(AccountChange::Deactivate)).await
+}
+
+pub async fn confirm_reset_mfa(
+    ctx: PageContext,
+    _: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    confirm_change(ctx, state, *id, Some(AccountChange::ResetMfa)).await
+}
+
+/// The role chosen on the account page comes as `?role=`: the page asks before changing it. Without
+/// a regulator role there, the page offers the roles to choose from.
+pub async fn confirm_role(
+    ctx: PageContext,
+    _: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    form: web::Query<RoleForm>,
+) -> AppResult<HttpResponse> {
+    let change = Role::parse_regulator(&form.role).map(AccountChange::Role);
+    confirm_change(ctx, state, *id, change).await
 }

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{link_invalid, refusal};
+use super::{link_invalid, refusal, refusals};
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::users::User;
@@ -123,7 +123,10 @@ pub async fn change_password(
         Err(refused) => form_with_errors(&PasswordPage {
             ctx,
             mfa: who.mfa_enabled,
-            errors: refusal(&refused),
+            errors: refusals(
+                &refused,
+                &["current_password", "code", "password", "confirm"],
+            ),
         }),
     }
 }

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::refusal;
+use super::{refusal, refusals};
 use crate::db::tokens::Purpose;
 use crate::domain::EmailAddress;
 use crate::domain::Stage;
@@ -240,7 +240,7 @@ async fn set_password(
                 ctx,
                 purpose: page_name(purpose),
                 name: user.display_name,
-                errors: refusal(&refused),
+                errors: refusals(&refused, &["password", "confirm"]),
             };
             return form_with_errors(&p);
         }

@@ -41,3 +41,13 @@ fn signing_in(req: &HttpRequest) -> AppResult<SigningIn> {
 fn refusal(refused: &impl Refusal) -> Errors {
     Errors::one(refused.field(), refused.message_key())
 }
+
+/// Every refusal of a service, each beside the field it concerns, in the order the form shows
+/// `fields`.
+fn refusals(refused: &[impl Refusal], fields: &[&str]) -> Errors {
+    let mut errors = Errors::default();
+    for r in refused {
+        errors.add(r.field(), r.message_key());
+    }
+    errors.in_order_of(fields)
+}

@@ -79,6 +79,8 @@ struct EnrolPage {
     next: String,
     /// A signed-in user enrolling by choice confirms with their password.
     ask_password: bool,
+    /// Regulator staff must enrol; for everyone else it is a choice, and the page says so.
+    required: bool,
     errors: Errors,
 }
 
@@ -119,6 +121,7 @@ async fn enrol_page(
         qr_svg,
         next,
         ask_password: at.stage == Stage::SignedIn,
+        required: enrolment.user.role.is_regulator(),
         errors,
     })
 }

@@ -16,6 +16,7 @@ use crate::domain::identifiers::{
 };
 use crate::domain::institution::{ADDRESS_MAX_CHARS, LEGAL_NAME_MAX_CHARS, TELEPHONE_MAX_CHARS};
 use crate::domain::password;
+use crate::domain::telephone::TelephoneNumber;
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::services::identity::Refusal;
@@ -152,6 +153,12 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
         &mut errors,
     );
     let name = person_name(&form.name, "name", &mut errors);
+    let phone = TelephoneNumber::parse(&form.contact_phone);
+    if let Err(e) = &phone
+        && !form.contact_phone.trim().is_empty()
+    {
+        errors.add("contact_phone", e.message_key());
+    }
     let institution_type = form.institution_type.parse::<InstitutionType>().ok();
     if institution_type.is_none() {
         errors.add("institution_type", "field-choose-one");
@@ -173,12 +180,12 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
         .map(String::as_str)
         .chain(form.legal_name_en.split_whitespace())
         .collect();
-    if let Err(problem) = password::check_new(&form.password, &form.confirm, &word_refs) {
+    for problem in password::problems_of_new(&form.password, &form.confirm, &word_refs) {
         errors.add(problem.field(), problem.message_key());
     }
     let errors = errors.in_order_of(&FIELDS);
-    match (brn, crn, institution_type, email, name) {
-        (Some(brn), Some(crn), Some(institution_type), Ok(email), Some(name))
+    match (brn, crn, institution_type, email, name, phone) {
+        (Some(brn), Some(crn), Some(institution_type), Ok(email), Some(name), Ok(phone))
             if errors.is_empty() =>
         {
             Ok(SignUp {
@@ -189,7 +196,7 @@ fn validate(form: &SignupForm, lang: Lang) -> Result<SignUp, Errors> {
                 lei,
                 institution_type,
                 address: form.address.trim().to_owned(),
-                contact_phone: form.contact_phone.trim().to_owned(),
+                contact_phone: phone.into_string(),
                 name: name.into_string(),
                 email,
                 password: form.password.clone(),
@@ -263,7 +270,7 @@ pub async fn verify_form(
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let Some(user) = link_user(&mut conn, Purpose::VerifyEmail, &token).await? else {
-        return link_invalid(ctx);
+        return used_link(ctx, &mut conn, &token).await;
     };
     let session = session::ensure(&req)?;
     page(
@@ -286,6 +293,25 @@ pub async fn verify(
     if service::verify_email(&mut conn, &state.services(&actor), &token).await? {
         Ok(redirect("/login?notice=email-verified"))
     } else {
-        link_invalid(ctx)
+        used_link(ctx, &mut conn, &token).await
     }
+}
+
+#[derive(Template)]
+#[template(path = "signup/verified.html")]
+struct VerifiedPage {
+    ctx: PageContext,
+}
+
+/// A link that no longer works (410 either way): if the address it confirmed is confirmed, that is
+/// what the person needs to hear (with the way to sign in), not that the link expired.
+async fn used_link(
+    ctx: PageContext,
+    conn: &mut diesel_async::AsyncPgConnection,
+    token: &str,
+) -> AppResult<HttpResponse> {
+    if service::address_confirmed_by(conn, token).await? {
+        return page(&VerifiedPage { ctx }, StatusCode::GONE);
+    }
+    link_invalid(ctx)
 }

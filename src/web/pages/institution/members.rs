@@ -15,6 +15,7 @@ use crate::domain::EmailAddress;
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::services::institution::members::{self as service, Colleague};
+use crate::web::confirm::ConfirmPage;
 use crate::web::extract::Form;
 use crate::web::extract::{Actor, IssuerAdmin};
 use crate::web::forms::{Errors, person_name, required, ticked};
@@ -193,4 +194,30 @@ pub async fn deactivate(
             page(&members, StatusCode::CONFLICT)
         }
     }
+}
+
+/// The page before deactivating a colleague: what it does, and its button.
+pub async fn confirm_deactivate(
+    ctx: PageContext,
+    IssuerAdmin { institution, .. }: IssuerAdmin,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let member = service::member(&mut conn, institution, *id).await?;
+    let args = [
+        ("name", member.display_name.clone().into()),
+        ("email", member.email.clone().into()),
+    ];
+    ConfirmPage {
+        title: ctx.lang.t_with("confirm-deactivate-title", &args),
+        what: ctx.lang.t_with("confirm-deactivate-member-what", &args),
+        action: format!("/institution/members/{}/deactivate", member.id),
+        hidden: Vec::new(),
+        choose: None,
+        submit: ctx.t("admin-deactivate"),
+        back: "/institution/members".to_owned(),
+        ctx,
+    }
+    .reply()
 }

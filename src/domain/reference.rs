@@ -39,83 +39,66 @@ fn checked(year: i32, sequence: u32, max: u32) -> Result<(i32, u32), NumberForma
     }
 }
 
-/// An application's reference, given at submission: `APP-2026-000123`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ApplicationReference {
-    year: i32,
-    sequence: u32,
+/// Declares a number written `PREFIX-YYYY-` followed by a sequence of `digits` digits: its type,
+/// `new` (which checks the year and the sequence), `year`, `sequence`, `FromStr` and `Display`.
+macro_rules! numbered {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal, $digits:literal, $max:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name {
+            year: i32,
+            sequence: u32,
+        }
+
+        impl $name {
+            pub const MAX_SEQUENCE: u32 = $max;
+
+            pub fn new(year: i32, sequence: u32) -> Result<Self, NumberFormatError> {
+                let (year, sequence) = checked(year, sequence, Self::MAX_SEQUENCE)?;
+                Ok(Self { year, sequence })
+            }
+
+            pub fn year(self) -> i32 {
+                self.year
+            }
+
+            pub fn sequence(self) -> u32 {
+                self.sequence
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = NumberFormatError;
+
+            fn from_str(raw: &str) -> Result<Self, Self::Err> {
+                let (year, sequence) = parse_numbered(raw, $prefix, $digits)?;
+                Self::new(year, sequence)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}-{}-{:0width$}", $prefix, self.year, self.sequence, width = $digits)
+            }
+        }
+    };
 }
 
-impl ApplicationReference {
-    pub const MAX_SEQUENCE: u32 = 999_999;
+numbered!(
+    /// An application's reference, given at submission: `APP-2026-000123`.
+    ApplicationReference,
+    "APP",
+    6,
+    999_999
+);
 
-    pub fn new(year: i32, sequence: u32) -> Result<Self, NumberFormatError> {
-        let (year, sequence) = checked(year, sequence, Self::MAX_SEQUENCE)?;
-        Ok(Self { year, sequence })
-    }
-
-    pub fn year(self) -> i32 {
-        self.year
-    }
-
-    pub fn sequence(self) -> u32 {
-        self.sequence
-    }
-}
-
-impl FromStr for ApplicationReference {
-    type Err = NumberFormatError;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let (year, sequence) = parse_numbered(raw, "APP", 6)?;
-        Self::new(year, sequence)
-    }
-}
-
-impl fmt::Display for ApplicationReference {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "APP-{}-{:06}", self.year, self.sequence)
-    }
-}
-
-/// A registered issuer's number, given at approval: `KRSC-2026-0001`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RegistrationNumber {
-    year: i32,
-    sequence: u32,
-}
-
-impl RegistrationNumber {
-    pub const MAX_SEQUENCE: u32 = 9_999;
-
-    pub fn new(year: i32, sequence: u32) -> Result<Self, NumberFormatError> {
-        let (year, sequence) = checked(year, sequence, Self::MAX_SEQUENCE)?;
-        Ok(Self { year, sequence })
-    }
-
-    pub fn year(self) -> i32 {
-        self.year
-    }
-
-    pub fn sequence(self) -> u32 {
-        self.sequence
-    }
-}
-
-impl FromStr for RegistrationNumber {
-    type Err = NumberFormatError;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let (year, sequence) = parse_numbered(raw, "KRSC", 4)?;
-        Self::new(year, sequence)
-    }
-}
-
-impl fmt::Display for RegistrationNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "KRSC-{}-{:04}", self.year, self.sequence)
-    }
-}
+numbered!(
+    /// A registered issuer's number, given at approval: `KRSC-2026-0001`.
+    RegistrationNumber,
+    "KRSC",
+    4,
+    9_999
+);
 
 #[cfg(test)]
 mod tests {

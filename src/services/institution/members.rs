@@ -2,23 +2,20 @@
 //! institution (the authorised-signatory flag), and deactivating those who leave. Anyone outside the
 //! administrator's institution is not found.
 
+use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::audit::{self, Action, Event, ObjectType};
-use chrono::{DateTime, Utc};
-
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::User};
 use crate::domain::invitation::InvitationState;
-use crate::domain::{EmailAddress, PersonName};
-use crate::domain::{Role, Stage};
+use crate::domain::{EmailAddress, PersonName, Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::services::Context;
 use crate::services::identity::invitations::{self, Invitation, Invited};
-// Moves to services::identity::sessions with the identity services.
 use crate::services::identity::sessions::{self as session, NewSession};
 
 /// An institution and its members, as the members page shows them.

@@ -11,7 +11,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::audit::AuditKey;
+use super::key::AuditKey;
 use crate::auth::secrets::random_token;
 
 /// Marks an anonymous session's cookie (and its format, should it ever change).

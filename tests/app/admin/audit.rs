@@ -10,26 +10,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use crate::support::harness::{TestApp, on_external_server, spawn_app};
 
 fn verify(app: &TestApp) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_stablereg"))
-        .args(["audit", "verify"])
-        .env("DATABASE_URL", &app.database_url)
-        .env(
-            "AUDIT_KEY",
-            app.settings
-                .audit_key
-                .as_deref()
-                .expect("tests set AUDIT_KEY"),
-        )
-        .env("DATA_DIR", app.data_dir.path())
-        .env("RUST_LOG", "error")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    app.audit_command(&["verify"])
 }
 
 /// Some history: a few sign-ins and failures.

@@ -1,41 +1,14 @@
 //! The audit log's head (SECURITY.md "audit"): sequence numbers never repeat, and signed checkpoints
 //! outside the database let `stablereg audit verify` name the newest rows when they are deleted.
 
-use std::process::Command;
-
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use stablereg::audit::{self, Action, AuditKey, Event, ObjectType};
 use uuid::Uuid;
 
 use crate::support::harness::{TestApp, TestConfig, on_external_server, spawn_app, spawn_app_with};
 
-/// Runs `stablereg audit <args>` as an operator would, with the app's key and DATA_DIR.
-fn audit_command(app: &TestApp, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_stablereg"))
-        .arg("audit")
-        .args(args)
-        .env("DATABASE_URL", &app.database_url)
-        .env(
-            "AUDIT_KEY",
-            app.settings
-                .audit_key
-                .as_deref()
-                .expect("tests set AUDIT_KEY"),
-        )
-        .env("DATA_DIR", app.data_dir.path())
-        .env("RUST_LOG", "error")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
 fn checkpoint(app: &TestApp) {
-    let (ok, text) = audit_command(app, &["checkpoint"]);
+    let (ok, text) = app.audit_command(&["checkpoint"]);
     assert!(ok, "{text}");
 }
 
@@ -92,7 +65,7 @@ async fn an_untouched_log_reaches_its_newest_checkpoint() {
     history(&app).await;
     checkpoint(&app);
     event(&app).await;
-    let (ok, text) = audit_command(&app, &["verify"]);
+    let (ok, text) = app.audit_command(&["verify"]);
     assert!(ok, "{text}");
     assert!(text.contains("audit log intact: 7 rows"), "{text}");
     assert!(text.contains("saw row 6"), "{text}");
@@ -103,10 +76,7 @@ async fn without_a_checkpoint_file_the_chain_alone_is_checked() {
     let app = spawn_app().await;
     history(&app).await;
     let elsewhere = app.data_dir.path().join("no-such-file.log");
-    let (ok, text) = audit_command(
-        &app,
-        &["verify", "--checkpoints", &elsewhere.to_string_lossy()],
-    );
+    let (ok, text) = app.audit_command(&["verify", "--checkpoints", &elsewhere.to_string_lossy()]);
     assert!(ok, "{text}");
     assert!(text.contains("audit log intact: 6 rows"), "{text}");
     assert!(
@@ -121,7 +91,7 @@ async fn deleted_newest_rows_are_named_after_a_checkpoint() {
     history(&app).await;
     checkpoint(&app);
     delete_rows_from(&app, 5).await;
-    let (ok, text) = audit_command(&app, &["verify"]);
+    let (ok, text) = app.audit_command(&["verify"]);
     assert!(
         !ok,
         "deleting the newest rows must fail verification: {text}"
@@ -148,7 +118,7 @@ async fn deleted_newest_rows_are_named_even_with_the_counter_wound_back() {
         .await;
     app.superuser_sql("ALTER TABLE audit_log_counter ENABLE TRIGGER audit_log_counter_counts_up")
         .await;
-    let (ok, text) = audit_command(&app, &["verify"]);
+    let (ok, text) = app.audit_command(&["verify"]);
     assert!(!ok, "{text}");
     assert!(
         text.contains("rows 4 to 6 are missing: the newest checkpoint"),
@@ -166,7 +136,7 @@ async fn the_next_event_after_a_deletion_does_not_reuse_its_number() {
     history(&app).await;
     delete_rows_from(&app, 5).await;
     // Even with no checkpoint yet, the numbers given out tell that rows are gone.
-    let (ok, text) = audit_command(&app, &["verify"]);
+    let (ok, text) = app.audit_command(&["verify"]);
     assert!(!ok, "{text}");
     assert!(
         text.contains("rows 5 to 6 are missing: sequence numbers up to 6 were given out"),
@@ -174,7 +144,7 @@ async fn the_next_event_after_a_deletion_does_not_reuse_its_number() {
     );
     event(&app).await;
     assert_eq!(seqs(&app).await, vec![1, 2, 3, 4, 7]);
-    let (ok, text) = audit_command(&app, &["verify"]);
+    let (ok, text) = app.audit_command(&["verify"]);
     assert!(!ok, "{text}");
     assert!(
         text.contains("broken at row 5: missing row (4 rows before it are intact)"),
@@ -199,7 +169,7 @@ async fn a_rolled_back_change_leaves_no_hole() {
     event(&app).await;
     checkpoint(&app);
     assert_eq!(seqs(&app).await, vec![1, 2, 3, 4, 5, 6, 7]);
-    let (ok, text) = audit_command(&app, &["verify"]);
+    let (ok, text) = app.audit_command(&["verify"]);
     assert!(ok, "{text}");
     assert!(text.contains("audit log intact: 7 rows"), "{text}");
 }
@@ -218,7 +188,7 @@ async fn a_checkpoint_with_a_wrong_signature_is_reported() {
     let forged = genuine.replace(" seq=6 ", " seq=5 ");
     std::fs::write(&path, format!("{written}{forged}\n")).unwrap();
     let forged_line = written.lines().count() + 1;
-    let (ok, text) = audit_command(&app, &["verify"]);
+    let (ok, text) = app.audit_command(&["verify"]);
     assert!(!ok, "{text}");
     assert!(
         text.contains(&format!("line {forged_line} of the checkpoint file"))
@@ -240,7 +210,7 @@ async fn a_missing_row_counts_only_the_rows_before_it() {
         .await;
     app.superuser_sql("DELETE FROM audit_log WHERE seq = 4")
         .await;
-    let (ok, text) = audit_command(&app, &["verify"]);
+    let (ok, text) = app.audit_command(&["verify"]);
     assert!(!ok, "{text}");
     assert!(
         text.contains("broken at row 4: missing row (3 rows before it are intact)"),

@@ -25,6 +25,32 @@ pub struct Account {
 }
 
 impl TestApp {
+    /// Runs `stablereg audit <args>` as an operator would, with the app's database, key and
+    /// DATA_DIR: whether it succeeded, and what it printed.
+    pub fn audit_command(&self, args: &[&str]) -> (bool, String) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_stablereg"))
+            .arg("audit")
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env(
+                "AUDIT_KEY",
+                self.settings
+                    .audit_key
+                    .as_deref()
+                    .expect("tests set AUDIT_KEY"),
+            )
+            .env("DATA_DIR", self.data_dir.path())
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("the stablereg command runs");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    }
+
     pub async fn db(&self) -> AsyncPgConnection {
         AsyncPgConnection::establish(&self.database_url)
             .await

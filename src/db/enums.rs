@@ -9,7 +9,9 @@ use diesel::expression::AsExpression;
 use diesel::pg::{Pg, PgValue};
 use diesel::sql_types::Text;
 
+use crate::domain::application::{DocumentKind, SectionKind};
 use crate::domain::audit::{Action, ObjectType};
+use crate::domain::review::state::ReviewState;
 use crate::domain::{InstitutionStatus, InstitutionType, Role, Stage};
 
 /// Reads a coded enum from a text column by its `FromStr`, and writes it as its `as_str` code, by
@@ -58,5 +60,8 @@ stored_as_text!(
     InstitutionType,
     Stage,
     Action,
-    ObjectType
+    ObjectType,
+    ReviewState,
+    SectionKind,
+    DocumentKind
 );

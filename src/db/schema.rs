@@ -135,7 +135,11 @@ diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    applications,
     audit_log,
+    documents,
+    section_versions,
+    submissions,
     audit_log_counter,
     client_attempts,
     email_tokens,
@@ -185,3 +189,88 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(invitations, users);
+
+diesel::table! {
+    applications (id) {
+        id -> Uuid,
+        institution_id -> Uuid,
+        state -> Text,
+        reference -> Nullable<Text>,
+        version -> Int4,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        submitted_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        withdrawal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    section_versions (application_id, section, version) {
+        application_id -> Uuid,
+        section -> Text,
+        version -> Int4,
+        answers -> Jsonb,
+        saved_by -> Uuid,
+        saved_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Uuid,
+        application_id -> Uuid,
+        kind -> Text,
+        subject -> Text,
+        version -> Int4,
+        file_name -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Uuid,
+        uploaded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    submissions (application_id, round) {
+        application_id -> Uuid,
+        round -> Int4,
+        submitted_by -> Uuid,
+        submitted_at -> Timestamptz,
+        sections -> Jsonb,
+        documents -> Array<Uuid>,
+    }
+}
+
+diesel::table! {
+    reference_counters (kind, year) {
+        kind -> Text,
+        year -> Int4,
+        last -> Int4,
+    }
+}
+
+diesel::table! {
+    pending_posts (id) {
+        id -> Uuid,
+        token_hash -> Bytea,
+        path -> Text,
+        answers -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    rule_settings (id) {
+        id -> Bool,
+        rules -> Jsonb,
+        updated_by -> Nullable<Uuid>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(applications -> institutions (institution_id));
+diesel::joinable!(section_versions -> applications (application_id));
+diesel::joinable!(documents -> applications (application_id));
+diesel::joinable!(section_versions -> users (saved_by));

@@ -2,8 +2,11 @@
 //! what the applicant declares.
 
 pub mod documents;
+pub mod findings;
+pub mod form;
 pub mod ownership;
 pub mod section;
+pub mod sections;
 
 pub use documents::DocumentKind;
 pub use ownership::{Shareholder, capital_finding, largest_shareholder, ownership_findings};

@@ -42,6 +42,14 @@ impl Action {
             Action::InstitutionSignupLapsed => "audit-action-institution-signup-lapsed",
             Action::InstitutionStatusChanged => "audit-action-institution-status-changed",
             Action::SignupRefused => "audit-action-signup-refused",
+            Action::ApplicationStarted => "audit-action-application-started",
+            Action::SectionSaved => "audit-action-section-saved",
+            Action::AttestationImported => "audit-action-attestation-imported",
+            Action::DocumentUploaded => "audit-action-document-uploaded",
+            Action::DocumentDownloaded => "audit-action-document-downloaded",
+            Action::ApplicationSubmitted => "audit-action-application-submitted",
+            Action::ApplicationWithdrawn => "audit-action-application-withdrawn",
+            Action::RuleSettingsChanged => "audit-action-rules-changed",
             Action::AuditExported => "audit-action-audit-exported",
         }
     }
@@ -84,6 +92,14 @@ impl Action {
             Action::InstitutionSignupLapsed => "audit-sentence-institution-signup-lapsed",
             Action::InstitutionStatusChanged => "audit-sentence-institution-status-changed",
             Action::SignupRefused => "audit-sentence-signup-refused",
+            Action::ApplicationStarted => "audit-sentence-application-started",
+            Action::SectionSaved => "audit-sentence-section-saved",
+            Action::AttestationImported => "audit-sentence-attestation-imported",
+            Action::DocumentUploaded => "audit-sentence-document-uploaded",
+            Action::DocumentDownloaded => "audit-sentence-document-downloaded",
+            Action::ApplicationSubmitted => "audit-sentence-application-submitted",
+            Action::ApplicationWithdrawn => "audit-sentence-application-withdrawn",
+            Action::RuleSettingsChanged => "audit-sentence-rules-changed",
             Action::AuditExported => "audit-sentence-audit-exported",
         }
     }
@@ -96,6 +112,9 @@ impl ObjectType {
             ObjectType::User => "audit-object-user",
             ObjectType::Institution => "audit-object-institution",
             ObjectType::AuditLog => "audit-object-audit-log",
+            ObjectType::Application => "audit-object-application",
+            ObjectType::Document => "audit-object-document",
+            ObjectType::RuleSettings => "audit-object-rule-settings",
         }
     }
 }

@@ -45,6 +45,15 @@ coded! {
         InstitutionSignupLapsed => "institution.signup_lapsed",
         InstitutionStatusChanged => "institution.status_changed",
         SignupRefused => "signup.refused",
+        // The registration application.
+        ApplicationStarted => "application.started",
+        SectionSaved => "application.section_saved",
+        AttestationImported => "application.attestation_imported",
+        DocumentUploaded => "document.uploaded",
+        DocumentDownloaded => "document.downloaded",
+        ApplicationSubmitted => "application.submitted",
+        ApplicationWithdrawn => "application.withdrawn",
+        RuleSettingsChanged => "rules.changed",
         // The log itself.
         AuditExported => "audit.exported",
     }
@@ -56,6 +65,9 @@ coded! {
         User => "user",
         Institution => "institution",
         AuditLog => "audit_log",
+        Application => "application",
+        Document => "document",
+        RuleSettings => "rule_settings",
     }
 }
 

@@ -3,6 +3,7 @@
 //! mail in that transaction, and answers with a typed outcome the handler renders.
 
 pub mod admin;
+pub mod application;
 pub mod identity;
 pub mod institution;
 

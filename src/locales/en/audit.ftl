@@ -122,3 +122,24 @@ audit-download-note = The CSV file holds every entry that matches the filter, no
 audit-seq = No.
 audit-code = Code
 audit-raw-details = Details (JSON)
+
+## The registration application
+audit-action-application-started = Application started
+audit-action-section-saved = Application section saved
+audit-action-attestation-imported = Reserve lines imported
+audit-action-document-uploaded = Document uploaded
+audit-action-document-downloaded = Document downloaded
+audit-action-application-submitted = Application submitted
+audit-action-application-withdrawn = Application withdrawn
+audit-action-rules-changed = Check settings changed
+audit-sentence-application-started = { $actor } started { $object }.
+audit-sentence-section-saved = { $actor } saved a section of { $object }.
+audit-sentence-attestation-imported = { $actor } imported reserve lines into { $object }.
+audit-sentence-document-uploaded = { $actor } uploaded { $object }.
+audit-sentence-document-downloaded = { $actor } downloaded { $object }.
+audit-sentence-application-submitted = { $actor } submitted { $object }.
+audit-sentence-application-withdrawn = { $actor } withdrew { $object }.
+audit-sentence-rules-changed = { $actor } changed the settings of the application checks.
+audit-object-application = application { $id }
+audit-object-document = document { $id }
+audit-object-rule-settings = the check settings

@@ -122,3 +122,24 @@ audit-download-note = CSV 파일에는 이 페이지만이 아니라 조건에 �
 audit-seq = 번호
 audit-code = 코드
 audit-raw-details = 세부 내용 (JSON)
+
+## The registration application
+audit-action-application-started = 신청서 작성 시작
+audit-action-section-saved = 신청서 항목 저장
+audit-action-attestation-imported = 준비자산 내역 가져오기
+audit-action-document-uploaded = 서류 업로드
+audit-action-document-downloaded = 서류 다운로드
+audit-action-application-submitted = 신청서 제출
+audit-action-application-withdrawn = 신청 철회
+audit-action-rules-changed = 심사 기준 설정 변경
+audit-sentence-application-started = { $actor }(이)가 { $object }을(를) 시작했습니다.
+audit-sentence-section-saved = { $actor }(이)가 { $object }의 항목을 저장했습니다.
+audit-sentence-attestation-imported = { $actor }(이)가 { $object }에 준비자산 내역을 가져왔습니다.
+audit-sentence-document-uploaded = { $actor }(이)가 { $object }을(를) 업로드했습니다.
+audit-sentence-document-downloaded = { $actor }(이)가 { $object }을(를) 다운로드했습니다.
+audit-sentence-application-submitted = { $actor }(이)가 { $object }을(를) 제출했습니다.
+audit-sentence-application-withdrawn = { $actor }(이)가 { $object }을(를) 철회했습니다.
+audit-sentence-rules-changed = { $actor }(이)가 신청서 점검 기준 설정을 변경했습니다.
+audit-object-application = 신청서 { $id }
+audit-object-document = 서류 { $id }
+audit-object-rule-settings = 점검 기준 설정

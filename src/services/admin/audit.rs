@@ -65,7 +65,11 @@ fn ids_in(row: &AuditRow) -> (Vec<Uuid>, Vec<Uuid>) {
     match row.object_type {
         ObjectType::User => users.extend(object),
         ObjectType::Institution => institutions.extend(object),
-        ObjectType::AuditLog => {}
+        // Applications and documents are named by their id (and the institution in the details).
+        ObjectType::AuditLog
+        | ObjectType::Application
+        | ObjectType::Document
+        | ObjectType::RuleSettings => {}
     }
     (users, institutions)
 }

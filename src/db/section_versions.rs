@@ -60,11 +60,7 @@ pub async fn latest(
     application: Uuid,
     section: SectionKind,
 ) -> QueryResult<Option<SectionVersion>> {
-    version_query(application, section)
-        .order(section_versions::version.desc())
-        .first(conn)
-        .await
-        .optional()
+    one(conn, application, section, None).await
 }
 
 /// One version of a section.
@@ -74,31 +70,27 @@ pub async fn find(
     section: SectionKind,
     version: i32,
 ) -> QueryResult<Option<SectionVersion>> {
-    version_query(application, section)
-        .filter(section_versions::version.eq(version))
-        .first(conn)
-        .await
-        .optional()
+    one(conn, application, section, Some(version)).await
 }
 
-fn version_query(
+/// The version `version` of a section, or its newest when `None`.
+async fn one(
+    conn: &mut AsyncPgConnection,
     application: Uuid,
     section: SectionKind,
-) -> diesel::dsl::Select<
-    diesel::dsl::Filter<
-        diesel::dsl::Filter<
-            diesel::dsl::InnerJoin<section_versions::table, users::table>,
-            diesel::dsl::Eq<section_versions::application_id, Uuid>,
-        >,
-        diesel::dsl::Eq<section_versions::section, SectionKind>,
-    >,
-    Columns,
-> {
-    section_versions::table
+    version: Option<i32>,
+) -> QueryResult<Option<SectionVersion>> {
+    let mut query = section_versions::table
         .inner_join(users::table)
         .filter(section_versions::application_id.eq(application))
         .filter(section_versions::section.eq(section))
+        .order(section_versions::version.desc())
         .select(COLUMNS)
+        .into_boxed();
+    if let Some(version) = version {
+        query = query.filter(section_versions::version.eq(version));
+    }
+    query.first(conn).await.optional()
 }
 
 /// Saves `answers` as `version`; false when that version already exists (a colleague saved first).

@@ -151,6 +151,13 @@ pub async fn enforce(
                 .finish();
             Ok(req.into_response(response).map_into_right_body())
         }
+        Decision::SignIn if req.method() == Method::POST => {
+            let mut req = req;
+            match crate::web::kept_posts::keep(&mut req).await {
+                Some(response) => Ok(req.into_response(response).map_into_right_body()),
+                None => Ok(refusal(req, AppError::Forbidden).map_into_right_body()),
+            }
+        }
         Decision::SignIn | Decision::AlreadySignedIn | Decision::Forbidden => {
             Ok(refusal(req, AppError::Forbidden).map_into_right_body())
         }

@@ -10,16 +10,16 @@ pub mod assets;
 pub mod confirm;
 pub mod extract;
 pub mod forms;
+pub mod kept_posts;
 pub mod lang;
 pub mod middleware;
 pub mod notice;
 pub mod pages;
 pub mod reply;
-pub mod section_form;
 pub mod session;
 
 use pages::identity::{account, signup};
-use pages::{admin, demo_mail, health, home, identity, institution::members};
+use pages::{admin, application, demo_mail, health, home, identity, institution::members};
 
 pub use extract::PageContext;
 
@@ -136,6 +136,12 @@ route_table! {
     POST "/institution/members/{id}/signatory" IssuerAdmin  => members::set_signatory,
     POST "/institution/members/{id}/deactivate" IssuerAdmin => members::deactivate,
     GET  "/institution/members/{id}/deactivate/confirm" IssuerAdmin => members::confirm_deactivate,
+
+    GET  "/applications"                       IssuerMember => application::dashboard::list,
+    POST "/applications"                       IssuerMember => application::dashboard::start,
+    GET  "/applications/{id}"                  IssuerMember => application::task_list::show,
+    GET  "/applications/{id}/sections/{section}" IssuerMember => application::section::show,
+    POST "/applications/{id}/sections/{section}" IssuerMember => application::section::save,
 
     GET  "/admin"                              Admin        => admin::users::list,
     GET  "/admin/users/new"                    Admin        => admin::users::invite_form,

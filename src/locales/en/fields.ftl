@@ -2,7 +2,6 @@ form-errors-title = Check what you entered
 field-required = This field is required.
 field-choose-one = Choose one option.
 field-unit-krw = KRW
-field-krw-invalid = Enter a whole number of won, for example 1000000.
 field-date-invalid = Enter a date as YYYY-MM-DD.
 field-email = Email address
 field-email-invalid = Enter an email address in the form name@example.com.

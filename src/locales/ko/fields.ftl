@@ -2,7 +2,6 @@ form-errors-title = 입력 내용을 확인해 주세요
 field-required = 필수 입력 항목입니다.
 field-choose-one = 하나를 선택해 주세요.
 field-unit-krw = 원
-field-krw-invalid = 원 단위 정수로 입력하세요(예: 1000000).
 field-date-invalid = 날짜를 YYYY-MM-DD 형식으로 입력하세요.
 field-email = 이메일 주소
 field-email-invalid = 이메일 주소를 name@example.com 형식으로 입력해 주세요.

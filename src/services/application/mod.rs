@@ -55,6 +55,22 @@ pub async fn start(
     .await
 }
 
+/// The institution's applications, newest first.
+pub async fn of_institution(
+    conn: &mut AsyncPgConnection,
+    institution: Uuid,
+) -> AppResult<Vec<Application>> {
+    Ok(db::applications::of_institution(conn, institution).await?)
+}
+
+/// The current version of every document of the application.
+pub async fn documents(
+    conn: &mut AsyncPgConnection,
+    application: Uuid,
+) -> AppResult<Vec<db::documents::Document>> {
+    Ok(db::documents::current_of(conn, application).await?)
+}
+
 /// The current answers of every saved section, read back from their newest versions.
 pub async fn all_answers(conn: &mut AsyncPgConnection, application: Uuid) -> AppResult<AllAnswers> {
     let latest = db::section_versions::latest_of(conn, application).await?;

@@ -55,6 +55,9 @@ enum Cell {
     Forbidden,
     /// Signed in already, on a step of signing in: a page redirects 303 to `/account`, a post is 403.
     Home,
+    /// As `SignIn`, but a post is kept for its member and answered 303 to sign in and come back
+    /// (a section saved after the session ended).
+    SignInKept,
 }
 
 const Y: Cell = Cell::Reach;
@@ -62,6 +65,7 @@ const OWN: Cell = Cell::OwnInstitution;
 const IN: Cell = Cell::SignIn;
 const NO: Cell = Cell::Forbidden;
 const HOME: Cell = Cell::Home;
+const KEPT: Cell = Cell::SignInKept;
 
 /// The expected table. Legend: `Y` reached, `OWN` reached on own institution's object and 404 on
 /// another's, `IN` sent to sign in (GET 303 to /login, POST 403), `NO` refused with 403.
@@ -110,6 +114,12 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("POST", "/institution/members/{id}/signatory",  [IN,  IN,  NO,  OWN, NO,  NO,  NO ]),
     ("POST", "/institution/members/{id}/deactivate", [IN,  IN,  NO,  OWN, NO,  NO,  NO ]),
     ("GET",  "/institution/members/{id}/deactivate/confirm", [IN, IN, NO, OWN, NO, NO, NO ]),
+
+    ("GET",  "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO ]),
+    ("POST", "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO ]),
+    ("GET",  "/applications/{id}",                   [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("GET",  "/applications/{id}/sections/{section}", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("POST", "/applications/{id}/sections/{section}", [KEPT, KEPT, OWN, OWN, NO, NO, NO ]),
 
     ("GET",  "/admin",                               [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("GET",  "/admin/users/new",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
@@ -165,6 +175,7 @@ enum Outcome {
     Home,
     Forbidden,
     NotFound,
+    Kept,
 }
 
 fn outcome(cell: Cell, object: Object) -> Outcome {
@@ -175,6 +186,7 @@ fn outcome(cell: Cell, object: Object) -> Outcome {
         (Cell::SignIn, _) => Outcome::SignIn,
         (Cell::Forbidden, _) => Outcome::Forbidden,
         (Cell::Home, _) => Outcome::Home,
+        (Cell::SignInKept, _) => Outcome::Kept,
     }
 }
 
@@ -185,6 +197,8 @@ struct Fixture {
     members: (Uuid, Uuid),
     /// Mails in the demo mailbox, to a member of A and to one of B.
     mails: (Uuid, Uuid),
+    /// A draft application of A and one of B.
+    applications: (Uuid, Uuid),
 }
 
 impl Fixture {
@@ -220,9 +234,13 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
         fx.pick(fx.institutions, object)
     } else if path.starts_with("/demo/mail/") {
         fx.pick(fx.mails, object)
+    } else if path.starts_with("/applications/") {
+        fx.pick(fx.applications, object)
     } else {
         panic!("no fixture for the parameter of {path}: teach `concrete` which object it takes")
     };
+    // A section of the application: any section answers alike.
+    let path = path.replace("{section}", "institution");
     assert!(
         path.matches('{').count() == 1 && path.contains("{id}"),
         "{path}: teach `concrete` its parameters"
@@ -247,6 +265,8 @@ fn describe_expected(method: &str, path: &str, expected: Outcome) -> String {
         (Outcome::Home, "GET") => "303 -> /account".into(),
         (Outcome::SignIn | Outcome::Home | Outcome::Forbidden, _) => "403".into(),
         (Outcome::NotFound, _) => "404".into(),
+        (Outcome::Kept, "GET") => format!("303 -> {}", sign_in_location(path)),
+        (Outcome::Kept, _) => format!("303 -> {}", sign_in_location(&format!("{path}?restored=1"))),
     }
 }
 
@@ -278,6 +298,12 @@ fn is_as_expected(
         Outcome::Home if method == "GET" => status == StatusCode::SEE_OTHER && to == "/account",
         Outcome::SignIn | Outcome::Home | Outcome::Forbidden => status == StatusCode::FORBIDDEN,
         Outcome::NotFound => status == StatusCode::NOT_FOUND,
+        Outcome::Kept if method == "GET" => {
+            status == StatusCode::SEE_OTHER && to == sign_in_location(path)
+        }
+        Outcome::Kept => {
+            status == StatusCode::SEE_OTHER && to == sign_in_location(&format!("{path}?restored=1"))
+        }
     }
 }
 
@@ -408,6 +434,10 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
         mails: (
             queue_mail(&app, &member_a.email).await,
             queue_mail(&app, &member_b.email).await,
+        ),
+        applications: (
+            app.create_application(institution_a, member_a.id).await,
+            app.create_application(institution_b, member_b.id).await,
         ),
     };
     let accounts = Accounts {

@@ -219,6 +219,8 @@ struct World<'a> {
     /// The staff account the admin routes act on (not the reviewer, whose session is in use).
     staff_member: Account,
     other_institution: uuid::Uuid,
+    /// The issuer admin's institution's draft application.
+    application: uuid::Uuid,
     /// Real links from real mails, so the token routes get past the token lookup to the form.
     verify_link: String,
     reset_link: String,
@@ -317,7 +319,9 @@ impl<'a> World<'a> {
         let confirm = app.last_mail_to(moved).await;
         let email_confirm_link = link_path(&confirm, app);
 
+        let application = app.create_application(institution, owner.id).await;
         World {
+            application,
             anonymous,
             second_factor,
             issuer_admin,
@@ -366,6 +370,8 @@ impl<'a> World<'a> {
             self.other_institution
         } else if route.starts_with("/demo/mail/") {
             self.mail
+        } else if route.starts_with("/applications/") {
+            self.application
         } else {
             assert!(
                 !route.contains('{'),
@@ -373,7 +379,10 @@ impl<'a> World<'a> {
             );
             return route.to_owned();
         };
-        route.replace("{id}", &id.to_string())
+        // Every section takes the same kind of post; the institution's has every kind of field.
+        route
+            .replace("{section}", "institution")
+            .replace("{id}", &id.to_string())
     }
 
     /// Whether every visitor is still where the cases left them: signed in, or between the steps.

@@ -217,6 +217,16 @@ impl TestApp {
         }
     }
 
+    /// A draft application of `institution`, started by `by`.
+    pub async fn create_application(&self, institution: Uuid, by: Uuid) -> Uuid {
+        let id = Uuid::now_v7();
+        self.sql(&format!(
+            "INSERT INTO applications (id, institution_id, created_by) VALUES ('{id}', '{institution}', '{by}')"
+        ))
+        .await;
+        id
+    }
+
     /// An issuer institution with its administrator.
     pub async fn create_issuer_admin(&self, name: &str) -> Account {
         let institution = self.create_institution(name).await;

@@ -348,6 +348,54 @@ impl Section {
     }
 }
 
+/// The fields whose answers differ between two versions of `section`, in the order of the page: a
+/// field of the section, a field of a row present in both, or a whole row added or removed (named by
+/// its group). Used to show what a colleague changed, and by the review to compare versions.
+pub fn differences(section: &Section, before: &Answers, after: &Answers) -> Vec<FieldPath> {
+    let mut changed = Vec::new();
+    for item in section.items {
+        match item {
+            Item::Field(field) => {
+                let differs = before.value(field.name).trim() != after.value(field.name).trim()
+                    || before.list(field.name) != after.list(field.name);
+                if differs {
+                    changed.push(FieldPath::Field(field.name.into()));
+                }
+            }
+            Item::Group(group) => group_differences(group, before, after, &mut changed),
+            Item::Document(_) => {}
+        }
+    }
+    changed
+}
+
+fn group_differences(
+    group: &Group,
+    before: &Answers,
+    after: &Answers,
+    changed: &mut Vec<FieldPath>,
+) {
+    let (old, new) = (before.rows(group.name), after.rows(group.name));
+    let ids = |rows: &[Row]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    if ids(old) != ids(new) {
+        changed.push(FieldPath::Group(group.name.into()));
+    }
+    for row in new {
+        let Some(was) = old.iter().find(|r| r.id == row.id) else {
+            continue;
+        };
+        for field in group.fields {
+            if was.value(field.name).trim() != row.value(field.name).trim() {
+                changed.push(FieldPath::Row {
+                    group: group.name.into(),
+                    row: row.id.clone(),
+                    field: field.name.into(),
+                });
+            }
+        }
+    }
+}
+
 fn clip(value: &str) -> String {
     value.chars().take(MAX_TEXT).collect()
 }

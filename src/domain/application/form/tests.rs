@@ -176,3 +176,42 @@ fn long_text_is_cut_at_the_global_bound_when_read() {
     let answers = risk.read(&post(&[("travel_rule", &long)]));
     assert_eq!(answers.value("travel_rule").len(), MAX_TEXT);
 }
+
+#[test]
+fn differences_name_changed_fields_rows_and_reordered_groups() {
+    let institution = section(SectionKind::Institution);
+    let id = "0123456789abcdef0123456789abcdef";
+    let before = institution.read(&post(&[
+        ("legal_name_en", "Hana"),
+        ("shareholders.0.id", id),
+        ("shareholders.0.share", "60"),
+    ]));
+    let mut after = before.clone();
+    assert!(differences(institution, &before, &after).is_empty());
+    after
+        .values
+        .insert("legal_name_en".into(), "Hana Digital".into());
+    after.rows.get_mut("shareholders").unwrap()[0]
+        .values
+        .insert("share".into(), "61".into());
+    assert_eq!(
+        differences(institution, &before, &after),
+        [
+            FieldPath::Field("legal_name_en".into()),
+            FieldPath::Row {
+                group: "shareholders".into(),
+                row: id.into(),
+                field: "share".into()
+            }
+        ]
+    );
+    after
+        .rows
+        .get_mut("shareholders")
+        .unwrap()
+        .push(Row::fresh());
+    assert!(
+        differences(institution, &before, &after)
+            .contains(&FieldPath::Group("shareholders".into()))
+    );
+}

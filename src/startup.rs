@@ -88,6 +88,7 @@ impl Application {
             from,
             checkpoint_key: CheckpointKey::new(&audit_key),
             checkpoint_file: checkpoint::default_path(&settings),
+            storage: storage.clone(),
         };
         let worker = tokio::spawn(worker.run());
         let state = web::Data::new(AppState {

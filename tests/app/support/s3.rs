@@ -25,6 +25,18 @@ fn moto_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/moto")
 }
 
+/// moto checks no signature, but routes a request by its Authorization header: without one a key
+/// ending in `.json` is not taken for S3. The header names the service and nothing more.
+const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 \
+    Credential=test-key-id/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
+
+/// A request to the server, as an S3 client would address it.
+fn request(method: reqwest::Method, url: String) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .request(method, url)
+        .header("authorization", AUTHORIZATION)
+}
+
 impl S3Server {
     pub async fn start() -> S3Server {
         let dir = moto_dir();
@@ -78,8 +90,7 @@ impl S3Server {
 
     /// Creates `bucket` (moto takes any credentials).
     pub async fn create_bucket(&self, bucket: &str) {
-        let res = reqwest::Client::new()
-            .put(format!("{}/{bucket}", self.endpoint))
+        let res = request(reqwest::Method::PUT, format!("{}/{bucket}", self.endpoint))
             .send()
             .await
             .expect("the S3 server answers");
@@ -98,13 +109,16 @@ impl S3Server {
         ]
     }
 
-    /// The object `key` under the bucket, fetched straight from the server (not through the portal).
+    /// The object `key` under the bucket, fetched straight from the server (not through the portal);
+    /// `None` when it is not there.
     pub async fn object(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
-        let res = reqwest::Client::new()
-            .get(format!("{}/{bucket}/{key}", self.endpoint))
-            .send()
-            .await
-            .expect("the S3 server answers");
+        let res = request(
+            reqwest::Method::GET,
+            format!("{}/{bucket}/{key}", self.endpoint),
+        )
+        .send()
+        .await
+        .expect("the S3 server answers");
         match res.status().as_u16() {
             404 => None,
             200 => Some(res.bytes().await.expect("a body").to_vec()),
@@ -114,14 +128,16 @@ impl S3Server {
 
     /// Every key in `bucket`, as the server lists them.
     pub async fn keys(&self, bucket: &str) -> Vec<String> {
-        let body = reqwest::Client::new()
-            .get(format!("{}/{bucket}?list-type=2", self.endpoint))
-            .send()
-            .await
-            .expect("the S3 server answers")
-            .text()
-            .await
-            .expect("a listing");
+        let body = request(
+            reqwest::Method::GET,
+            format!("{}/{bucket}?list-type=2", self.endpoint),
+        )
+        .send()
+        .await
+        .expect("the S3 server answers")
+        .text()
+        .await
+        .expect("a listing");
         let mut keys: Vec<String> = body
             .split("<Key>")
             .skip(1)

@@ -130,6 +130,7 @@ route_table! {
     GET  "/account/email"                      SignedIn     => account::email_form,
     POST "/account/email"                      SignedIn     => account::change_email,
     POST "/account/mfa/reset"                  SignedIn     => account::reset_mfa,
+    GET  "/account/deactivated"                Anyone       => account::deactivated,
     GET  "/email/confirm/{token}"              Anyone       => account::confirm_email_form,
     POST "/email/confirm/{token}"              Anyone       => account::confirm_email,
 

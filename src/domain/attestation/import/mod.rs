@@ -33,10 +33,11 @@ pub const COLUMNS: [&str; 7] = [
     "residual_maturity_days",
 ];
 
-/// The largest file read (1 MiB): a thousand reserve lines take a tenth of it.
+/// The largest file read (1 MiB): five hundred reserve lines take a twentieth of it.
 pub const MAX_BYTES: usize = 1024 * 1024;
-/// The most reserve lines one file may hold.
-pub const MAX_LINES: usize = 1_000;
+/// The most reserve lines one file may hold: as many as the attestation section keeps
+/// (its `reserve_lines` group), so an imported file is never cut short.
+pub const MAX_LINES: usize = 500;
 /// The longest custodian name kept, in characters.
 const MAX_CUSTODIAN_CHARS: usize = 200;
 
@@ -60,6 +61,8 @@ impl FileFormat {
 /// What is wrong with a file, a header or a cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportError {
+    /// No file was sent, or an empty one.
+    NoFile,
     TooLarge,
     TooManyLines,
     Unreadable,
@@ -81,6 +84,7 @@ pub enum ImportError {
 impl ImportError {
     pub fn message_key(&self) -> &'static str {
         match self {
+            ImportError::NoFile => "import-no-file",
             ImportError::TooLarge => "import-too-large",
             ImportError::TooManyLines => "import-too-many-lines",
             ImportError::Unreadable => "import-unreadable",
@@ -111,7 +115,8 @@ pub struct ImportProblem {
 }
 
 impl ImportProblem {
-    fn file(error: ImportError) -> ImportProblem {
+    /// A problem of the whole file.
+    pub fn file(error: ImportError) -> ImportProblem {
         ImportProblem {
             line: None,
             column: None,

@@ -19,7 +19,7 @@ pub mod section_form;
 pub mod session;
 
 use pages::identity::{account, signup};
-use pages::{admin, demo_mail, health, home, identity, institution::members};
+use pages::{admin, application, demo_mail, health, home, identity, institution::members};
 
 pub use extract::PageContext;
 
@@ -155,6 +155,11 @@ route_table! {
     GET  "/admin/institutions/{id}/status/confirm" Admin    => admin::institutions::confirm_status,
     GET  "/admin/audit"                        Admin        => admin::audit::list,
     GET  "/admin/audit.csv"                    Admin        => admin::audit_csv::download,
+
+    // Before any "/applications/{id}" route: that pattern would take the template's name as an id.
+    GET  "/applications/attestation-template.csv" IssuerMember => application::attestation::template,
+    GET  "/applications/{id}/attestation/import" IssuerMember => application::attestation::form,
+    POST "/applications/{id}/attestation/import" IssuerMember => application::attestation::import,
 
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,

@@ -1,0 +1,3 @@
+//! The registration application as its institution's members fill it in.
+
+pub mod attestation;

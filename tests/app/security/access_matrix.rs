@@ -11,6 +11,7 @@ use stablereg::domain::Role;
 use stablereg::web::ROUTES;
 use uuid::Uuid;
 
+use crate::application::start_application;
 use crate::support::accounts::{Account, PASSWORD, location};
 use crate::support::harness::{TestApp, spawn_app};
 
@@ -130,6 +131,10 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
 
+    ("GET",  "/applications/attestation-template.csv", [IN, IN, Y,   Y,   NO,  NO,  NO ]),
+    ("GET",  "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("POST", "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
+
     ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
 
@@ -185,6 +190,8 @@ struct Fixture {
     members: (Uuid, Uuid),
     /// Mails in the demo mailbox, to a member of A and to one of B.
     mails: (Uuid, Uuid),
+    /// Draft applications of A and of B.
+    applications: (Uuid, Uuid),
 }
 
 impl Fixture {
@@ -220,6 +227,8 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
         fx.pick(fx.institutions, object)
     } else if path.starts_with("/demo/mail/") {
         fx.pick(fx.mails, object)
+    } else if path.starts_with("/applications/") {
+        fx.pick(fx.applications, object)
     } else {
         panic!("no fixture for the parameter of {path}: teach `concrete` which object it takes")
     };
@@ -408,6 +417,10 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
         mails: (
             queue_mail(&app, &member_a.email).await,
             queue_mail(&app, &member_b.email).await,
+        ),
+        applications: (
+            start_application(&app, institution_a, member_a.id).await,
+            start_application(&app, institution_b, member_b.id).await,
         ),
     };
     let accounts = Accounts {

@@ -17,6 +17,7 @@ use stablereg::domain::Role;
 use stablereg::web::ROUTES;
 use stablereg::web::access::Access;
 
+use crate::application::start_application;
 use crate::support::accounts::{Account, Visitor, csrf_token, link_path, location, valid_brn};
 use crate::support::harness::{TestApp, spawn_app};
 
@@ -219,6 +220,8 @@ struct World<'a> {
     /// The staff account the admin routes act on (not the reviewer, whose session is in use).
     staff_member: Account,
     other_institution: uuid::Uuid,
+    /// The issuer admin's institution's draft application.
+    application: uuid::Uuid,
     /// Real links from real mails, so the token routes get past the token lookup to the form.
     verify_link: String,
     reset_link: String,
@@ -240,6 +243,7 @@ impl<'a> World<'a> {
         let staff_member = app.create_account(Role::Approver, None, false).await;
         let staff = app.create_account(Role::Admin, None, false).await;
         let other_institution = app.create_institution("가온").await;
+        let application = start_application(app, institution, owner.id).await;
 
         let anonymous = app.visitor();
         let second_factor = app.visitor();
@@ -325,6 +329,7 @@ impl<'a> World<'a> {
             colleague,
             staff_member,
             other_institution,
+            application,
             verify_link,
             reset_link,
             invitation_link,
@@ -366,6 +371,8 @@ impl<'a> World<'a> {
             self.other_institution
         } else if route.starts_with("/demo/mail/") {
             self.mail
+        } else if route.starts_with("/applications/") {
+            self.application
         } else {
             assert!(
                 !route.contains('{'),

@@ -46,7 +46,9 @@ async fn filing() -> (TestApp, Account, Uuid) {
     )
     .await;
     app.sign_in(&member).await;
-    let page = app.get(&format!("{}?lang=en", import_path(application))).await;
+    let page = app
+        .get(&format!("{}?lang=en", import_path(application)))
+        .await;
     assert_eq!(page.status(), StatusCode::OK);
     (app, member, application)
 }
@@ -113,13 +115,10 @@ fn csv(rows: &[&str]) -> Vec<u8> {
 /// the order of the import's columns).
 async fn saved_lines(app: &TestApp, application: Uuid) -> (i32, Vec<Vec<String>>) {
     let mut conn = app.db().await;
-    let latest = stablereg::db::section_versions::latest(
-        &mut conn,
-        application,
-        SectionKind::Attestation,
-    )
-    .await
-    .unwrap();
+    let latest =
+        stablereg::db::section_versions::latest(&mut conn, application, SectionKind::Attestation)
+            .await
+            .unwrap();
     let Some(latest) = latest else {
         return (0, Vec::new());
     };
@@ -208,7 +207,12 @@ async fn a_clean_csv_replaces_the_reserve_lines_and_the_coverage_is_shown() {
     assert_eq!(imports(&actions), 1);
     assert!(actions.contains(&"application.section_saved".to_owned()));
 
-    let page = app.get(&import_path(application)).await.text().await.unwrap();
+    let page = app
+        .get(&import_path(application))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Reserve lines saved: 3"), "{page}");
     assert!(page.contains("KRW 1,200,000"), "total reserves: {page}");
     assert!(page.contains("KRW 1,000,000"), "redeemable outstanding");
@@ -333,7 +337,12 @@ async fn a_coverage_breach_is_flagged_in_words_after_the_import() {
     ]);
     let res = upload(&app, application, "reserves.csv", &file).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "a breach never blocks");
-    let page = app.get(&import_path(application)).await.text().await.unwrap();
+    let page = app
+        .get(&import_path(application))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Warning, not met:"), "{page}");
     assert!(page.contains("Reserves cover the tokens outstanding"));
     assert!(page.contains("90.00%"));

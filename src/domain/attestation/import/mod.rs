@@ -205,8 +205,26 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, ImportError> {
     Ok(rows)
 }
 
+/// The most a workbook may unpack to, as its archive declares: a sheet of the largest import is a
+/// few MiB of XML, and a small file that unpacks to gigabytes (a "zip bomb") is not read.
+const MAX_UNPACKED_BYTES: u128 = 32 * 1024 * 1024;
+
+/// What the archive's files unpack to, as its central directory declares (which, unlike its
+/// local headers, always states the sizes).
+fn unpacked_size(bytes: &[u8]) -> Option<u128> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut total = 0u128;
+    for i in 0..archive.len() {
+        total += u128::from(archive.by_index_raw(i).ok()?.size());
+    }
+    Some(total)
+}
+
 /// The rows of an XLSX file's first sheet, numbered as the spreadsheet numbers them.
 fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Row>, ImportError> {
+    if unpacked_size(bytes).is_none_or(|size| size > MAX_UNPACKED_BYTES) {
+        return Err(ImportError::Unreadable);
+    }
     let mut workbook: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|_| ImportError::Unreadable)?;
     let range = workbook

@@ -430,3 +430,47 @@ async fn the_template_is_the_header_row_in_utf8_for_excel() {
         format!("\u{FEFF}{}\r\n", COLUMNS.join(",")).as_bytes()
     );
 }
+
+#[tokio::test]
+async fn cents_in_a_won_attestation_keep_the_section_in_progress_until_a_dollar_token_says_so() {
+    let (app, member, application) = filing().await;
+    let file = csv(&["cash_demand_deposits,KB Kookmin Bank,bank,yes,,1000000.5,0"]);
+    // The import reads amounts in the token's currency (won until the token says otherwise).
+    let res = upload(&app, application, "reserves.csv", &file).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Typed in (the declaration accepts cents, for dollar tokens), the task list flags it.
+    let line = json!({"id": "fedcba9876543210fedcba9876543210", "values": {
+        "asset_class": "cash_demand_deposits", "custodian": "KB", "custodian_kind": "bank",
+        "segregated": "yes", "amount": "1,000,000.50", "maturity_days": "0"}});
+    let answers = json!({"rows": {"reserve_lines": [line]}});
+    save_section(
+        &app,
+        application,
+        SectionKind::Attestation,
+        2,
+        answers.clone(),
+        member.id,
+    )
+    .await;
+    let keys = |tasks: Vec<stablereg::services::application::task_list::Task>| {
+        tasks
+            .into_iter()
+            .find(|t| t.section == SectionKind::Attestation)
+            .unwrap()
+            .problems
+            .into_iter()
+            .map(|p| p.key)
+            .collect::<Vec<_>>()
+    };
+    let mut conn = app.db().await;
+    let tasks = stablereg::services::application::task_list::tasks(&mut conn, application)
+        .await
+        .unwrap();
+    assert!(keys(tasks).contains(&"money-won-fraction"));
+    let token = json!({"values": {"reference_currency": "USD"}});
+    save_section(&app, application, SectionKind::Token, 1, token, member.id).await;
+    let tasks = stablereg::services::application::task_list::tasks(&mut conn, application)
+        .await
+        .unwrap();
+    assert!(!keys(tasks).contains(&"money-won-fraction"));
+}

@@ -121,6 +121,9 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/applications/{id}",                   [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
     ("GET",  "/applications/{id}/sections/{section}", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
     ("POST", "/applications/{id}/sections/{section}", [KEPT, KEPT, OWN, OWN, NO, NO, NO ]),
+    ("GET",  "/applications/attestation-template.csv", [IN, IN, Y,   Y,   NO,  NO,  NO ]),
+    ("GET",  "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("POST", "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
 
     ("GET",  "/admin",                               [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("GET",  "/admin/users/new",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),

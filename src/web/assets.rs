@@ -189,7 +189,7 @@ impl StaticFiles {
         &self.version
     }
 
-    /// The file at `path`, and whether it was compressed, in `coding` if it has it.
+    /// The file at `path` in `coding` if it has that copy, else as it is; with the coding given.
     pub fn get(&self, path: &str, coding: Coding) -> Option<(Coding, Bytes)> {
         let (coding, body, _) = self.files.get(path)?.variant(coding);
         Some((coding, body.clone()))
@@ -281,7 +281,7 @@ pub fn service(files: Arc<StaticFiles>) -> actix_web::Resource {
 
 /// The Accept-Encoding header of a request for a static file, kept aside from the headers.
 #[derive(Clone)]
-struct AcceptedCodings(Option<HeaderValue>);
+struct AcceptedCodings(Option<String>);
 
 /// Middleware, outside the Compress middleware: takes the Accept-Encoding header off requests for
 /// static files, so that Compress leaves their answers alone (it would compress a font or an image
@@ -291,10 +291,29 @@ pub async fn keep_compression_to_ourselves(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if req.path().starts_with("/static/") {
-        let accept = req.headers_mut().remove(header::ACCEPT_ENCODING).next();
+        let values: Vec<String> = (req.headers_mut().remove(header::ACCEPT_ENCODING))
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect();
+        let accept = (!values.is_empty()).then(|| values.join(", "));
         req.extensions_mut().insert(AcceptedCodings(accept));
     }
     next.call(req).await
+}
+
+/// The codings the client accepts: kept aside by `keep_compression_to_ourselves`, or the header.
+fn accepted_codings(req: &HttpRequest) -> Option<String> {
+    match req.extensions().get::<AcceptedCodings>() {
+        Some(AcceptedCodings(kept)) => kept.clone(),
+        None => (req.headers().get(header::ACCEPT_ENCODING))
+            .and_then(|v| v.to_str().ok().map(str::to_owned)),
+    }
+}
+
+/// Whether the client's If-None-Match names `etag`: it has this very copy.
+fn has_copy(req: &HttpRequest, etag: &str) -> bool {
+    (req.headers().get(header::IF_NONE_MATCH))
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| (tags.split(',')).any(|t| t.trim().trim_start_matches("W/") == etag))
 }
 
 /// One ready body in the coding the client prefers, or 304 when it has it already.
@@ -305,25 +324,11 @@ async fn serve(
 ) -> Result<HttpResponse, AppError> {
     let (_version, path) = path.into_inner();
     let hidden = path.split('/').any(|part| part.starts_with('.'));
-    let asset = files
-        .files
-        .get(&path)
+    let asset = (files.files.get(&path))
         .filter(|_| !hidden)
         .ok_or(AppError::NotFound)?;
-    let accept = match req.extensions().get::<AcceptedCodings>() {
-        Some(AcceptedCodings(kept)) => kept.clone(),
-        None => req.headers().get(header::ACCEPT_ENCODING).cloned(),
-    };
-    let wanted = choose_coding(accept.as_ref().and_then(|v| v.to_str().ok()));
-    let (coding, body, etag) = asset.variant(wanted);
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == etag)
-        });
+    let (coding, body, etag) = asset.variant(choose_coding(accepted_codings(&req).as_deref()));
+    let fresh = has_copy(&req, &etag);
     let mut res = if fresh {
         HttpResponse::NotModified()
     } else {

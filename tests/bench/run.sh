@@ -30,6 +30,34 @@ trap cleanup EXIT
 "$BIN" serve & SERVER=$!
 for _ in $(seq 1 120); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.5; done
 
+# The load generator: wrk (`make bench` installs it), or oha where that is on the PATH instead.
+if command -v wrk >/dev/null 2>&1; then
+  GENERATOR=wrk
+elif command -v oha >/dev/null 2>&1; then
+  GENERATOR=oha
+else
+  echo "make bench needs wrk (or oha) on the PATH" >&2
+  exit 1
+fi
+# One load: connections, seconds, url, [more arguments: -H "Name: value"]; prints wrk's summary
+# line (statuses.lua). COOKIE adds a cookie, PATHS (space-separated) spreads the requests over paths.
+generate() {
+  local conns=$1 secs=$2 url=$3
+  shift 3
+  if [ "$GENERATOR" = wrk ]; then
+    wrk -t2 -c"$conns" -d"${secs}s" --timeout 5s -s "$LUA" "$@" "$url" | tail -n 1
+    return
+  fi
+  local many=()
+  if [ -n "${PATHS:-}" ]; then
+    printf "$BASE%s\n" $PATHS > "$DATA/urls"
+    url=$DATA/urls many=(--urls-from-file)
+  fi
+  if [ -n "${COOKIE:-}" ]; then set -- "$@" -H "Cookie: $COOKIE"; fi
+  oha --no-tui --output-format json --disable-compression -c "$conns" -z "${secs}s" -t 5s \
+    "${many[@]}" "$@" "$url" | python3 tests/bench/oha_summary.py
+}
+
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$SERVER/status"; }
 peak_kib() { awk '/VmHWM/ {print $2}' "/proc/$SERVER/status"; }
 # One wrk summary line (statuses.lua's "requests=… statuses=200=n 404=m") as a JSON object.
@@ -40,7 +68,7 @@ load() { # json key, name, seconds, url, [extra wrk arguments]
   local key=$1 name=$2 secs=$3 url=$4
   shift 4
   local out
-  out=$(wrk -t2 -c"$CLIENTS" -d"${secs}s" --timeout 5s -s "$LUA" "$@" "$url" | tail -n 1)
+  out=$(generate "$CLIENTS" "$secs" "$url" "$@")
   echo "| $name | $out |" | sed 's/requests=//; s/ seconds=/ | /; s/ rps=/ | /; s/ p50_ms=/ | /; s/ p99_ms=/ | /; s/ max_ms=/ | /; s/ socket_errors=/ | /; s/ statuses=/ | /' >> "$REPORT.tmp"
   printf '    "%s": %s,\n' "$key" "$(echo "$out" | as_json | sed "s/^{/{\"name\": \"$name\", /")" >> "$JSON.tmp"
   echo "$name: $out" >&2
@@ -70,7 +98,7 @@ RSS_LOADED=$(rss_kib)
 # down and 200 again within 2 s of its return. The signed-in page needs the database on every
 # request (its session), unlike the anonymous home page.
 OUTAGE=$DATA/outage.txt
-( COOKIE=$COOKIE wrk -t2 -c16 -d12s --timeout 5s -s "$LUA" "$BASE/account" | tail -n 1 > "$OUTAGE" ) &
+( COOKIE=$COOKIE generate 16 12 "$BASE/account" > "$OUTAGE" ) &
 LOADER=$!
 sleep 3
 "$BIN" db stop >/dev/null 2>&1 || true
@@ -86,7 +114,7 @@ PEAK=$(peak_kib)
   echo "# stablereg benchmark"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, release build, embedded PostgreSQL $(pg_config --version 2>/dev/null | awk '{print $2}'),"
-  echo "$CLIENTS concurrent connections from wrk on loopback (2 threads), ${SECONDS_EACH} s per single-page run."
+  echo "$CLIENTS concurrent connections from $GENERATOR on loopback, ${SECONDS_EACH} s per single-page run."
   echo "The mixed run includes an unknown path on purpose: its 404s are expected."
   echo
   echo "| load | requests | seconds | requests/s | p50 ms | p99 ms | max ms | socket errors | statuses |"
@@ -104,6 +132,7 @@ PEAK=$(peak_kib)
   echo "  \"cores\": $(nproc),"
   echo "  \"connections\": $CLIENTS,"
   echo "  \"seconds_each\": $SECONDS_EACH,"
+  echo "  \"loader\": \"$GENERATOR\","
   echo "  \"loads\": {"
   sed '$ s/,$//' "$JSON.tmp"
   echo "  },"

@@ -2,6 +2,7 @@
 
 mod assets;
 mod cluster;
+mod demo_data;
 mod demo_mailbox;
 mod health;
 mod mail;

@@ -1,10 +1,12 @@
 //! The issuer's registration application: the dashboard of their applications, the task list, and
 //! one form page per section, all drawn from the sections' declarations (`view`).
 
+pub mod check;
 pub mod dashboard;
 pub mod section;
 pub mod task_list;
 pub mod view;
+pub mod withdraw;
 
 use uuid::Uuid;
 

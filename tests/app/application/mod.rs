@@ -3,4 +3,4 @@
 //! answers, submission and withdrawal.
 
 mod sections;
-mod submission;
+pub(crate) mod submission;

@@ -57,7 +57,9 @@ pub async fn submit(
         if !task_list::all_completed(&tasks) {
             return Ok(Submitted::Incomplete(tasks));
         }
-        let signatory = db::users::find(conn, by).await?.ok_or(AppError::Forbidden)?;
+        let signatory = db::users::find(conn, by)
+            .await?
+            .ok_or(AppError::Forbidden)?;
         let may_declare = signatory.active
             && signatory.is_authorised_signatory
             && signatory.institution_id == Some(institution);

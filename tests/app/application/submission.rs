@@ -430,7 +430,10 @@ async fn only_an_authorised_signatory_may_declare() {
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let html = res.text().await.unwrap();
-    assert!(html.contains("You cannot submit this application"), "{html}");
+    assert!(
+        html.contains("You cannot submit this application"),
+        "{html}"
+    );
     assert!(html.contains("김서명") && html.contains("Nothing was submitted."));
     assert_eq!(application(&app, f.id).await.state.as_str(), "draft");
     assert!(
@@ -614,7 +617,11 @@ async fn ten_concurrent_submissions_make_one_submission_one_reference_and_one_se
         let id = f.id;
         let one = |what: &str| format!("{what} ({name}, same key: {same_key})");
         assert_eq!(
-            count(&app, &format!("SELECT count(*) AS n FROM submissions WHERE application_id = '{id}'")).await,
+            count(
+                &app,
+                &format!("SELECT count(*) AS n FROM submissions WHERE application_id = '{id}'")
+            )
+            .await,
             1,
             "{}",
             one("one submission")
@@ -629,21 +636,38 @@ async fn ten_concurrent_submissions_make_one_submission_one_reference_and_one_se
             "{}",
             one("one audit row")
         );
-        assert_eq!(app.mails_to(&f.signatory.email).await, 1, "{}", one("one mail"));
-        assert_eq!(app.mails_to(&f.colleague.email).await, 1, "{}", one("one mail"));
+        assert_eq!(
+            app.mails_to(&f.signatory.email).await,
+            1,
+            "{}",
+            one("one mail")
+        );
+        assert_eq!(
+            app.mails_to(&f.colleague.email).await,
+            1,
+            "{}",
+            one("one mail")
+        );
         let _ = f.institution;
     }
     assert_eq!(
         count(
             &app,
-            &format!("SELECT last::bigint AS n FROM reference_counters WHERE kind = 'APP' AND year = {}", seoul_year())
+            &format!(
+                "SELECT last::bigint AS n FROM reference_counters WHERE kind = 'APP' AND year = {}",
+                seoul_year()
+            )
         )
         .await,
         2,
         "one reference each, no number lost"
     );
     assert_eq!(
-        count(&app, "SELECT count(DISTINCT reference) AS n FROM applications WHERE reference IS NOT NULL").await,
+        count(
+            &app,
+            "SELECT count(DISTINCT reference) AS n FROM applications WHERE reference IS NOT NULL"
+        )
+        .await,
         2
     );
 }
@@ -666,7 +690,12 @@ async fn a_withdrawal_gives_its_reason_and_frees_the_institution_to_start_again(
         .submit(&withdraw, &withdraw, &[("reason", "   ")])
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("Enter why you are withdrawing the application."));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Enter why you are withdrawing the application.")
+    );
     let long = "가".repeat(2001);
     let res = f
         .colleague_visitor
@@ -717,7 +746,11 @@ async fn a_withdrawal_gives_its_reason_and_frees_the_institution_to_start_again(
         .submit("/applications", "/applications", &[])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_ne!(location(&res), format!("/applications/{}", f.id), "a new one");
+    assert_ne!(
+        location(&res),
+        format!("/applications/{}", f.id),
+        "a new one"
+    );
 
     // A draft may be withdrawn as well.
     let g = filing(&app, "Dasol").await;

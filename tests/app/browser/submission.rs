@@ -50,7 +50,11 @@ async fn journey(app: &TestApp, b: &Browser, lang: Lang) {
     let check = app.url(&format!("/applications/{id}/check"));
     b.goto(&check).await;
     wait_for_heading(b, &lang.t("check-title")).await;
-    assert!(b.text_of("#missing").await.contains(&lang.t("check-missing-title")));
+    assert!(
+        b.text_of("#missing")
+            .await
+            .contains(&lang.t("check-missing-title"))
+    );
     b.check_page().await;
 
     // Complete: every answer, the warnings, and the declaration.
@@ -78,7 +82,11 @@ async fn journey(app: &TestApp, b: &Browser, lang: Lang) {
     fill(b, "reason", "Withdrawn in a browser test").await;
     click(b, "main form button[type='submit']").await;
     wait_for_heading(b, &lang.t("applications-title")).await;
-    assert!(b.text_of(".portal-timeline").await.contains("Withdrawn in a browser test"));
+    assert!(
+        b.text_of(".portal-timeline")
+            .await
+            .contains("Withdrawn in a browser test")
+    );
     b.check_page().await;
 }
 
@@ -95,7 +103,10 @@ async fn click(b: &Browser, css: &str) {
         )
         .await
         .expect("the page scrolls");
-    element.click().await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    element
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
 }
 
 async fn fill(b: &Browser, id: &str, value: &str) {

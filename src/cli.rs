@@ -186,11 +186,17 @@ pub async fn write_checkpoint(settings: &Settings) -> anyhow::Result<()> {
     let path = checkpoint::default_path(settings);
     let mut conn = connect(settings).await?;
     match checkpoint::write(&mut conn, &key, &path).await? {
-        Some(written) => println!(
-            "checkpoint of row {} written to {}",
-            written.seq,
-            path.display()
-        ),
+        Some(written) => {
+            println!(
+                "checkpoint of row {} written to {}",
+                written.seq,
+                path.display()
+            );
+            let storage = crate::storage::Storage::from_settings(settings)?;
+            if checkpoint::copy_to_storage(&storage, &written, &key).await? {
+                println!("and copied to {}", storage.describe());
+            }
+        }
         None => println!("the audit log is empty: there is no head to checkpoint"),
     }
     Ok(())

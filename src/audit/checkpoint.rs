@@ -1,6 +1,6 @@
 //! Signed checkpoints of the audit log's head, kept outside the database: a line per checkpoint
 //! (the newest row's sequence number and hash, the time, an HMAC under a key derived from AUDIT_KEY)
-//! appended to a file under DATA_DIR and logged. Someone who can delete the newest rows can neither
+//! appended to a file under DATA_DIR and logged, and copied to the bucket when STORAGE is S3. Someone who can delete the newest rows can neither
 //! reach the file nor sign a line, so `verify` can tell that rows the checkpoint saw are gone.
 
 use std::io::{Read, Write};
@@ -15,6 +15,7 @@ use sha2::Sha256;
 use super::AuditKey;
 use crate::config::Settings;
 use crate::db;
+use crate::storage::{ObjectKey, Storage};
 
 /// The file under DATA_DIR that checkpoints are appended to.
 pub const FILE_NAME: &str = "audit-checkpoints.log";
@@ -204,6 +205,45 @@ pub async fn write(
     Ok(Some(checkpoint))
 }
 
+/// The copy of a checkpoint kept in object storage: its key (`audit-checkpoints/<seq>.json`) and
+/// JSON holding the signed line as written to the file, with its fields for people reading it.
+pub fn stored_copy(checkpoint: &Checkpoint, key: &CheckpointKey) -> (ObjectKey, Vec<u8>) {
+    let json = serde_json::json!({
+        "seq": checkpoint.seq,
+        "hash": hex::encode(&checkpoint.hash),
+        "written_at": checkpoint.written_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        "line": checkpoint.line(key).trim_end(),
+    });
+    (
+        ObjectKey::audit_checkpoint(checkpoint.seq),
+        serde_json::to_vec_pretty(&json).expect("JSON of strings and a number"),
+    )
+}
+
+/// Copies `checkpoint` to object storage when STORAGE is a bucket (a directory under DATA_DIR
+/// adds nothing to the file beside it), and logs it; whether a copy was made.
+pub async fn copy_to_storage(
+    storage: &Storage,
+    checkpoint: &Checkpoint,
+    key: &CheckpointKey,
+) -> anyhow::Result<bool> {
+    if !storage.is_bucket() {
+        return Ok(false);
+    }
+    let (object, json) = stored_copy(checkpoint, key);
+    storage
+        .put_bytes(&object, json.into())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot copy the checkpoint to {object}: {e}"))?;
+    tracing::info!(
+        seq = checkpoint.seq,
+        object = %object,
+        storage = %storage.describe(),
+        "audit checkpoint copied to object storage"
+    );
+    Ok(true)
+}
+
 /// How the log stands against a checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Against {
@@ -328,6 +368,29 @@ mod tests {
         ];
         assert_eq!(newest(&lines), Some(&later));
         assert_eq!(newest(&[(1, Err(BadLine::Malformed))]), None);
+    }
+
+    #[test]
+    fn the_stored_copy_holds_the_signed_line_under_its_sequence_number() {
+        let (object, json) = stored_copy(&sample(), &key());
+        assert_eq!(
+            object.as_str(),
+            "audit-checkpoints/0000000000000000043.json"
+        );
+        let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(json["seq"], 43);
+        assert_eq!(json["hash"], "ab".repeat(32));
+        assert_eq!(json["written_at"], "2026-11-22T10:00:00.123456Z");
+        let line = json["line"].as_str().unwrap();
+        assert_eq!(Checkpoint::parse(line, &key()), Ok(sample()));
+    }
+
+    #[tokio::test]
+    async fn a_directory_store_gets_no_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::directory(dir.path()).unwrap();
+        assert!(!copy_to_storage(&storage, &sample(), &key()).await.unwrap());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -46,6 +46,7 @@ diesel::table! {
         totp_last_step -> Nullable<Int8>,
         created_at -> Timestamptz,
         pending_email -> Nullable<Text>,
+        consulted_body -> Nullable<Text>,
     }
 }
 
@@ -136,6 +137,16 @@ diesel::joinable!(recovery_codes -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     applications,
+    clock_events,
+    consultations,
+    decision_proposals,
+    information_request_items,
+    information_requests,
+    register_deployments,
+    register_entries,
+    register_events,
+    review_notes,
+    section_outcomes,
     audit_log,
     documents,
     section_versions,
@@ -202,6 +213,8 @@ diesel::table! {
         submitted_at -> Nullable<Timestamptz>,
         closed_at -> Nullable<Timestamptz>,
         withdrawal_reason -> Nullable<Text>,
+        assignee_id -> Nullable<Uuid>,
+        due_on -> Nullable<Date>,
     }
 }
 
@@ -274,3 +287,144 @@ diesel::joinable!(applications -> institutions (institution_id));
 diesel::joinable!(section_versions -> applications (application_id));
 diesel::joinable!(documents -> applications (application_id));
 diesel::joinable!(section_versions -> users (saved_by));
+
+diesel::table! {
+    clock_events (application_id, seq) {
+        application_id -> Uuid,
+        seq -> Int4,
+        phase -> Text,
+        kind -> Text,
+        on_date -> Date,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    review_notes (id) {
+        id -> Uuid,
+        application_id -> Uuid,
+        section -> Nullable<Text>,
+        author_id -> Uuid,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    section_outcomes (application_id, section) {
+        application_id -> Uuid,
+        section -> Text,
+        outcome -> Text,
+        decided_by -> Uuid,
+        decided_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    information_requests (id) {
+        id -> Uuid,
+        application_id -> Uuid,
+        phase -> Text,
+        sent_by -> Uuid,
+        sent_on -> Date,
+        due_on -> Date,
+        answered_on -> Nullable<Date>,
+        answer_note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    information_request_items (id) {
+        id -> Uuid,
+        request_id -> Uuid,
+        position -> Int4,
+        target -> Text,
+        question -> Text,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamptz>,
+        status -> Text,
+        follows -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    consultations (id) {
+        id -> Uuid,
+        application_id -> Uuid,
+        body -> Text,
+        question -> Text,
+        due_on -> Date,
+        sent_by -> Uuid,
+        sent_at -> Timestamptz,
+        opinion -> Nullable<Text>,
+        reasons -> Nullable<Text>,
+        opinion_by -> Nullable<Uuid>,
+        opinion_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    decision_proposals (id) {
+        id -> Uuid,
+        application_id -> Uuid,
+        outcome -> Text,
+        reasons -> Text,
+        conditions -> Nullable<Text>,
+        proposed_by -> Uuid,
+        proposed_at -> Timestamptz,
+        decision -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    register_entries (registration_number) {
+        registration_number -> Text,
+        application_id -> Uuid,
+        institution_id -> Uuid,
+        legal_name_ko -> Text,
+        legal_name_en -> Text,
+        lei -> Nullable<Text>,
+        business_registration_number -> Text,
+        address -> Text,
+        website -> Text,
+        token_name -> Text,
+        ticker -> Text,
+        reference_currency -> Text,
+        white_paper_url -> Text,
+        white_paper_version -> Text,
+        registered_on -> Date,
+        status -> Text,
+        status_since -> Date,
+        conditions -> Nullable<Text>,
+        latest_attestation_on -> Nullable<Date>,
+        latest_coverage_bp -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    register_deployments (registration_number, chain, contract_address) {
+        registration_number -> Text,
+        chain -> Text,
+        contract_address -> Text,
+    }
+}
+
+diesel::table! {
+    register_events (seq) {
+        seq -> Int8,
+        registration_number -> Text,
+        occurred_at -> Timestamptz,
+        status -> Text,
+        effective_on -> Date,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(register_deployments -> register_entries (registration_number));
+diesel::joinable!(register_events -> register_entries (registration_number));
+diesel::joinable!(information_request_items -> information_requests (request_id));

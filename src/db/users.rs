@@ -291,14 +291,10 @@ pub async fn unlock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
 }
 
 /// Deactivates an account and ends every session of it at once.
+/// Marks the account inactive. Its sessions stay as rows until their next request, which finds the
+/// account inactive, deletes the row and shows the deactivated-account page (`web::session`).
 pub async fn deactivate(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    use crate::db::schema::sessions;
-    set_active(conn, id, false).await?;
-    // Written here rather than through db::sessions, which reads users: the two stay one-way.
-    diesel::delete(sessions::table.filter(sessions::user_id.eq(id)))
-        .execute(conn)
-        .await
-        .map(|_| ())
+    set_active(conn, id, false).await
 }
 
 pub async fn set_active(conn: &mut AsyncPgConnection, id: Uuid, active: bool) -> QueryResult<()> {

@@ -54,6 +54,23 @@ coded! {
         ApplicationSubmitted => "application.submitted",
         ApplicationWithdrawn => "application.withdrawn",
         RuleSettingsChanged => "rules.changed",
+        // The regulator's review.
+        CaseAssigned => "review.assigned",
+        CompletenessConfirmed => "review.completeness_confirmed",
+        InformationRequested => "review.information_requested",
+        InformationAnswered => "review.information_answered",
+        InformationItemClosed => "review.information_item_closed",
+        ConsultationSent => "review.consultation_sent",
+        OpinionRecorded => "review.opinion_recorded",
+        DecisionProposed => "review.decision_proposed",
+        ApplicationApproved => "review.approved",
+        ApplicationRejected => "review.rejected",
+        ProposalReturned => "review.proposal_returned",
+        ReviewNoteAdded => "review.note_added",
+        SectionOutcomeSet => "review.section_outcome_set",
+        HolidayAdded => "calendar.holiday_added",
+        HolidayRemoved => "calendar.holiday_removed",
+        RegisterStatusChanged => "register.status_changed",
         // The log itself.
         AuditExported => "audit.exported",
     }
@@ -80,7 +97,7 @@ mod tests {
         for action in Action::ALL {
             assert_eq!(action.as_str().parse::<Action>(), Ok(*action));
         }
-        assert_eq!(Action::ALL.len(), 36);
+        assert_eq!(Action::ALL.len(), 60);
         assert!("user.exploded".parse::<Action>().is_err());
         assert_eq!(Action::SignOut.to_string(), "sign_out");
         assert_eq!(ObjectType::Institution.as_str(), "institution");

@@ -1,4 +1,5 @@
-//! The worker's audit checkpoints: one at start-up, then one a minute whenever the log's head moved.
+//! The worker's audit checkpoints: one at start-up, then one a minute whenever the log's head moved;
+//! each appended to the file and, when STORAGE is S3, copied to the bucket.
 
 use std::time::Duration;
 
@@ -34,8 +35,13 @@ impl Worker {
         if head.is_none() || head.as_ref() == written {
             return Ok(None);
         }
-        let checkpoint =
-            checkpoint::write(&mut conn, &self.checkpoint_key, &self.checkpoint_file).await?;
-        Ok(checkpoint.map(|c| (c.seq, c.hash)))
+        let Some(checkpoint) =
+            checkpoint::write(&mut conn, &self.checkpoint_key, &self.checkpoint_file).await?
+        else {
+            return Ok(None);
+        };
+        // A failed copy counts as a failed checkpoint: the next tick writes and copies it again.
+        checkpoint::copy_to_storage(&self.storage, &checkpoint, &self.checkpoint_key).await?;
+        Ok(Some((checkpoint.seq, checkpoint.hash)))
     }
 }

@@ -1,6 +1,7 @@
 //! The background worker inside `stablereg serve`: delivers the outbox, sweeps away expired
-//! sessions and old sign-in counters, and writes the audit log's checkpoints. Every instance runs
-//! one; the database shares the work, and each instance keeps its own checkpoint file.
+//! sessions and old sign-in counters, and writes the audit log's checkpoints (copied to the bucket
+//! when STORAGE is S3). Every instance runs one; the database shares the work, and each instance
+//! keeps its own checkpoint file.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -25,6 +26,8 @@ pub struct Worker {
     pub from: Mailbox,
     pub checkpoint_key: CheckpointKey,
     pub checkpoint_file: PathBuf,
+    /// Where checkpoints are copied when it is a bucket.
+    pub storage: crate::storage::Storage,
 }
 
 impl Worker {

@@ -33,6 +33,8 @@ pub struct AppState {
     pub transport: crate::mail::Transport,
     /// Whether `stablereg demo` loaded its data into the database (read at start-up).
     pub demo_data_loaded: bool,
+    /// Where uploaded files are stored (STORAGE).
+    pub storage: crate::storage::Storage,
 }
 
 impl AppState {
@@ -128,6 +130,7 @@ route_table! {
     GET  "/account/email"                      SignedIn     => account::email_form,
     POST "/account/email"                      SignedIn     => account::change_email,
     POST "/account/mfa/reset"                  SignedIn     => account::reset_mfa,
+    GET  "/account/deactivated"                Anyone       => account::deactivated,
     GET  "/email/confirm/{token}"              Anyone       => account::confirm_email_form,
     POST "/email/confirm/{token}"              Anyone       => account::confirm_email,
 
@@ -198,6 +201,10 @@ pub(crate) mod tests {
             })
             .unwrap(),
             demo_data_loaded: false,
+            storage: crate::storage::Storage::directory(
+                &std::env::temp_dir().join("stablereg-unit-files"),
+            )
+            .unwrap(),
         })
     }
 

@@ -60,16 +60,34 @@ pub fn user(req: &HttpRequest) -> Option<SessionUser> {
     current(req).and_then(|s| s.signed_in().cloned())
 }
 
+/// What a request's session cookie turned out to be.
+pub(crate) enum Found {
+    Alive(Session),
+    /// No such session, or timed out: the cookie is cleared and the request goes on without it.
+    Dead,
+    /// The account was deactivated since: the row is deleted and the person is told, on a page
+    /// that says whom to ask (their institution's administrator, or for staff the portal's).
+    Deactivated {
+        staff: bool,
+    },
+}
+
 /// The session for `token` if it exists and may still be used; a dead one is deleted.
-pub(crate) async fn find_valid(state: &AppState, token: &str) -> AppResult<Option<Session>> {
+pub(crate) async fn find_valid(state: &AppState, token: &str) -> AppResult<Found> {
     if AnonymousSessions::is_anonymous(token) {
-        return Ok(anonymous(state, token));
+        return Ok(anonymous(state, token).map_or(Found::Dead, Found::Alive));
     }
     let mut conn = state.pool.get().await?;
     let conn = &mut conn;
     let Some((row, user, suspended)) = db::sessions::find(conn, &fingerprint(token)).await? else {
-        return Ok(None);
+        return Ok(Found::Dead);
     };
+    if let Some(user) = user.as_ref().filter(|u| !u.active) {
+        db::sessions::delete(conn, row.id).await?;
+        return Ok(Found::Deactivated {
+            staff: user.role.is_regulator(),
+        });
+    }
     let now = Utc::now();
     let idle = match &user {
         Some(u) if u.role.is_regulator() => IDLE_TIMEOUT_REGULATOR,
@@ -81,17 +99,26 @@ pub(crate) async fn find_valid(state: &AppState, token: &str) -> AppResult<Optio
         && !suspended;
     if !alive {
         db::sessions::delete(conn, row.id).await?;
-        return Ok(None);
+        return Ok(Found::Dead);
     }
     if now - row.last_seen_at > TOUCH_AFTER {
         db::sessions::touch(conn, row.id).await?;
     }
-    Ok(Some(Session {
+    Ok(Found::Alive(Session {
         id: row.id,
         stage: row.stage,
         csrf_token: row.csrf_token,
         user: user.as_ref().map(SessionUser::from),
     }))
+}
+
+/// Where a deactivated account's next request lands.
+pub fn deactivated_page(staff: bool) -> &'static str {
+    if staff {
+        "/account/deactivated?account=staff"
+    } else {
+        "/account/deactivated?account=institution"
+    }
 }
 
 /// The anonymous session of a cookie, if its signature holds and it is younger than the absolute

@@ -210,14 +210,19 @@ async fn apply(
     match change {
         AccountChange::Role(role) => db::users::set_role(conn, target.id, *role).await?,
         AccountChange::Deactivate => db::users::deactivate(conn, target.id).await?,
-        AccountChange::Reactivate => db::users::set_active(conn, target.id, true).await?,
+        AccountChange::Reactivate => {
+            db::users::set_active(conn, target.id, true).await?;
+            // Sessions from before the deactivation that were never used since stay dead.
+            db::sessions::delete_all_of(conn, target.id).await?;
+        }
         AccountChange::ResetMfa => {
             db::users::clear_totp(conn, target.id).await?;
             db::users::delete_recovery_codes(conn, target.id).await?;
         }
         AccountChange::Unlock => db::users::unlock(conn, target.id).await?,
     }
-    // A change of role or factor ends the account's sessions at once (deactivation does too).
+    // A change of role or factor ends the account's sessions at once. Deactivation ends them too:
+    // an inactive account's session is refused (and its row deleted) at its next request.
     if matches!(change, AccountChange::Role(_) | AccountChange::ResetMfa) {
         db::sessions::delete_all_of(conn, target.id).await?;
     }

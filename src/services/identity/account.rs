@@ -33,6 +33,8 @@ pub enum Refused {
     NewPassword(NewPasswordProblem),
     /// The new address is the account's address already.
     SameEmail,
+    /// The new address is not an email address.
+    InvalidEmail,
 }
 
 impl Refusal for Refused {
@@ -41,7 +43,7 @@ impl Refusal for Refused {
             Refused::WrongPassword => "current_password",
             Refused::WrongCode => "code",
             Refused::NewPassword(problem) => problem.field(),
-            Refused::SameEmail => "email",
+            Refused::SameEmail | Refused::InvalidEmail => "email",
         }
     }
 
@@ -51,6 +53,7 @@ impl Refusal for Refused {
             Refused::WrongCode => "mfa-wrong-code",
             Refused::NewPassword(problem) => problem.message_key(),
             Refused::SameEmail => "account-email-same",
+            Refused::InvalidEmail => "field-email-invalid",
         }
     }
 }
@@ -159,25 +162,34 @@ pub async fn change_password(
     Ok(Ok(session))
 }
 
-/// Asks to change the address to `email` (of a shape already checked). The new address takes
-/// effect only once its owner follows the link sent to it; until then the account keeps its
-/// address, and the old address is told about the request. Whether the new address already has an
-/// account is never answered: its owner is told instead.
+/// Asks to change the address to `typed`. The new address takes effect only once its owner
+/// follows the link sent to it; until then the account keeps its address, and the old address is
+/// told about the request. Whether the new address already has an account is never answered: its
+/// owner is told instead. A refusal lists every problem found (a bad address and a wrong password
+/// together), so the form is corrected in one round.
 pub async fn request_email_change(
     pool: &Pool,
     cx: &Context<'_>,
     secrets: &TotpSecrets,
     user_id: Uuid,
-    email: &EmailAddress,
+    typed: &str,
     given: &Reauthentication<'_>,
-) -> AppResult<Result<(), Refused>> {
+) -> AppResult<Result<(), Vec<Refused>>> {
     let user = signed_in_user(&mut *pool.get().await?, user_id).await?;
-    if email.as_str() == user.email {
-        return Ok(Err(Refused::SameEmail));
+    let email = EmailAddress::parse(typed).ok();
+    let mut refusals = Vec::new();
+    match &email {
+        None => refusals.push(Refused::InvalidEmail),
+        Some(email) if email.as_str() == user.email => refusals.push(Refused::SameEmail),
+        Some(_) => {}
     }
     if let Err(refused) = reauthenticate(pool, cx, secrets, &user, given).await? {
-        return Ok(Err(refused));
+        refusals.push(refused);
     }
+    let Some(email) = email.filter(|_| refusals.is_empty()) else {
+        return Ok(Err(refusals));
+    };
+    let email = &email;
     let mut conn = pool.get().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         if let Some(owner) = db::users::find_by_email(conn, email).await? {

@@ -4,6 +4,7 @@
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::LOCATION;
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, web};
 
@@ -11,7 +12,9 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::services::identity::account;
 use crate::web::AppState;
-use crate::web::session::{CookieChange, Current, Session, cookie_name, find_valid};
+use crate::web::session::{
+    CookieChange, Current, Found, Session, cookie_name, deactivated_page, find_valid,
+};
 
 fn state_of(req: &HttpRequest) -> AppResult<web::Data<AppState>> {
     req.app_data::<web::Data<AppState>>()
@@ -31,7 +34,7 @@ pub async fn load(
         && let Some(cookie) = req.cookie(cookie_name(&state))
     {
         match find_valid(&state, cookie.value()).await {
-            Ok(Some(mut session)) => {
+            Ok(Found::Alive(mut session)) => {
                 if let Some(lang) = crate::web::lang::query_lang(req.query_string())
                     && from_our_own_pages(&req)
                 {
@@ -45,8 +48,21 @@ pub async fn load(
                 }
                 req.extensions_mut().insert(Current(Some(session)));
             }
-            Ok(None) => {
+            Ok(Found::Dead) => {
                 req.extensions_mut().insert(CookieChange::Clear);
+            }
+            Ok(Found::Deactivated { staff }) => {
+                let mut gone = session_cookie(
+                    cookie_name(&state),
+                    String::new(),
+                    state.settings.secure_cookies(),
+                );
+                gone.make_removal();
+                let res = actix_web::HttpResponse::SeeOther()
+                    .insert_header((LOCATION, deactivated_page(staff)))
+                    .cookie(gone)
+                    .finish();
+                return Ok(req.into_response(res));
             }
             Err(e) => return Ok(super::error_pages::refusal(req, e)),
         }

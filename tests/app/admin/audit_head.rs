@@ -275,3 +275,42 @@ async fn the_portal_cannot_wind_the_counter_back() {
     }
     assert_eq!(seqs(&app).await.len(), 6);
 }
+
+/// With STORAGE=s3://…, each checkpoint is also copied to the bucket (a real S3-compatible server on
+/// loopback), holding the very line the file got, signed.
+#[tokio::test]
+async fn the_server_copies_its_checkpoints_to_the_bucket() {
+    use stablereg::audit::checkpoint::{Checkpoint, CheckpointKey};
+    let s3 = crate::support::s3::S3Server::start().await;
+    s3.create_bucket("audit").await;
+    let first = spawn_app().await;
+    history(&first).await;
+    let mut config = TestConfig::default();
+    config.env.extend(s3.env("audit", "portal"));
+    config
+        .env
+        .insert("DATABASE_URL", first.database_url.clone());
+    let second = spawn_app_with(config).await;
+    let object = "portal/audit-checkpoints/0000000000000000006.json";
+    let mut copy = None;
+    for _ in 0..100 {
+        copy = s3.object("audit", object).await;
+        if copy.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let copy: serde_json::Value =
+        serde_json::from_slice(&copy.expect("the checkpoint reached the bucket")).unwrap();
+    assert_eq!(copy["seq"], 6);
+    let line = copy["line"].as_str().expect("the signed line");
+    let key = CheckpointKey::new(&AuditKey::from_settings(&second.settings).unwrap());
+    let checkpoint = Checkpoint::parse(line, &key).expect("the copy verifies");
+    assert_eq!(checkpoint.seq, 6);
+    let file = std::fs::read_to_string(checkpoint_file(&second)).unwrap();
+    assert!(
+        file.lines().any(|l| l == line),
+        "the file has the same line: {file}"
+    );
+    assert_eq!(s3.keys("audit").await, vec![object.to_string()]);
+}

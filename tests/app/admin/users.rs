@@ -210,6 +210,9 @@ async fn the_last_active_admin_stays_and_no_admin_deactivates_or_resets_themself
     ))
     .await;
     // `third` is now the only active admin; the database says so, whatever any handler assumes.
+    // This browser's session was the deactivated admin's: its next request ends it.
+    let res = app.get("/login").await;
+    assert_eq!(location(&res), "/account/deactivated?account=staff");
     app.sign_in(&third).await;
     let token = app.token("/admin/users/new").await;
     let res = app
@@ -273,7 +276,15 @@ async fn deactivation_ends_sessions_at_once_and_reactivation_restores_access() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(theirs.get("/account").await.status(), StatusCode::SEE_OTHER);
+    let res = theirs.get("/account").await;
+    assert_eq!(location(&res), "/account/deactivated?account=staff");
+    let page = theirs
+        .page("/account/deactivated?account=staff&lang=en")
+        .await;
+    assert!(
+        page.contains("ask the portal administrator at the regulator"),
+        "staff are sent to the portal's administrator: {page}"
+    );
     let res = app
         .post(
             &format!("/admin/users/{}/reactivate", reviewer.id),
@@ -287,6 +298,28 @@ async fn deactivation_ends_sessions_at_once_and_reactivation_restores_access() {
             .await
             .contains("사용 중")
     );
+}
+
+/// A session left open through a deactivation does not come back with a reactivation, even when it
+/// made no request in between (so its row was still there).
+#[tokio::test]
+async fn a_reactivated_account_starts_again_from_sign_in() {
+    let app = spawn_app().await;
+    let admin = app.create_account(Role::Admin, None, false).await;
+    let reviewer = app.create_account(Role::Reviewer, None, false).await;
+    let theirs = app.visitor();
+    theirs.sign_in(&reviewer).await;
+    app.sign_in(&admin).await;
+    let token = app.token("/admin/users/new").await;
+    for change in ["deactivate", "reactivate"] {
+        let path = format!("/admin/users/{}/{change}", reviewer.id);
+        let res = app.post(&path, &token, &[]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{change}");
+    }
+    let res = theirs.get("/account").await;
+    assert_eq!(location(&res), "/login?next=%2Faccount");
+    theirs.sign_in(&reviewer).await;
+    assert_eq!(theirs.get("/account").await.status(), StatusCode::OK);
 }
 
 #[tokio::test]

@@ -152,7 +152,7 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
 }
 
 /// An admin invites a reviewer; the reviewer sets a password, enrols TOTP and signs in; the admin
-/// deactivates the reviewer, whose open page fails on the next click.
+/// deactivates the reviewer, whose open page fails on the next click with the deactivated-account page.
 async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lang) {
     let admin = app.create_account(Role::Admin, None, false).await;
     let admin_secret = admin.totp.clone().expect("an admin has MFA on");
@@ -305,15 +305,23 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
         .unwrap();
     assert!(rows.len() > 1, "the audit log lists what was done");
 
-    // The reviewer's open page fails on the next click: they land on the sign-in page…
+    // The reviewer's open page fails on the next click: they land on a page that says the account
+    // was deactivated and, for staff, that the portal's administrator can help…
     click(&b, "main a[href='/account/password']").await;
-    let url = arrive(&b, lang, "/login", &lang.t("login-title")).await;
-    assert_eq!(url.query(), Some("next=%2Faccount%2Fpassword"));
+    let deactivated = "/account/deactivated?account=staff";
+    arrive(&b, lang, deactivated, &lang.t("account-deactivated-title")).await;
+    assert!(
+        b.text_of("main")
+            .await
+            .contains(&lang.t("account-deactivated-contact-staff"))
+    );
     assert!(
         !b.text_of(".portal-nav").await.contains(reviewer_name),
         "the header no longer shows the reviewer as signed in"
     );
     // …and signing in again is refused, with the same message as for a wrong password.
+    click(&b, "header a[href='/login']").await;
+    arrive(&b, lang, "/login", &lang.t("login-title")).await;
     fill(&b, "email", &reviewer_email).await;
     fill(&b, "password", PASSWORD).await;
     click(&b, "main form[action='/login'] button[type='submit']").await;

@@ -43,6 +43,91 @@ async fn changing_the_password_reports_every_problem_in_one_round() {
 }
 
 #[tokio::test]
+async fn changing_the_email_reports_a_bad_address_and_a_wrong_password_together() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    app.sign_in(&account).await;
+    let res = app
+        .submit(
+            "/account/email?lang=en",
+            "/account/email",
+            &[
+                ("email", "not an address"),
+                ("current_password", "not it at all"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    let address = page
+        .find("New email address: Enter an email address in the form name@example.com.")
+        .expect("the bad address, named by its label");
+    let wrong = page
+        .find("Current password: The current password is not right.")
+        .expect("the wrong password, named by its label, in the same round");
+    assert!(address < wrong, "in the order of the form");
+    assert!(
+        page.contains(r#"class="portal-error-summary" role="alert" tabindex="-1" autofocus"#),
+        "the summary takes the focus"
+    );
+    assert!(
+        page.contains(r#"value="not an address""#),
+        "the address typed is kept"
+    );
+    assert_eq!(
+        app.audit_actions()
+            .await
+            .iter()
+            .filter(|a| a.starts_with("email."))
+            .count(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn changing_to_the_same_address_with_a_wrong_password_says_both() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    app.sign_in(&account).await;
+    let res = app
+        .submit(
+            "/account/email",
+            "/account/email",
+            &[
+                ("email", &account.email),
+                ("current_password", "not it at all"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("새 이메일 주소: 지금 사용 중인 이메일 주소입니다. 새 주소를 입력하세요.")
+    );
+    assert!(page.contains("현재 비밀번호: 현재 비밀번호가 올바르지 않습니다."));
+}
+
+/// A good address and the right password still go through, so the form asks nothing more.
+#[tokio::test]
+async fn changing_the_email_with_everything_right_sends_the_link() {
+    let app = spawn_app().await;
+    let account = app.create_issuer_admin("한빛").await;
+    app.sign_in(&account).await;
+    let res = app
+        .submit(
+            "/account/email",
+            "/account/email",
+            &[
+                ("email", "new-address@hanbit.kr"),
+                ("current_password", &account.password),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.mails_to("new-address@hanbit.kr").await, 1);
+}
+
+#[tokio::test]
 async fn sign_up_reports_a_short_password_and_a_mismatch_together_with_the_fields_named() {
     let app = spawn_app().await;
     let fields = [

@@ -133,7 +133,22 @@ async fn a_deactivated_users_open_session_fails_on_its_next_request() {
         )
         .await;
     assert_eq!(location(&res), "/institution/members?notice=deactivated");
-    assert_eq!(theirs.get("/account").await.status(), StatusCode::SEE_OTHER);
+    // Their next request ends the session and lands on a page saying what happened and whom to ask.
+    let rows_before = session_rows(&app).await;
+    let res = theirs.get("/account/password").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/account/deactivated?account=institution");
+    let cleared = session_cookie(&res).expect("the cookie is cleared");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(session_rows(&app).await, rows_before - 1, "the row is gone");
+    let page = theirs
+        .page("/account/deactivated?account=institution")
+        .await;
+    assert!(page.contains("계정이 비활성화되었습니다"), "{page}");
+    assert!(page.contains("소속 기관의 포털 관리자에게"), "{page}");
+    // The session is over: a later request is a visitor's, sent to sign in.
+    let res = theirs.get("/account").await;
+    assert_eq!(location(&res), "/login?next=%2Faccount");
     // And they cannot sign in again.
     let res = app
         .sign_in_password(&colleague.email, &colleague.password)

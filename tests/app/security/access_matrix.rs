@@ -106,6 +106,7 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
     ("POST", "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
     ("POST", "/account/mfa/reset",                   [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/account/deactivated",                 [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("GET",  "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("POST", "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
 

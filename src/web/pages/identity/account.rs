@@ -11,7 +11,6 @@ use super::{link_invalid, refusal, refusals};
 use crate::db::institutions::Institution;
 use crate::db::tokens::Purpose;
 use crate::db::users::User;
-use crate::domain::EmailAddress;
 use crate::error::AppResult;
 use crate::services::identity::account::{self as service, MfaRemoval, PasswordChange};
 use crate::services::identity::links::link_user;
@@ -168,24 +167,19 @@ pub async fn change_email(
     state: web::Data<AppState>,
     Form(form): Form<ChangeEmailForm>,
 ) -> AppResult<HttpResponse> {
-    let errors = if let Ok(email) = EmailAddress::parse(&form.email) {
-        let (cx, secrets) = (state.services(&actor), &state.totp_secrets);
-        let given = form.reauth.given();
-        match service::request_email_change(&state.pool, &cx, secrets, who.id, &email, &given)
-            .await?
-        {
-            Ok(()) => return Ok(redirect("/account?notice=email-change-sent")),
-            Err(refused) => refusal(&refused),
-        }
-    } else {
-        Errors::one("email", "field-email-invalid")
-    };
-    form_with_errors(&EmailPage {
-        ctx,
-        mfa: who.mfa_enabled,
-        email: form.email.trim().to_owned(),
-        errors,
-    })
+    let (cx, secrets) = (state.services(&actor), &state.totp_secrets);
+    let given = form.reauth.given();
+    match service::request_email_change(&state.pool, &cx, secrets, who.id, &form.email, &given)
+        .await?
+    {
+        Ok(()) => Ok(redirect("/account?notice=email-change-sent")),
+        Err(refused) => form_with_errors(&EmailPage {
+            ctx,
+            mfa: who.mfa_enabled,
+            email: form.email.trim().to_owned(),
+            errors: refusals(&refused, &["email", "current_password", "code"]),
+        }),
+    }
 }
 
 #[derive(Template)]
@@ -267,4 +261,28 @@ pub async fn reset_mfa(
             form_with_errors(&account_page(ctx, &who, &state, refusal(&refused)).await?)
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "account/deactivated.html")]
+struct DeactivatedPage {
+    ctx: PageContext,
+    /// The message saying whom to ask.
+    contact: &'static str,
+}
+
+/// Where a deactivated account's open session lands on its next request (the session middleware
+/// sends it here): what happened, and whom to ask. `?account=` says which kind of account it was;
+/// anything else names both.
+pub async fn deactivated(req: HttpRequest, ctx: PageContext) -> AppResult<HttpResponse> {
+    let contact = match req
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("account="))
+    {
+        Some("institution") => "account-deactivated-contact-institution",
+        Some("staff") => "account-deactivated-contact-staff",
+        _ => "account-deactivated-contact-either",
+    };
+    page(&DeactivatedPage { ctx, contact }, StatusCode::OK)
 }

@@ -25,6 +25,7 @@ submitted-received = Received on { $date }.
 submitted-mail = We have sent an acknowledgement with this reference to every member of your institution.
 submitted-next-title = What happens next
 submitted-next-completeness = The regulator checks that the application is complete within 25 working days.
+submitted-due = It is due by { $date }.
 submitted-next-requests = If anything is missing or unclear, you are asked for it through the portal and by mail; the clock stops until you answer.
 submitted-next-assessment = Once complete, the application is assessed, and the regulator may ask for more.
 submitted-next-decision = You are told of the decision by mail and on the portal.

@@ -25,6 +25,7 @@ submitted-received = 접수일시: { $date }
 submitted-mail = 이 접수번호를 담은 접수 확인 메일을 기관의 모든 구성원에게 보냈습니다.
 submitted-next-title = 다음 절차
 submitted-next-completeness = 감독기관이 25영업일 안에 신청서가 완전한지 확인합니다.
+submitted-due = 기한은 { $date }입니다.
 submitted-next-requests = 빠졌거나 분명하지 않은 내용이 있으면 포털과 메일로 보완을 요청합니다. 답변할 때까지 처리 기간은 멈춥니다.
 submitted-next-assessment = 신청서가 완전하면 심사가 시작되며, 감독기관이 추가 자료를 요청할 수 있습니다.
 submitted-next-decision = 결정은 메일과 포털로 알려 드립니다.

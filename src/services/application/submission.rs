@@ -1,7 +1,8 @@
-//! Submitting an application and withdrawing it. A submission happens once: under the
-//! application's row lock and the state/version guard, it takes the year's next reference, moves
-//! the draft to submitted, keeps the snapshot of what was submitted, audits it and queues the
-//! acknowledgement to every member, all in one transaction. A repeat (a double click, a second
+//! Submitting an application and withdrawing it, both through the review's one way of making a
+//! transition (`review::apply`: the rule, the state/version guard, the audit row). A submission
+//! happens once: under the application's row lock it takes the year's next reference, moves the
+//! draft to submitted, keeps the snapshot of what was submitted, starts the completeness clock and
+//! queues the acknowledgement to every member, all in one transaction. A repeat (a double click, a second
 //! tab) finds the application submitted and changes nothing.
 
 use chrono::{Datelike, Utc};
@@ -9,16 +10,19 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::task_list::{self, Task};
-use crate::audit::{self, Action, Event, ObjectType};
+use crate::audit::{Action, ObjectType};
 use crate::db;
 use crate::db::applications::Application;
 use crate::db::audit_log::AuditRow;
 use crate::domain::calendar::seoul_date;
 use crate::domain::reference::ApplicationReference;
+use crate::domain::review::clock::{ClockSettings, Phase};
 use crate::domain::review::state::ReviewState;
+use crate::domain::review::transition::{Actor as ReviewActor, Refused, Transition};
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, messages};
 use crate::services::Context;
+use crate::services::review::{self, Applied, clock};
 
 /// The counter the references are numbered by.
 const REFERENCE_KIND: &str = "APP";
@@ -57,26 +61,33 @@ pub async fn submit(
         if !task_list::all_completed(&tasks) {
             return Ok(Submitted::Incomplete(tasks));
         }
-        let signatory = db::users::find(conn, by)
+        let member = db::users::find(conn, by)
             .await?
             .ok_or(AppError::Forbidden)?;
-        let may_declare = signatory.active
-            && signatory.is_authorised_signatory
-            && signatory.institution_id == Some(institution);
-        if !may_declare {
-            return Ok(Submitted::NotSignatory);
+        let signatory = member.active
+            && member.is_authorised_signatory
+            && member.institution_id == Some(institution);
+        let actor = ReviewActor::Member { signatory };
+        // Refusals are told before a reference is taken: a refused submission uses no number.
+        if let Err(refused) = Transition::Submit.check(actor, application.state) {
+            return Ok(match refused {
+                Refused::NotSignatory => Submitted::NotSignatory,
+                _ => Submitted::Closed,
+            });
         }
         let reference = next_reference(conn).await?.to_string();
-        let (from, to) = (ReviewState::Draft, ReviewState::Submitted);
-        if !db::applications::transition(conn, id, from, application.version, to).await? {
+        let round = db::submissions::next_round(conn, id).await?;
+        let details = serde_json::json!({"reference": reference, "round": round});
+        let applied = review::apply(conn, cx, &application, Transition::Submit, actor, details);
+        if applied.await? != Applied::Done(ReviewState::Submitted) {
+            // Rolls back, giving the reference back.
             return Err(AppError::Conflict);
         }
         db::applications::set_submitted(conn, id, &reference).await?;
-        let round = snapshot(conn, id, by, &tasks).await?;
-        let event = Event::new(Action::ApplicationSubmitted, ObjectType::Application, id)
-            .with(serde_json::json!({"reference": reference, "round": round}));
-        audit::record(conn, cx.audit_key, cx.actor, event).await?;
-        acknowledge(conn, cx, &application, &reference, &signatory.display_name).await?;
+        snapshot(conn, id, by, round, &tasks).await?;
+        let settings = ClockSettings::default();
+        clock::record(conn, id, Phase::Completeness, "started", &settings).await?;
+        acknowledge(conn, cx, &application, &reference, &member.display_name).await?;
         Ok(Submitted::Done)
     })
     .await
@@ -97,8 +108,9 @@ async fn snapshot(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     by: Uuid,
+    round: i32,
     tasks: &[Task],
-) -> AppResult<i32> {
+) -> AppResult<()> {
     let sections: serde_json::Map<String, serde_json::Value> = tasks
         .iter()
         .filter(|t| t.version > 0)
@@ -109,10 +121,9 @@ async fn snapshot(
         .iter()
         .map(|d| d.id)
         .collect();
-    let round = db::submissions::next_round(conn, id).await?;
     let sections = serde_json::Value::Object(sections);
     db::submissions::insert(conn, id, round, by, &sections, &documents).await?;
-    Ok(round)
+    Ok(())
 }
 
 /// The acknowledgement to every active member of the institution, each in their own language.
@@ -182,21 +193,21 @@ pub async fn withdraw(
         let application = db::applications::lock_of_institution(conn, id, institution)
             .await?
             .ok_or(AppError::NotFound)?;
-        let from = application.state;
-        if from == ReviewState::Withdrawn {
+        if application.state == ReviewState::Withdrawn {
             return Ok(Withdrawn::Done);
         }
-        if from.is_decided() {
-            return Ok(Withdrawn::Decided);
-        }
-        let to = ReviewState::Withdrawn;
-        if !db::applications::transition(conn, id, from, application.version, to).await? {
-            return Err(AppError::Conflict);
+        // Any member may withdraw; the rule says from which states.
+        let actor = ReviewActor::Member { signatory: false };
+        let details = serde_json::json!({"reason": reason});
+        let applied = review::apply(conn, cx, &application, Transition::Withdraw, actor, details);
+        match applied.await? {
+            Applied::Done(_) => {}
+            Applied::Refused(_) => return Ok(Withdrawn::Decided),
+            Applied::Stale => return Err(AppError::Conflict),
         }
         db::applications::set_withdrawal_reason(conn, id, reason).await?;
-        let event = Event::new(Action::ApplicationWithdrawn, ObjectType::Application, id)
-            .with(serde_json::json!({"reason": reason, "from": from.as_str()}));
-        audit::record(conn, cx.audit_key, cx.actor, event).await?;
+        // A closed case has no deadline left in the regulator's queue.
+        db::review::set_due_on(conn, id, None).await?;
         Ok(Withdrawn::Done)
     })
     .await
@@ -245,4 +256,14 @@ pub async fn timeline(
             TimelineEvent { row, by }
         })
         .collect())
+}
+
+/// The day the regulator's completeness check is due, once the application is submitted.
+pub async fn completeness_due(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> AppResult<Option<chrono::NaiveDate>> {
+    let settings = ClockSettings::default();
+    let status = clock::status(conn, id, Phase::Completeness, &settings).await?;
+    Ok(status.filter(|s| !s.stopped).map(|s| s.deadline))
 }

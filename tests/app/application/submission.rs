@@ -494,6 +494,10 @@ async fn submitting_gives_a_reference_a_snapshot_and_an_acknowledgement_in_each_
     let confirmation = f.signatory_visitor.page(&location(&res)).await;
     assert!(confirmation.contains(&reference), "{confirmation}");
     assert!(confirmation.contains("25영업일"), "what happens next");
+    assert!(
+        confirmation.contains("기한은 20"),
+        "the completeness check's due date"
+    );
 
     let stored = application(&app, f.id).await;
     assert_eq!(stored.state.as_str(), "submitted");
@@ -516,6 +520,31 @@ async fn submitting_gives_a_reference_a_snapshot_and_an_acknowledgement_in_each_
         "every section with a form"
     );
     assert_eq!(snapshot.documents.len(), 8, "every current document");
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) AS n FROM clock_events WHERE application_id = '{}' \
+                 AND phase = 'completeness' AND kind = 'started'",
+                f.id
+            )
+        )
+        .await,
+        1,
+        "the completeness clock starts"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) AS n FROM applications WHERE id = '{}' AND due_on IS NOT NULL",
+                f.id
+            )
+        )
+        .await,
+        1,
+        "with its deadline"
+    );
 
     let ko = app.last_mail_to(&f.signatory.email).await;
     assert!(ko.subject.contains("등록 신청서가 접수되었습니다"));
@@ -722,7 +751,7 @@ async fn a_withdrawal_gives_its_reason_and_frees_the_institution_to_start_again(
         &app,
         &format!(
             "SELECT count(*) AS n FROM audit_log WHERE action = 'application.withdrawn' \
-             AND object_id = '{}' AND details->>'reason' = '{reason}'",
+             AND object_id = '{}' AND details->'details'->>'reason' = '{reason}'",
             f.id
         ),
     )

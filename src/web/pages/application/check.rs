@@ -139,6 +139,8 @@ struct SubmittedPage {
     application: Application,
     reference: String,
     submitted_at: String,
+    /// When the completeness check is due, while its clock runs.
+    due: Option<String>,
 }
 
 /// The confirmation: the reference and what happens next.
@@ -154,7 +156,9 @@ pub async fn submitted(
     else {
         return Ok(redirect(&format!("/applications/{}/check", application.id)));
     };
+    let due = submission::completeness_due(&mut conn, application.id).await?;
     let shown = SubmittedPage {
+        due: due.map(|d| d.to_string()),
         submitted_at: ctx.datetime(&at),
         ctx,
         application,

@@ -43,9 +43,11 @@ fn timeline_view(
         .iter()
         .find(|a| row.object_id.as_deref() == Some(a.id.to_string().as_str()))
         .and_then(|a| a.reference.clone());
+    // A transition's own details sit under "details" (`review::apply`).
     let detail = |name: &str| {
         row.details
-            .get(name)
+            .get("details")
+            .and_then(|d| d.get(name))
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     };

@@ -2,5 +2,7 @@
 //! form with its checks, versions and colleagues, nothing lost when a session ends, and check your
 //! answers, submission and withdrawal.
 
+pub(crate) mod complete;
 mod sections;
-pub(crate) mod submission;
+mod submission;
+mod withdrawal;

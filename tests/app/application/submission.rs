@@ -8,25 +8,23 @@ use reqwest::StatusCode;
 use stablereg::db;
 use stablereg::domain::Role;
 use stablereg::domain::application::SectionKind;
-use stablereg::domain::application::form::{Answers, Row};
-use stablereg::domain::application::sections::section;
 use uuid::Uuid;
 
+use super::complete::{complete_answers, fill_everything, save_sections};
 use crate::support::accounts::{Account, Visitor, csrf_token, location};
 use crate::support::harness::{TestApp, spawn_app};
 
 /// An institution with a signatory (Korean) and a colleague who is not one (English), and a draft
 /// application started by the signatory.
-struct Filing<'a> {
-    institution: Uuid,
-    signatory: Account,
-    colleague: Account,
-    signatory_visitor: Visitor<'a>,
-    colleague_visitor: Visitor<'a>,
-    id: Uuid,
+pub(super) struct Filing<'a> {
+    pub signatory: Account,
+    pub colleague: Account,
+    pub signatory_visitor: Visitor<'a>,
+    pub colleague_visitor: Visitor<'a>,
+    pub id: Uuid,
 }
 
-async fn filing<'a>(app: &'a TestApp, name: &str) -> Filing<'a> {
+pub(super) async fn filing<'a>(app: &'a TestApp, name: &str) -> Filing<'a> {
     let institution = app.create_institution(name).await;
     let signatory = app
         .create_account(Role::Issuer, Some(institution), true)
@@ -58,7 +56,6 @@ async fn filing<'a>(app: &'a TestApp, name: &str) -> Filing<'a> {
         .parse()
         .expect("the new application");
     Filing {
-        institution,
         signatory,
         colleague,
         signatory_visitor,
@@ -67,259 +64,11 @@ async fn filing<'a>(app: &'a TestApp, name: &str) -> Filing<'a> {
     }
 }
 
-fn answers(values: &[(&str, &str)], rows: &[(&str, Vec<Row>)]) -> Answers {
-    let mut answers = Answers::default();
-    for (name, value) in values {
-        answers.values.insert((*name).into(), (*value).into());
-    }
-    for (group, group_rows) in rows {
-        answers.rows.insert((*group).into(), group_rows.clone());
-    }
-    answers
-}
-
-fn row(values: &[(&str, &str)]) -> Row {
-    let mut row = Row::fresh();
-    for (name, value) in values {
-        row.values.insert((*name).into(), (*value).into());
-    }
-    row
-}
-
-/// A valid answer to every section with a form; the director's row is returned for their CV.
-pub(crate) fn complete_answers() -> (Vec<(SectionKind, Answers)>, Row) {
-    let director = row(&[
-        ("name", "김민준"),
-        ("position", "대표이사"),
-        ("experience", "은행 결제 부문 20년"),
-        ("fit_and_proper", "yes"),
-    ]);
-    let text = "충분히 설명한 내용";
-    let mut business_plan = answers(
-        &[
-            ("distribution_channels", text),
-            ("jurisdictions", "대한민국"),
-            ("outstanding_year_1", "1000000000"),
-            ("outstanding_year_2", "2000000000"),
-            ("outstanding_year_3", "3000000000"),
-        ],
-        &[],
-    );
-    business_plan
-        .lists
-        .insert("use_cases".into(), vec!["domestic_payments".into()]);
-    let sections = vec![
-        (
-            SectionKind::Institution,
-            answers(
-                &[
-                    ("legal_name_ko", "한빛디지털 주식회사"),
-                    ("legal_name_en", "Hanbit Digital Co., Ltd."),
-                    ("legal_form", "stock_company"),
-                    ("incorporated_on", "2020-03-02"),
-                    ("business_registration_number", "124-81-00998"),
-                    ("corporate_registration_number", "110111-1234569"),
-                    ("head_office_address", "서울특별시 중구 세종대로 110"),
-                    ("website", "https://www.hanbit.example.kr"),
-                    ("contact_name", "김민준"),
-                    ("contact_email", "compliance@hanbit.example.kr"),
-                    ("contact_phone", "02-555-0101"),
-                    ("institution_type", "bank_consortium"),
-                    ("group_structure", "한빛금융지주의 자회사"),
-                ],
-                &[(
-                    "shareholders",
-                    vec![row(&[
-                        ("name", "한빛은행"),
-                        ("share", "60"),
-                        ("is_bank", "yes"),
-                    ])],
-                )],
-            ),
-        ),
-        (
-            SectionKind::Management,
-            answers(&[], &[("directors", vec![director.clone()])]),
-        ),
-        (
-            SectionKind::Token,
-            answers(
-                &[
-                    ("token_name", "Hanbit KRW"),
-                    ("ticker", "HKRW"),
-                    ("reference_currency", "KRW"),
-                    ("mint_burn_controls", text),
-                    ("white_paper_url", "https://www.hanbit.example.kr/wp.pdf"),
-                    ("white_paper_version", "1.0"),
-                    ("no_rewards", "yes"),
-                ],
-                &[(
-                    "deployments",
-                    vec![row(&[
-                        ("chain", "ethereum"),
-                        (
-                            "contract_address",
-                            "0x52908400098527886e0f7030069857d2e4169ee7",
-                        ),
-                    ])],
-                )],
-            ),
-        ),
-        (SectionKind::BusinessPlan, business_plan),
-        (
-            SectionKind::Capital,
-            answers(
-                &[
-                    ("paid_in_capital", "3000000000"),
-                    ("capital_as_of", "2025-12-31"),
-                ],
-                &[],
-            ),
-        ),
-        (
-            SectionKind::ReservePolicy,
-            answers(
-                &[
-                    ("custodians", "한빛은행 신탁부"),
-                    ("segregation", "trust"),
-                    ("valuation_frequency", "daily"),
-                    ("stress_test", text),
-                ],
-                &[(
-                    "targets",
-                    vec![row(&[
-                        ("asset_class", "cash_demand_deposits"),
-                        ("share", "100"),
-                    ])],
-                )],
-            ),
-        ),
-        (
-            SectionKind::Redemption,
-            answers(
-                &[
-                    ("at_par", "yes"),
-                    ("payout_days", "3"),
-                    ("fees", "없음"),
-                    ("minimum_amount", "1"),
-                    ("procedure", text),
-                ],
-                &[],
-            ),
-        ),
-        (
-            SectionKind::Risk,
-            answers(
-                &[
-                    ("aml_officer_name", "박준법"),
-                    ("aml_officer_email", "aml@hanbit.example.kr"),
-                    ("travel_rule", text),
-                    ("sanctions_screening", text),
-                    ("smart_contract_audit", text),
-                    ("business_continuity", text),
-                ],
-                &[],
-            ),
-        ),
-        (
-            SectionKind::CrossBorder,
-            answers(
-                &[
-                    ("monthly_outbound_krw", "1000000"),
-                    ("monthly_inbound_krw", "1000000"),
-                    ("fx_reporting", text),
-                ],
-                &[(
-                    "corridors",
-                    vec![row(&[("country", "미국"), ("direction", "both")])],
-                )],
-            ),
-        ),
-        (
-            SectionKind::Attestation,
-            answers(
-                &[
-                    ("as_of", "2025-10-31"),
-                    ("period_start", "2025-10-01"),
-                    ("standard", "isae_3000"),
-                    ("firm_name", "한빛회계법인"),
-                    ("firm_registration_number", "12345"),
-                    ("opinion", "unqualified"),
-                    ("signed_on", "2025-11-10"),
-                ],
-                &[
-                    (
-                        "supply",
-                        vec![row(&[("chain", "ethereum"), ("minted", "1000000")])],
-                    ),
-                    (
-                        "reserve_lines",
-                        vec![row(&[
-                            ("asset_class", "cash_demand_deposits"),
-                            ("custodian", "한빛은행"),
-                            ("custodian_kind", "bank"),
-                            ("segregated", "yes"),
-                            ("amount", "1000000"),
-                            ("maturity_days", "0"),
-                        ])],
-                    ),
-                ],
-            ),
-        ),
-    ];
-    for (kind, answers) in &sections {
-        let problems = section(*kind).problems(answers);
-        assert!(problems.is_empty(), "{kind:?} answers: {problems:?}");
-    }
-    (sections, director)
-}
-
-/// Saves `sections` as version 1 of each, by `by`.
-async fn save_sections(app: &TestApp, id: Uuid, by: Uuid, sections: &[(SectionKind, Answers)]) {
-    let mut conn = app.db().await;
-    for (kind, answers) in sections {
-        let stored = serde_json::to_value(answers).unwrap();
-        let kept = db::section_versions::insert(&mut conn, id, *kind, 1, &stored, by)
-            .await
-            .unwrap();
-        assert!(kept, "{kind:?} saved");
-    }
-}
-
-/// A document row of `kind` (for the row `subject`, or "" for one asked once).
-async fn add_document(app: &TestApp, id: Uuid, by: Uuid, kind: &str, subject: &str) {
-    let hash = format!("{:064x}", Uuid::new_v4().as_u128());
-    app.sql(&format!(
-        "INSERT INTO documents (id, application_id, kind, subject, version, file_name, size_bytes, sha256, storage_key, uploaded_by) \
-         VALUES ('{}', '{id}', '{kind}', '{subject}', 1, '{kind}.pdf', 2048, '{hash}', 'test/{hash}', '{by}')",
-        Uuid::now_v7()
-    ))
-    .await;
-}
-
-/// Fills every section and uploads every document: the application is complete.
-pub(crate) async fn fill_everything(app: &TestApp, id: Uuid, by: Uuid) {
-    let (sections, director) = complete_answers();
-    save_sections(app, id, by, &sections).await;
-    for kind in [
-        "articles_of_association",
-        "audited_financial_statements",
-        "business_plan",
-        "white_paper",
-        "aml_policy",
-        "legal_opinion",
-        "attestation_report",
-    ] {
-        add_document(app, id, by, kind, "").await;
-    }
-    add_document(app, id, by, "director_cv", &director.id).await;
-}
-
-fn check_url(id: Uuid) -> String {
+pub(super) fn check_url(id: Uuid) -> String {
     format!("/applications/{id}/check")
 }
 
-fn submit_url(id: Uuid) -> String {
+pub(super) fn submit_url(id: Uuid) -> String {
     format!("/applications/{id}/submit")
 }
 
@@ -332,7 +81,7 @@ fn form_key(html: &str) -> String {
         .to_owned()
 }
 
-async fn declare(visitor: &Visitor<'_>, id: Uuid) -> reqwest::Response {
+pub(super) async fn declare(visitor: &Visitor<'_>, id: Uuid) -> reqwest::Response {
     visitor
         .submit(&check_url(id), &submit_url(id), &[("declaration", "yes")])
         .await
@@ -342,7 +91,7 @@ fn seoul_year() -> i32 {
     stablereg::domain::calendar::seoul_date(chrono::Utc::now()).year()
 }
 
-async fn count(app: &TestApp, query: &str) -> i64 {
+pub(super) async fn count(app: &TestApp, query: &str) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -356,7 +105,7 @@ async fn count(app: &TestApp, query: &str) -> i64 {
         .n
 }
 
-async fn application(app: &TestApp, id: Uuid) -> db::applications::Application {
+pub(super) async fn application(app: &TestApp, id: Uuid) -> db::applications::Application {
     let mut conn = app.db().await;
     db::applications::find(&mut conn, id)
         .await
@@ -677,7 +426,6 @@ async fn ten_concurrent_submissions_make_one_submission_one_reference_and_one_se
             "{}",
             one("one mail")
         );
-        let _ = f.institution;
     }
     assert_eq!(
         count(
@@ -699,125 +447,4 @@ async fn ten_concurrent_submissions_make_one_submission_one_reference_and_one_se
         .await,
         2
     );
-}
-
-#[tokio::test]
-async fn a_withdrawal_gives_its_reason_and_frees_the_institution_to_start_again() {
-    let app = spawn_app().await;
-    let f = filing(&app, "Hanbit").await;
-    fill_everything(&app, f.id, f.signatory.id).await;
-    assert_eq!(
-        declare(&f.signatory_visitor, f.id).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    let withdraw = format!("/applications/{}/withdraw", f.id);
-    let page = f.colleague_visitor.page(&withdraw).await;
-    assert!(page.contains("name=\"reason\""));
-
-    let res = f
-        .colleague_visitor
-        .submit(&withdraw, &withdraw, &[("reason", "   ")])
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("Enter why you are withdrawing the application.")
-    );
-    let long = "가".repeat(2001);
-    let res = f
-        .colleague_visitor
-        .submit(&withdraw, &withdraw, &[("reason", long.as_str())])
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
-    assert!(html.contains("2000"), "the limit told");
-    assert!(html.contains(&long), "what was typed kept");
-    assert_eq!(application(&app, f.id).await.state.as_str(), "submitted");
-
-    let reason = "사업 계획을 다시 세웁니다";
-    let res = f
-        .colleague_visitor
-        .submit(&withdraw, &withdraw, &[("reason", reason)])
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/applications?notice=withdrawn");
-    let stored = application(&app, f.id).await;
-    assert_eq!(stored.state.as_str(), "withdrawn");
-    assert_eq!(stored.withdrawal_reason.as_deref(), Some(reason));
-    assert!(stored.closed_at.is_some());
-    let details = count(
-        &app,
-        &format!(
-            "SELECT count(*) AS n FROM audit_log WHERE action = 'application.withdrawn' \
-             AND object_id = '{}' AND details->'details'->>'reason' = '{reason}'",
-            f.id
-        ),
-    )
-    .await;
-    assert_eq!(details, 1, "audited with the reason");
-
-    let dashboard = f.signatory_visitor.page(&location(&res)).await;
-    assert!(dashboard.contains("신청이 철회되었습니다"), "{dashboard}");
-    assert!(dashboard.contains(reason), "the timeline gives the reason");
-    assert!(
-        dashboard.contains("action=\"/applications\""),
-        "a new one may start"
-    );
-    assert_eq!(
-        f.signatory_visitor.get(&withdraw).await.status(),
-        StatusCode::CONFLICT,
-        "withdrawn once"
-    );
-    let res = f
-        .signatory_visitor
-        .submit("/applications", "/applications", &[])
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_ne!(
-        location(&res),
-        format!("/applications/{}", f.id),
-        "a new one"
-    );
-
-    // A draft may be withdrawn as well.
-    let g = filing(&app, "Dasol").await;
-    let withdraw = format!("/applications/{}/withdraw", g.id);
-    let res = g
-        .signatory_visitor
-        .submit(&withdraw, &withdraw, &[("reason", "다시 준비합니다")])
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(application(&app, g.id).await.state.as_str(), "withdrawn");
-}
-
-#[tokio::test]
-async fn another_institutions_application_is_not_found_on_every_new_route() {
-    let app = spawn_app().await;
-    let f = filing(&app, "Hanbit").await;
-    fill_everything(&app, f.id, f.signatory.id).await;
-    let other = filing(&app, "Dasol").await;
-    let stranger = &other.signatory_visitor;
-    for path in ["check", "submitted", "withdraw"] {
-        let res = stranger
-            .get(&format!("/applications/{}/{path}", f.id))
-            .await;
-        assert_eq!(res.status(), StatusCode::NOT_FOUND, "GET {path}");
-    }
-    let token = stranger.token("/applications").await;
-    let res = stranger
-        .post(&submit_url(f.id), &token, &[("declaration", "yes")])
-        .await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = stranger
-        .post(
-            &format!("/applications/{}/withdraw", f.id),
-            &token,
-            &[("reason", "남의 신청서")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let stored = application(&app, f.id).await;
-    assert_eq!(stored.state.as_str(), "draft", "untouched");
 }

@@ -9,7 +9,7 @@ use fantoccini::Locator;
 use stablereg::domain::Role;
 use stablereg::i18n::Lang;
 
-use crate::application::submission::fill_everything;
+use crate::application::complete::fill_everything;
 use crate::support::accounts::PASSWORD;
 use crate::support::browser::Browser;
 use crate::support::harness::{TestApp, spawn_app};

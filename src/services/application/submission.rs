@@ -258,12 +258,16 @@ pub async fn timeline(
         .collect())
 }
 
-/// The day the regulator's completeness check is due, once the application is submitted.
+/// The day the regulator's completeness check is due, while the application waits for it (not
+/// once it is assessed, withdrawn, or stopped by a request for information).
 pub async fn completeness_due(
     conn: &mut AsyncPgConnection,
-    id: Uuid,
+    application: &Application,
 ) -> AppResult<Option<chrono::NaiveDate>> {
+    if application.state != ReviewState::Submitted {
+        return Ok(None);
+    }
     let settings = ClockSettings::default();
-    let status = clock::status(conn, id, Phase::Completeness, &settings).await?;
+    let status = clock::status(conn, application.id, Phase::Completeness, &settings).await?;
     Ok(status.filter(|s| !s.stopped).map(|s| s.deadline))
 }

@@ -54,6 +54,14 @@ async fn a_withdrawal_gives_its_reason_and_frees_the_institution_to_start_again(
     assert_eq!(stored.state.as_str(), "withdrawn");
     assert_eq!(stored.withdrawal_reason.as_deref(), Some(reason));
     assert!(stored.closed_at.is_some());
+    let confirmation = f
+        .signatory_visitor
+        .page(&format!("/applications/{}/submitted", f.id))
+        .await;
+    assert!(
+        !confirmation.contains("기한은") && !confirmation.contains("/withdraw\""),
+        "no deadline and no withdrawal once withdrawn: {confirmation}"
+    );
     let details = count(
         &app,
         &format!(

@@ -156,7 +156,7 @@ pub async fn submitted(
     else {
         return Ok(redirect(&format!("/applications/{}/check", application.id)));
     };
-    let due = submission::completeness_due(&mut conn, application.id).await?;
+    let due = submission::completeness_due(&mut conn, &application).await?;
     let shown = SubmittedPage {
         due: due.map(|d| d.to_string()),
         submitted_at: ctx.datetime(&at),

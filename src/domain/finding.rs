@@ -19,6 +19,7 @@ coded! {
         CustodianConcentration => "custodian_concentration",
         EligibleAssets => "eligible_assets",
         Segregation => "segregation",
+        RedemptionDays => "redemption_days",
     }
 }
 
@@ -35,6 +36,7 @@ impl Check {
             Check::CustodianConcentration => "check-custodian_concentration-title",
             Check::EligibleAssets => "check-eligible_assets-title",
             Check::Segregation => "check-segregation-title",
+            Check::RedemptionDays => "check-redemption_days-title",
         }
     }
 
@@ -50,6 +52,7 @@ impl Check {
             Check::CustodianConcentration => "check-custodian_concentration-basis",
             Check::EligibleAssets => "check-eligible_assets-basis",
             Check::Segregation => "check-segregation-basis",
+            Check::RedemptionDays => "check-redemption_days-basis",
         }
     }
 }
@@ -104,6 +107,10 @@ pub enum Breach {
         line: usize,
         custodian: String,
     },
+    PayoutTooSlow {
+        days: u32,
+        max_days: u32,
+    },
 }
 
 impl Breach {
@@ -121,6 +128,7 @@ impl Breach {
             Breach::MaturityTooLong { .. } => "check-eligible_assets-maturity",
             Breach::CustodianNotBankOrTrust { .. } => "check-segregation-custodian",
             Breach::NotSegregated { .. } => "check-segregation-account",
+            Breach::PayoutTooSlow { .. } => "check-redemption_days-breach",
         }
     }
 
@@ -192,6 +200,9 @@ impl Breach {
             | Breach::NotSegregated { line, custodian } => {
                 vec![("line", line.to_string()), ("custodian", custodian.clone())]
             }
+            Breach::PayoutTooSlow { days, max_days } => {
+                vec![("days", days.to_string()), ("max", max_days.to_string())]
+            }
         }
     }
 }
@@ -201,11 +212,18 @@ impl Breach {
 pub struct Finding {
     pub check: Check,
     pub breaches: Vec<Breach>,
+    /// The admin's text of the check's legal basis, when it replaces the catalogue's
+    /// (`Check::legal_basis_key`); set from `Rules::legal_basis`.
+    pub legal_basis: Option<String>,
 }
 
 impl Finding {
     pub fn new(check: Check, breaches: Vec<Breach>) -> Finding {
-        Finding { check, breaches }
+        Finding {
+            check,
+            breaches,
+            legal_basis: None,
+        }
     }
 
     pub fn passed(&self) -> bool {

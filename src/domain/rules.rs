@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::attestation::Thresholds;
+use super::finding::Check;
 use super::money::Krw;
 use super::share::BasisPoints;
 
@@ -58,6 +59,26 @@ pub struct Rules {
     pub ownership: OwnershipRules,
     pub capital: CapitalRules,
     pub attestation: Thresholds,
+    pub redemption: RedemptionRules,
+}
+
+impl Rules {
+    /// The admin's text of `check`'s legal basis, when one replaces the catalogue's default.
+    pub fn legal_basis(&self, check: Check) -> Option<&str> {
+        let text = match check {
+            Check::BankMajority => &self.ownership.bank_majority.legal_basis,
+            Check::SingleBankCap => &self.ownership.single_bank_cap.legal_basis,
+            Check::LargestShareholder => &self.ownership.largest_shareholder.legal_basis,
+            Check::MinimumCapital => &self.capital.minimum.legal_basis,
+            Check::Coverage => &self.attestation.coverage_minimum.legal_basis,
+            Check::CashShare => &self.attestation.cash_minimum.legal_basis,
+            Check::CustodianConcentration => &self.attestation.custodian_maximum.legal_basis,
+            Check::EligibleAssets => &self.attestation.eligible_assets.legal_basis,
+            Check::Segregation => &self.attestation.segregation.legal_basis,
+            Check::RedemptionDays => &self.redemption.max_payout_days.legal_basis,
+        };
+        text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    }
 }
 
 /// Section 1's checks on shareholders.
@@ -100,6 +121,23 @@ impl Default for CapitalRules {
     }
 }
 
+/// Section 7's check on how fast redemptions are paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RedemptionRules {
+    /// The most business days a redemption may take to pay out, counted from the later of the
+    /// request and the completed identity check (default 3, the leading bill's figure).
+    pub max_payout_days: Setting<u32>,
+}
+
+impl Default for RedemptionRules {
+    fn default() -> Self {
+        RedemptionRules {
+            max_payout_days: Setting::on(3),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +154,7 @@ mod tests {
         assert_eq!(read.capital.minimum.value.won(), 1000);
         assert_eq!(read.ownership, OwnershipRules::default());
         assert_eq!(read.attestation, Thresholds::default());
+        assert_eq!(read.redemption, RedemptionRules::default());
         // A share over 100% or a negative amount is not a setting.
         let bad = r#"{"ownership":{"single_bank_cap":{"enabled":true,"value":10001}}}"#;
         assert!(serde_json::from_str::<Rules>(bad).is_err());
@@ -141,5 +180,17 @@ mod tests {
             rules.capital.minimum.active().map(|k| k.won()),
             Some(5_000_000_000)
         );
+        assert_eq!(rules.redemption.max_payout_days.active(), Some(&3));
+    }
+
+    #[test]
+    fn an_admins_legal_basis_replaces_the_default_and_a_blank_one_does_not() {
+        let mut rules = Rules::default();
+        assert_eq!(rules.legal_basis(Check::RedemptionDays), None);
+        rules.redemption.max_payout_days.legal_basis = Some("  ".into());
+        assert_eq!(rules.legal_basis(Check::RedemptionDays), None);
+        rules.attestation.segregation.legal_basis = Some(" Act, Art. 9 ".into());
+        assert_eq!(rules.legal_basis(Check::Segregation), Some("Act, Art. 9"));
+        assert_eq!(rules.legal_basis(Check::Coverage), None);
     }
 }

@@ -142,9 +142,13 @@ route_table! {
 
     GET  "/applications"                       IssuerMember => application::dashboard::list,
     POST "/applications"                       IssuerMember => application::dashboard::start,
+    // Before any "/applications/{id}" route: that pattern would take the template's name as an id.
+    GET  "/applications/attestation-template.csv" IssuerMember => application::attestation::template,
     GET  "/applications/{id}"                  IssuerMember => application::task_list::show,
     GET  "/applications/{id}/sections/{section}" IssuerMember => application::section::show,
     POST "/applications/{id}/sections/{section}" IssuerMember => application::section::save,
+    GET  "/applications/{id}/attestation/import" IssuerMember => application::attestation::form,
+    POST "/applications/{id}/attestation/import" IssuerMember => application::attestation::import,
     GET  "/applications/{id}/check"            IssuerMember => application::check::show,
     POST "/applications/{id}/submit"           IssuerMember => application::check::submit,
     GET  "/applications/{id}/submitted"        IssuerMember => application::check::submitted,

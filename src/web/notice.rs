@@ -22,6 +22,7 @@ coded! {
         MfaReset => "mfa-reset",
         Unlocked => "unlocked",
         AlreadySubmitted => "already-submitted",
+        Imported => "imported",
         Withdrawn => "withdrawn",
     }
 }
@@ -53,6 +54,7 @@ impl Notice {
             Notice::MfaReset => "notice-mfa-reset",
             Notice::Unlocked => "notice-unlocked",
             Notice::AlreadySubmitted => "notice-already-submitted",
+            Notice::Imported => "notice-imported",
             Notice::Withdrawn => "notice-withdrawn",
         }
     }

@@ -9,28 +9,35 @@ use super::form::Answers;
 use super::ownership::{Shareholder, capital_finding, ownership_findings};
 use super::section::SectionKind;
 use crate::domain::InstitutionType;
-use crate::domain::finding::Finding;
+use crate::domain::finding::{Breach, Check, Finding};
 use crate::domain::money::Krw;
-use crate::domain::rules::Rules;
+use crate::domain::rules::{RedemptionRules, Rules};
 use crate::domain::share::BasisPoints;
 
 /// The current answers of every section saved so far.
 pub type AllAnswers = BTreeMap<SectionKind, Answers>;
 
-/// The checks of `kind` on the answers given so far.
+/// The checks of `kind` on the answers given so far, each with the admin's text of its legal
+/// basis when there is one.
 pub fn section_findings(kind: SectionKind, all: &AllAnswers, rules: &Rules) -> Vec<Finding> {
     let Some(answers) = all.get(&kind) else {
         return Vec::new();
     };
-    match kind {
+    let mut findings = match kind {
         SectionKind::Institution => institution(answers, rules),
         SectionKind::Capital => Krw::parse(answers.value("paid_in_capital"))
             .ok()
             .and_then(|capital| capital_finding(capital, &rules.capital))
             .into_iter()
             .collect(),
+        SectionKind::Redemption => redemption(answers, &rules.redemption).into_iter().collect(),
+        SectionKind::Attestation => super::attestation::findings(all, &rules.attestation),
         _ => Vec::new(),
+    };
+    for finding in &mut findings {
+        finding.legal_basis = rules.legal_basis(finding.check).map(str::to_owned);
     }
+    findings
 }
 
 /// Every check of the application, by section, in the order of the task list.
@@ -60,6 +67,21 @@ fn institution(answers: &Answers, rules: &Rules) -> Vec<Finding> {
     ownership_findings(&shareholders, institution_type(answers), &rules.ownership)
 }
 
+/// The business days a redemption takes to pay out, against the most the rules allow; nothing
+/// until the days read as a whole number.
+fn redemption(answers: &Answers, rules: &RedemptionRules) -> Option<Finding> {
+    let max_days = *rules.max_payout_days.active()?;
+    let days: u32 = crate::domain::number::normalise(answers.value("payout_days"))
+        .parse()
+        .ok()?;
+    let breaches = if days > max_days {
+        vec![Breach::PayoutTooSlow { days, max_days }]
+    } else {
+        Vec::new()
+    };
+    Some(Finding::new(Check::RedemptionDays, breaches))
+}
+
 /// The institution's type as the section answers it. A bank-led consortium is a company owned by
 /// banks, not a bank itself, so it counts as "other" for the cap on a bank's holding.
 fn institution_type(answers: &Answers) -> InstitutionType {
@@ -75,7 +97,6 @@ fn institution_type(answers: &Answers) -> InstitutionType {
 mod tests {
     use super::*;
     use crate::domain::application::form::Row;
-    use crate::domain::finding::Check;
 
     fn row(values: &[(&str, &str)]) -> Row {
         Row {

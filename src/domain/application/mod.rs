@@ -1,6 +1,7 @@
 //! The registration application's own rules: its sections, the documents it needs and the checks on
 //! what the applicant declares.
 
+pub mod attestation;
 pub mod documents;
 pub mod findings;
 pub mod form;

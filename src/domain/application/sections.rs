@@ -558,7 +558,7 @@ static ATTESTATION: Section = Section {
             row_document: None,
         }),
     ],
-    cross_checks: no_cross_checks,
+    cross_checks: super::attestation::cross_checks,
 };
 
 /// The declaration is made on the check-your-answers page at submission, not on a form of its own.

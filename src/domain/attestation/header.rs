@@ -77,15 +77,25 @@ pub struct Header {
 impl Header {
     /// The problems of the header's dates: a report cannot be signed before the date it speaks of.
     pub fn problems(&self) -> Vec<HeaderError> {
-        let mut problems = Vec::new();
-        if self.period_start > self.as_of {
-            problems.push(HeaderError::PeriodAfterAsOf);
-        }
-        if self.signed_on < self.as_of {
-            problems.push(HeaderError::SignedBeforeAsOf);
-        }
-        problems
+        date_problems(self.as_of, Some(self.period_start), Some(self.signed_on))
     }
+}
+
+/// The problems of a header's dates as far as they are known: a form being filled in may have the
+/// as-of date and not yet the others.
+pub fn date_problems(
+    as_of: NaiveDate,
+    period_start: Option<NaiveDate>,
+    signed_on: Option<NaiveDate>,
+) -> Vec<HeaderError> {
+    let mut problems = Vec::new();
+    if period_start.is_some_and(|start| start > as_of) {
+        problems.push(HeaderError::PeriodAfterAsOf);
+    }
+    if signed_on.is_some_and(|signed| signed < as_of) {
+        problems.push(HeaderError::SignedBeforeAsOf);
+    }
+    problems
 }
 
 #[cfg(test)]

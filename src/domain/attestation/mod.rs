@@ -9,7 +9,7 @@ mod reserve;
 mod thresholds;
 
 pub use checks::findings;
-pub use header::{AssuranceStandard, Header, HeaderError, Opinion};
+pub use header::{AssuranceStandard, Header, HeaderError, Opinion, date_problems};
 pub use isin::{Isin, IsinError};
 pub use reserve::{
     AssetClass, CustodianKind, ReserveLine, SupplyError, TokenSupply, supply_problems,
@@ -103,6 +103,11 @@ impl Totals {
     /// Reserves over what they must cover; `None` when no token is outstanding.
     pub fn coverage(&self) -> Option<Ratio> {
         Ratio::of(self.total_reserves, self.owed)
+    }
+
+    /// The share of the reserves in cash and demand deposits; `None` when there are no reserves.
+    pub fn cash_share(&self) -> Option<Ratio> {
+        Ratio::of(self.cash_and_demand_deposits, self.total_reserves)
     }
 
     /// A computed figure as an amount to show (held at zero and at the largest amount).

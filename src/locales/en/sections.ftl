@@ -190,3 +190,6 @@ unit-bytes = bytes
 timeout-warning-title = You will be signed out soon
 timeout-warning-body = For your security you will be signed out in about 2 minutes if nothing happens. What you have typed is not lost either way.
 timeout-warning-stay = Stay signed in
+section-totals = What the figures come to
+section-import-lines = Import reserve lines from a CSV or XLSX file
+section-findings = Automatic checks

@@ -190,3 +190,6 @@ unit-bytes = 바이트
 timeout-warning-title = 곧 로그아웃됩니다
 timeout-warning-body = 보안을 위해 아무 동작이 없으면 약 2분 뒤 로그아웃됩니다. 어느 경우에도 입력하신 내용은 사라지지 않습니다.
 timeout-warning-stay = 로그인 유지
+section-totals = 수치 합계
+section-import-lines = CSV 또는 XLSX 파일에서 준비자산 내역 가져오기
+section-findings = 자동 점검 결과

@@ -10,6 +10,8 @@ use uuid::Uuid;
 
 use crate::db;
 use crate::db::documents::Document;
+use crate::domain::application::attestation::currency_problems;
+use crate::domain::application::findings::AllAnswers;
 use crate::domain::application::form::{Answers, Problem};
 use crate::domain::application::sections::section;
 use crate::domain::application::{DocumentKind, SectionKind};
@@ -74,6 +76,11 @@ pub async fn tasks(conn: &mut AsyncPgConnection, application: Uuid) -> AppResult
         .map(|v| (v.section, v))
         .collect();
     let documents = db::documents::current_of(conn, application).await?;
+    // Amounts are checked in the token's currency only once the token section is known to say it.
+    let all: AllAnswers = latest
+        .iter()
+        .map(|(kind, v)| (*kind, super::answers_of(&v.answers)))
+        .collect();
     let mut tasks: Vec<Task> = SectionKind::ALL
         .iter()
         .filter(|kind| **kind != SectionKind::Declaration)
@@ -83,9 +90,7 @@ pub async fn tasks(conn: &mut AsyncPgConnection, application: Uuid) -> AppResult
                 .map(|v| super::answers_of(&v.answers))
                 .unwrap_or_default();
             let declared = section(*kind);
-            let mut problems = declared.problems(&answers);
-            problems
-                .extend(declared.missing_documents(&answers, |k, s| uploaded(&documents, k, s)));
+            let problems = problems(*kind, &answers, &all, &documents);
             let started =
                 saved.is_some() || declared.documents().any(|k| uploaded(&documents, k, None));
             let progress = match (started, problems.is_empty()) {
@@ -117,6 +122,26 @@ pub async fn tasks(conn: &mut AsyncPgConnection, application: Uuid) -> AppResult
         }
     }
     Ok(tasks)
+}
+
+/// Every problem of a section's `answers`: its declaration's checks, the documents it still needs,
+/// and, for the attestation, amounts that do not fit the token's currency (`all` holds the other
+/// sections' current answers).
+pub fn problems(
+    kind: SectionKind,
+    answers: &Answers,
+    all: &AllAnswers,
+    documents: &[Document],
+) -> Vec<Problem> {
+    let declared = section(kind);
+    let mut problems = declared.problems(answers);
+    problems.extend(declared.missing_documents(answers, |k, s| uploaded(documents, k, s)));
+    if kind == SectionKind::Attestation {
+        let mut with_these = all.clone();
+        with_these.insert(kind, answers.clone());
+        problems.extend(currency_problems(&with_these));
+    }
+    problems
 }
 
 /// Whether every section is completed: the application may be submitted.

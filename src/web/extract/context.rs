@@ -144,6 +144,16 @@ impl PageContext {
         self.lang.t_with(key, &[(name, value.to_owned().into())])
     }
 
+    /// The message `key` with its named arguments, already written as text (a finding's breach,
+    /// an import's problem), for templates.
+    pub fn message_with(&self, key: &str, args: Vec<(&'static str, String)>) -> String {
+        let args: Vec<_> = args
+            .into_iter()
+            .map(|(name, value)| (name, value.into()))
+            .collect();
+        self.lang.t_with(key, &args)
+    }
+
     /// Radio options for coded values (roles, institution types), each named in the page's language.
     pub fn choices<T: crate::domain::Labelled>(&self, values: &[T]) -> Vec<Choice> {
         values

@@ -226,6 +226,11 @@ async fn submitting_gives_a_reference_a_snapshot_and_an_acknowledgement_in_each_
         page.contains("점검 결과 경고"),
         "the capital below the minimum is a warning"
     );
+    assert!(
+        page.contains("href=\"#checks-capital\"") && page.contains("id=\"checks-capital\""),
+        "which links to the capital's checks, shown with the section"
+    );
+    assert!(page.contains("portal-finding is-breached"));
     assert!(page.contains(&format!("action=\"{}\"", submit_url(f.id))));
 
     // The box must be ticked.

@@ -242,6 +242,7 @@ impl<'a> World<'a> {
         let staff_member = app.create_account(Role::Approver, None, false).await;
         let staff = app.create_account(Role::Admin, None, false).await;
         let other_institution = app.create_institution("가온").await;
+        let application = app.create_application(institution, owner.id).await;
 
         let anonymous = app.visitor();
         let second_factor = app.visitor();
@@ -319,9 +320,7 @@ impl<'a> World<'a> {
         let confirm = app.last_mail_to(moved).await;
         let email_confirm_link = link_path(&confirm, app);
 
-        let application = app.create_application(institution, owner.id).await;
         World {
-            application,
             anonymous,
             second_factor,
             issuer_admin,
@@ -329,6 +328,7 @@ impl<'a> World<'a> {
             colleague,
             staff_member,
             other_institution,
+            application,
             verify_link,
             reset_link,
             invitation_link,

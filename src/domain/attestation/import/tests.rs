@@ -241,3 +241,28 @@ fn a_bad_xlsx_file_names_the_spreadsheet_rows() {
         ]
     );
 }
+
+/// A workbook-shaped archive whose sheet unpacks to more than the import reads: refused unread.
+#[test]
+fn a_small_file_that_unpacks_to_a_huge_sheet_is_not_read() {
+    use std::io::Write;
+    let mut zipped = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(false);
+    zipped
+        .start_file("xl/worksheets/sheet1.xml", deflated)
+        .unwrap();
+    let block = vec![b' '; 1024 * 1024];
+    for _ in 0..33 {
+        zipped.write_all(&block).unwrap();
+    }
+    let bytes = zipped.finish().unwrap().into_inner();
+    assert!(
+        bytes.len() < MAX_BYTES,
+        "small when packed: {}",
+        bytes.len()
+    );
+    assert_eq!(FileFormat::sniff(&bytes), FileFormat::Xlsx);
+    assert_eq!(problems(&bytes), [(None, None, "import-unreadable")]);
+}

@@ -13,6 +13,7 @@ use crate::db::applications::Application;
 use crate::domain::application::SectionKind;
 use crate::domain::application::findings::all_findings;
 use crate::domain::application::sections::section;
+use crate::domain::finding::Finding;
 use crate::error::AppResult;
 use crate::services::application::submission::{self, Submitted};
 use crate::services::application::task_list::{self, Progress, Task};
@@ -30,7 +31,8 @@ struct CheckPage {
     ctx: PageContext,
     application: Application,
     sections: Vec<SectionCheck>,
-    warnings: Vec<Warning>,
+    /// Every breached check: the anchor of its section's checks and what it is.
+    warnings: Vec<(String, String)>,
     /// What is still missing: where to fix it and what it is.
     missing: Vec<(String, String)>,
     complete: bool,
@@ -43,16 +45,13 @@ struct CheckPage {
 
 /// A section as check your answers shows it.
 struct SectionCheck {
+    /// The section's code, for the anchor of its checks.
+    code: &'static str,
     title: String,
     url: String,
     view: SectionView,
-}
-
-/// A check that found a breach: its title and what is wrong, in the page's language.
-struct Warning {
-    section: String,
-    title: String,
-    breaches: Vec<String>,
+    /// The checks run on the section's answers (`application/findings.html`).
+    findings: Vec<Finding>,
 }
 
 #[derive(serde::Deserialize)]
@@ -179,15 +178,18 @@ async fn render(
     let documents = service::documents(conn, id).await?;
     let all = service::all_answers(conn, id).await?;
     let rules = service::rules(conn).await?;
+    let mut findings = all_findings(&all, &rules);
+    let warnings = warnings(&ctx, &findings);
     let sections = tasks
         .iter()
         .map(|t| SectionCheck {
+            code: t.section.as_str(),
             title: ctx.t(t.section.title_key()),
             url: super::section_url(id, t.section),
             view: SectionView::new(&ctx, id, section(t.section), &t.answers, &[], &documents),
+            findings: take_findings(&mut findings, t.section),
         })
         .collect();
-    let warnings = warnings(&ctx, &all_findings(&all, &rules));
     let missing = tasks.iter().flat_map(|t| missing(&ctx, id, t)).collect();
     let signatories = submission::signatories(conn, member.institution).await?;
     Ok(CheckPage {
@@ -204,30 +206,33 @@ async fn render(
     })
 }
 
-type SectionFindings = (SectionKind, Vec<crate::domain::finding::Finding>);
+type SectionFindings = (SectionKind, Vec<Finding>);
 
-fn warnings(ctx: &PageContext, findings: &[SectionFindings]) -> Vec<Warning> {
+/// Each breached check, linking to the checks of its section.
+fn warnings(ctx: &PageContext, findings: &[SectionFindings]) -> Vec<(String, String)> {
     findings
         .iter()
         .flat_map(|(kind, findings)| findings.iter().map(move |f| (*kind, f)))
         .filter(|(_, f)| !f.passed())
-        .map(|(kind, f)| Warning {
-            section: ctx.t(kind.title_key()),
-            title: ctx.t(f.check.title_key()),
-            breaches: f
-                .breaches
-                .iter()
-                .map(|b| {
-                    let args: Vec<_> = b
-                        .args()
-                        .into_iter()
-                        .map(|(name, value)| (name, value.into()))
-                        .collect();
-                    ctx.lang.t_with(b.message_key(), &args)
-                })
-                .collect(),
+        .map(|(kind, f)| {
+            let href = format!("#checks-{}", kind.as_str());
+            let text = format!(
+                "{}: {}",
+                ctx.t(kind.title_key()),
+                ctx.t(f.check.title_key())
+            );
+            (href, text)
         })
         .collect()
+}
+
+/// The findings of `kind`, taken out of the application's.
+fn take_findings(findings: &mut [SectionFindings], kind: SectionKind) -> Vec<Finding> {
+    findings
+        .iter_mut()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, f)| std::mem::take(f))
+        .unwrap_or_default()
 }
 
 /// What a section still needs, each a link to its field; a section not started is one link.

@@ -1,6 +1,7 @@
 //! The issuer's registration application: the dashboard of their applications, the task list, and
 //! one form page per section, all drawn from the sections' declarations (`view`).
 
+pub mod attestation;
 pub mod check;
 pub mod dashboard;
 pub mod section;

@@ -12,8 +12,13 @@ use crate::db::applications::Application;
 use crate::db::documents::Document;
 use crate::db::section_versions::SectionVersion;
 use crate::domain::application::SectionKind;
+use crate::domain::application::attestation::attestation_totals;
+use crate::domain::application::findings::{AllAnswers, section_findings};
 use crate::domain::application::form::{Answers, Problem, Row, Section, differences};
 use crate::domain::application::sections::section;
+use crate::domain::attestation::Totals;
+use crate::domain::finding::Finding;
+use crate::domain::rules::Rules;
 use crate::error::AppResult;
 use crate::services::application::{self as service, sections::Saved};
 use crate::web::extract::{Actor, Form, IssuerMember};
@@ -35,6 +40,11 @@ struct SectionPage {
     editable: bool,
     restored: bool,
     conflict: Option<Conflict>,
+    /// The checks of DOMAIN.md on the answers shown: warnings, never blocks.
+    findings: Vec<Finding>,
+    /// What the attestation's figures come to (the attestation section only).
+    totals: Option<Totals>,
+    is_attestation: bool,
 }
 
 /// What a colleague saved while this member was typing, field by field.
@@ -50,11 +60,13 @@ struct Change {
     theirs: String,
 }
 
-/// A section as this request found it.
+/// A section as this request found it, with the other sections' answers its checks read.
 struct Found {
     application: Application,
     kind: SectionKind,
     documents: Vec<Document>,
+    all: AllAnswers,
+    rules: Rules,
 }
 
 impl Found {
@@ -72,10 +84,14 @@ async fn find(
     let mut conn = state.pool.get().await?;
     let application = service::of_member(&mut conn, id, member.institution).await?;
     let documents = service::documents(&mut conn, id).await?;
+    let all = service::all_answers(&mut conn, id).await?;
+    let rules = service::rules(&mut conn).await?;
     let found = Found {
         application,
         kind,
         documents,
+        all,
+        rules,
     };
     Ok((found, conn))
 }
@@ -203,12 +219,7 @@ fn after_save(
 
 /// Every problem of the section, documents included.
 fn problems_of(found: &Found, answers: &Answers) -> Vec<Problem> {
-    let declared = found.declared();
-    let mut problems = declared.problems(answers);
-    problems.extend(declared.missing_documents(answers, |kind, subject| {
-        service::task_list::uploaded(&found.documents, kind, subject)
-    }));
-    problems
+    service::task_list::problems(found.kind, answers, &found.all, &found.documents)
 }
 
 /// The next section in the task list's order, or check your answers after the last.
@@ -275,7 +286,13 @@ fn render(
     let declared = found.declared();
     let id = found.application.id;
     let view = SectionView::new(&ctx, id, declared, answers, problems, &found.documents);
+    let mut all = found.all.clone();
+    all.insert(found.kind, answers.clone());
+    let is_attestation = found.kind == SectionKind::Attestation;
     SectionPage {
+        findings: section_findings(found.kind, &all, &found.rules),
+        totals: is_attestation.then(|| attestation_totals(&all)).flatten(),
+        is_attestation,
         title: ctx.t(found.kind.title_key()),
         intro: ctx.t(declared.intro),
         view,

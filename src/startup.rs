@@ -75,6 +75,8 @@ impl Application {
             .seal_clear_secrets(&mut *pool.get().await?)
             .await?;
         let transport = Transport::from_settings(&settings)?;
+        let storage = crate::storage::Storage::from_settings(&settings)?;
+        tracing::info!(storage = %storage.describe(), "files are stored here");
         let demo_data_loaded = crate::demo::loaded(&mut *pool.get().await?).await?;
         let from: Mailbox = settings
             .mail_from
@@ -96,6 +98,7 @@ impl Application {
             totp_secrets,
             transport,
             demo_data_loaded,
+            storage,
         });
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {

@@ -33,6 +33,8 @@ pub struct AppState {
     pub transport: crate::mail::Transport,
     /// Whether `stablereg demo` loaded its data into the database (read at start-up).
     pub demo_data_loaded: bool,
+    /// Where uploaded files are stored (STORAGE).
+    pub storage: crate::storage::Storage,
 }
 
 impl AppState {
@@ -187,6 +189,10 @@ pub(crate) mod tests {
             })
             .unwrap(),
             demo_data_loaded: false,
+            storage: crate::storage::Storage::directory(
+                &std::env::temp_dir().join("stablereg-unit-files"),
+            )
+            .unwrap(),
         })
     }
 

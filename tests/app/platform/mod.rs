@@ -5,3 +5,4 @@ mod demo_mailbox;
 mod health;
 mod mail;
 mod pages;
+mod storage;

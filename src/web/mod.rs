@@ -19,7 +19,7 @@ pub mod section_form;
 pub mod session;
 
 use pages::identity::{account, signup};
-use pages::{admin, demo_mail, health, home, identity, institution::members};
+use pages::{admin, application, demo_mail, health, home, identity, institution::members};
 
 pub use extract::PageContext;
 
@@ -157,6 +157,10 @@ route_table! {
     GET  "/admin/institutions/{id}/status/confirm" Admin    => admin::institutions::confirm_status,
     GET  "/admin/audit"                        Admin        => admin::audit::list,
     GET  "/admin/audit.csv"                    Admin        => admin::audit_csv::download,
+
+    GET  "/applications/{id}/documents/{kind}" IssuerMember => application::documents::show,
+    POST "/applications/{id}/documents/{kind}" IssuerMember => application::documents::upload,
+    GET  "/applications/{id}/files/{document}" SignedIn     => application::documents::download,
 
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,

@@ -22,6 +22,7 @@ coded! {
         MfaReset => "mfa-reset",
         Unlocked => "unlocked",
         AlreadySubmitted => "already-submitted",
+        Uploaded => "uploaded",
     }
 }
 
@@ -52,6 +53,7 @@ impl Notice {
             Notice::MfaReset => "notice-mfa-reset",
             Notice::Unlocked => "notice-unlocked",
             Notice::AlreadySubmitted => "notice-already-submitted",
+            Notice::Uploaded => "notice-uploaded",
         }
     }
 }

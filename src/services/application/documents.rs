@@ -16,6 +16,7 @@ use crate::domain::Role;
 use crate::domain::application::{DocumentKind, SectionKind};
 use crate::error::{AppError, AppResult};
 use crate::services::Context;
+use crate::storage::{ObjectKey, Storage};
 
 use super::sections::editable;
 
@@ -274,6 +275,62 @@ async fn record(
         stored.ok_or(AppError::NotFound).map(Ok)
     })
     .await
+}
+
+/// Before a file is received: whether the application still takes documents, whom this one is
+/// about, and how large it may be.
+pub async fn prepare(
+    conn: &mut AsyncPgConnection,
+    cx: &Context<'_>,
+    application: &Application,
+    kind: DocumentKind,
+    subject: &str,
+) -> AppResult<Result<(Subject, Room), Refused>> {
+    if !editable(application) {
+        return Ok(Err(Refused::Closed));
+    }
+    let Some(subject) = self::subject(conn, application.id, kind, subject).await? else {
+        return Ok(Err(Refused::BadSubject));
+    };
+    let room = room(conn, cx, application.id, kind, &subject.id).await?;
+    Ok(Ok((subject, room)))
+}
+
+/// Keeps a received file as the next version of its document: it must parse as a PDF; it is stored
+/// under its SHA-256 (written and synced) before its row commits, so no row ever names a missing or
+/// partial file. The temporary file goes when `received` is dropped, whatever the outcome. A stored
+/// file whose row then does not commit stays as an unreferenced object under its own hash, harmless.
+pub async fn store(
+    conn: &mut AsyncPgConnection,
+    cx: &Context<'_>,
+    storage: &Storage,
+    application: &Application,
+    (kind, subject): (DocumentKind, &Subject),
+    received: Received,
+) -> AppResult<Result<Document, Refused>> {
+    if !check_pdf(&received).await? {
+        return Ok(Err(Refused::NotPdf));
+    }
+    let by = cx.actor.user_id.ok_or(AppError::Forbidden)?;
+    let key = ObjectKey::content_addressed(&received.sha256)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    storage
+        .put_file(&key, received.file.path())
+        .await
+        .map_err(|e| AppError::Unavailable(e.into()))?;
+    let new = NewDocument {
+        id: Uuid::now_v7(),
+        application_id: application.id,
+        kind,
+        subject: &subject.id,
+        version: 0,
+        file_name: &received.file_name,
+        size_bytes: i64::try_from(received.size).map_err(|e| AppError::Internal(e.into()))?,
+        sha256: &received.sha256,
+        storage_key: key.as_str(),
+        uploaded_by: by,
+    };
+    record(conn, cx, application, new).await
 }
 
 /// Whether the signed-in user may read the documents of `application`: its institution's members,

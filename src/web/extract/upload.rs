@@ -98,6 +98,14 @@ impl Upload {
         }))
     }
 
+    /// Refuses the upload before its file is read: the rest of the form is read and thrown away.
+    pub async fn refuse(mut self, refused: Refused) -> Refused {
+        if let Some(field) = self.file.take() {
+            self.drain(field).await;
+        }
+        refused
+    }
+
     /// Reads what is left of a refused form, up to a bound, so the browser can read the answer.
     async fn drain(mut self, mut field: Field) {
         let mut left = MAX_DRAIN;

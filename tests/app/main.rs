@@ -3,6 +3,7 @@
 //! the harness, the accounts and browsers the tests drive, and a small SMTP server.
 
 mod admin;
+mod application;
 mod browser;
 mod identity;
 mod institution;

@@ -75,6 +75,8 @@ impl Upload {
         };
         let raw_name = file_name(&field);
         let received = stream_to(&mut field, dir, room.bytes).await?;
+        // A field read to its end must not be polled again: only the rest of the form is drained.
+        let finished = matches!(received, Streamed::Done { .. });
         let refused = match &received {
             Streamed::Done { size: 0, .. } if raw_name.is_empty() => Some(Refused::NoFile),
             Streamed::Done { size: 0, .. } => Some(Refused::Empty),
@@ -84,7 +86,7 @@ impl Upload {
             Streamed::TooLarge => Some(room.refusal),
         };
         if let Some(refused) = refused {
-            self.drain(field).await;
+            self.drain((!finished).then_some(field)).await;
             return Ok(Outcome::Refused(refused));
         }
         let Streamed::Done { file, size, sha256, .. } = received else {
@@ -100,26 +102,37 @@ impl Upload {
 
     /// Refuses the upload before its file is read: the rest of the form is read and thrown away.
     pub async fn refuse(mut self, refused: Refused) -> Refused {
+        // Without a file part the form was read to its end already.
         if let Some(field) = self.file.take() {
-            self.drain(field).await;
+            self.drain(Some(field)).await;
         }
         refused
     }
 
     /// Reads what is left of a refused form, up to a bound, so the browser can read the answer.
-    async fn drain(mut self, mut field: Field) {
+    /// Each part is dropped before the next is asked for: the parser waits for that.
+    async fn drain(mut self, field: Option<Field>) {
         let mut left = MAX_DRAIN;
-        loop {
+        let mut current = field;
+        if current.is_none() {
+            current = self.next_part().await;
+        }
+        while let Some(mut field) = current.take() {
             while let Some(Ok(chunk)) = field.next().await {
                 left = left.saturating_sub(chunk.len() as u64);
                 if left == 0 {
                     return;
                 }
             }
-            match self.multipart.next().await {
-                Some(Ok(next)) => field = next,
-                _ => return,
-            }
+            drop(field);
+            current = self.next_part().await;
+        }
+    }
+
+    async fn next_part(&mut self) -> Option<Field> {
+        match self.multipart.next().await {
+            Some(Ok(next)) => Some(next),
+            _ => None,
         }
     }
 }

@@ -7,3 +7,4 @@ pub mod harness;
 pub mod nu_checker;
 pub mod s3;
 pub mod smtp;
+pub mod documents;

@@ -37,9 +37,13 @@ pub struct Received {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
     /// Over the per-file limit, in bytes.
-    TooLarge { max: u64 },
+    TooLarge {
+        max: u64,
+    },
     /// Over what is left of the application's limit: `max` bytes for all its documents.
-    ApplicationFull { max: u64 },
+    ApplicationFull {
+        max: u64,
+    },
     NotPdf,
     Empty,
     NoFile,
@@ -162,8 +166,8 @@ pub async fn subject(
     if !kind.per_director() {
         return Ok(raw.is_empty().then(Subject::default));
     }
-    let Some(management) = super::sections::current(conn, application, SectionKind::Management)
-        .await?
+    let Some(management) =
+        super::sections::current(conn, application, SectionKind::Management).await?
     else {
         return Ok(None);
     };
@@ -312,8 +316,8 @@ pub async fn store(
         return Ok(Err(Refused::NotPdf));
     }
     let by = cx.actor.user_id.ok_or(AppError::Forbidden)?;
-    let key = ObjectKey::content_addressed(&received.sha256)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let key =
+        ObjectKey::content_addressed(&received.sha256).map_err(|e| AppError::Internal(e.into()))?;
     storage
         .put_file(&key, received.file.path())
         .await
@@ -357,13 +361,17 @@ pub async fn for_download(
         .await?
         .ok_or(AppError::NotFound)?;
     if role.is_regulator() {
-        let event = Event::new(Action::DocumentDownloaded, ObjectType::Document, document.id)
-            .with(serde_json::json!({
-                "application_id": application.id,
-                "kind": document.kind.as_str(),
-                "version": document.version,
-                "sha256": document.sha256,
-            }));
+        let event = Event::new(
+            Action::DocumentDownloaded,
+            ObjectType::Document,
+            document.id,
+        )
+        .with(serde_json::json!({
+            "application_id": application.id,
+            "kind": document.kind.as_str(),
+            "version": document.version,
+            "sha256": document.sha256,
+        }));
         audit::record_alone(conn, cx.audit_key, cx.actor, event).await?;
     }
     Ok(document)

@@ -89,7 +89,10 @@ impl Upload {
             self.drain((!finished).then_some(field)).await;
             return Ok(Outcome::Refused(refused));
         }
-        let Streamed::Done { file, size, sha256, .. } = received else {
+        let Streamed::Done {
+            file, size, sha256, ..
+        } = received
+        else {
             unreachable!("every other outcome was refused above")
         };
         Ok(Outcome::Received(Received {

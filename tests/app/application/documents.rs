@@ -37,7 +37,12 @@ async fn upload(
     } else {
         format!("?subject={subject}")
     };
-    let html = app.get(&format!("{page}{query}")).await.text().await.unwrap();
+    let html = app
+        .get(&format!("{page}{query}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     let token = csrf_token(&html).unwrap_or_default();
     send(app, &page, &token, subject, file).await
 }
@@ -85,11 +90,20 @@ async fn a_pdf_is_stored_under_its_hash_and_the_member_goes_back_to_the_section(
     let app = spawn_app().await;
     let (member, application) = member_with_application(&app).await;
     let file = pdf(100);
-    let res = upload(&app, application, "business_plan", "", Some(("계획.pdf", &file))).await;
+    let res = upload(
+        &app,
+        application,
+        "business_plan",
+        "",
+        Some(("계획.pdf", &file)),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&res),
-        format!("/applications/{application}/sections/documents?notice=uploaded#document-business_plan")
+        format!(
+            "/applications/{application}/sections/documents?notice=uploaded#document-business_plan"
+        )
     );
     use sha2::Digest;
     let sha256 = hex::encode(sha2::Sha256::digest(&file));
@@ -97,10 +111,25 @@ async fn a_pdf_is_stored_under_its_hash_and_the_member_goes_back_to_the_section(
     assert_eq!(stored.len(), 1);
     assert!(stored[0].ends_with(&sha256), "{stored:?}");
     assert_eq!(std::fs::read(&stored[0]).unwrap(), file);
-    assert!(app.temporary_files().is_empty(), "the temporary file is gone");
-    let html = app.get(&page_of(application, "business_plan")).await.text().await.unwrap();
-    assert!(html.contains(&sha256) && html.contains("계획.pdf"), "{html}");
-    assert!(app.audit_actions().await.contains(&"document.uploaded".to_owned()));
+    assert!(
+        app.temporary_files().is_empty(),
+        "the temporary file is gone"
+    );
+    let html = app
+        .get(&page_of(application, "business_plan"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&sha256) && html.contains("계획.pdf"),
+        "{html}"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"document.uploaded".to_owned())
+    );
     let _ = member;
 }
 
@@ -109,8 +138,21 @@ async fn html_renamed_to_pdf_is_refused_with_415() {
     let app = spawn_app().await;
     let (_, application) = member_with_application(&app).await;
     let html = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>";
-    let res = upload(&app, application, "white_paper", "", Some(("paper.pdf", html))).await;
-    assert_refused(&app, res, StatusCode::UNSUPPORTED_MEDIA_TYPE, "PDF 파일이 아닙니다").await;
+    let res = upload(
+        &app,
+        application,
+        "white_paper",
+        "",
+        Some(("paper.pdf", html)),
+    )
+    .await;
+    assert_refused(
+        &app,
+        res,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "PDF 파일이 아닙니다",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -118,12 +160,38 @@ async fn a_file_that_starts_as_a_pdf_but_does_not_parse_is_refused_with_415() {
     let app = spawn_app().await;
     let (_, application) = member_with_application(&app).await;
     let fake = b"%PDF-1.7\nnothing of a PDF follows\n%%EOF\n";
-    let res = upload(&app, application, "white_paper", "", Some(("fake.pdf", fake))).await;
-    assert_refused(&app, res, StatusCode::UNSUPPORTED_MEDIA_TYPE, "PDF 파일이 아닙니다").await;
+    let res = upload(
+        &app,
+        application,
+        "white_paper",
+        "",
+        Some(("fake.pdf", fake)),
+    )
+    .await;
+    assert_refused(
+        &app,
+        res,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "PDF 파일이 아닙니다",
+    )
+    .await;
     let mut truncated = pdf(0);
     truncated.truncate(truncated.len() - 40);
-    let res = upload(&app, application, "white_paper", "", Some(("cut.pdf", &truncated))).await;
-    assert_refused(&app, res, StatusCode::UNSUPPORTED_MEDIA_TYPE, "PDF 파일이 아닙니다").await;
+    let res = upload(
+        &app,
+        application,
+        "white_paper",
+        "",
+        Some(("cut.pdf", &truncated)),
+    )
+    .await;
+    assert_refused(
+        &app,
+        res,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "PDF 파일이 아닙니다",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -135,13 +203,27 @@ async fn one_byte_over_the_limit_is_refused_with_413_leaving_no_file_and_no_row(
         .insert("UPLOAD_MAX_FILE_BYTES", (file.len() - 1).to_string());
     let app = spawn_app_with(config).await;
     let (_, application) = member_with_application(&app).await;
-    let res = upload(&app, application, "aml_policy", "", Some(("aml.pdf", &file))).await;
+    let res = upload(
+        &app,
+        application,
+        "aml_policy",
+        "",
+        Some(("aml.pdf", &file)),
+    )
+    .await;
     assert_refused(&app, res, StatusCode::PAYLOAD_TOO_LARGE, "파일이").await;
     // At the limit exactly, the same file less its last byte would be no PDF; one of the limit's
     // own size is accepted.
     let fits = pdf(4095);
     assert_eq!(fits.len() as u64, app.settings.upload_max_file_bytes);
-    let res = upload(&app, application, "aml_policy", "", Some(("aml.pdf", &fits))).await;
+    let res = upload(
+        &app,
+        application,
+        "aml_policy",
+        "",
+        Some(("aml.pdf", &fits)),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
@@ -159,11 +241,25 @@ async fn the_application_limit_counts_current_versions_only() {
         let res = upload(&app, application, kind, "", Some(("a.pdf", &file))).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{kind}");
     }
-    let res = upload(&app, application, "legal_opinion", "", Some(("b.pdf", &pdf(10)))).await;
+    let res = upload(
+        &app,
+        application,
+        "legal_opinion",
+        "",
+        Some(("b.pdf", &pdf(10))),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(res.text().await.unwrap().contains("신청서의 서류가 모두"));
     // A new version of a document replaces its old one in the count.
-    let res = upload(&app, application, "aml_policy", "", Some(("a2.pdf", &pdf(4000)))).await;
+    let res = upload(
+        &app,
+        application,
+        "aml_policy",
+        "",
+        Some(("a2.pdf", &pdf(4000))),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(document_rows(&app).await, 3);
 }
@@ -172,12 +268,31 @@ async fn the_application_limit_counts_current_versions_only() {
 async fn an_empty_file_or_no_file_is_refused_with_422() {
     let app = spawn_app().await;
     let (_, application) = member_with_application(&app).await;
-    let res = upload(&app, application, "business_plan", "", Some(("empty.pdf", b""))).await;
+    let res = upload(
+        &app,
+        application,
+        "business_plan",
+        "",
+        Some(("empty.pdf", b"")),
+    )
+    .await;
     assert_refused(&app, res, StatusCode::UNPROCESSABLE_ENTITY, "빈 파일입니다").await;
     let res = upload(&app, application, "business_plan", "", Some(("", b""))).await;
-    assert_refused(&app, res, StatusCode::UNPROCESSABLE_ENTITY, "PDF 파일을 선택해").await;
+    assert_refused(
+        &app,
+        res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "PDF 파일을 선택해",
+    )
+    .await;
     let res = upload(&app, application, "business_plan", "", None).await;
-    assert_refused(&app, res, StatusCode::UNPROCESSABLE_ENTITY, "PDF 파일을 선택해").await;
+    assert_refused(
+        &app,
+        res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "PDF 파일을 선택해",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -216,7 +331,10 @@ async fn a_traversal_file_name_is_only_a_name() {
     assert!(!data.join("x.pdf").exists() && !data.parent().unwrap().join("x.pdf").exists());
     let stored = app.stored_files();
     assert_eq!(stored.len(), 1);
-    assert!(stored[0].starts_with(data.join("files").join("sha256")), "{stored:?}");
+    assert!(
+        stored[0].starts_with(data.join("files").join("sha256")),
+        "{stored:?}"
+    );
 }
 
 #[tokio::test]
@@ -224,8 +342,20 @@ async fn a_download_comes_as_an_attachment_that_cannot_run() {
     let app = spawn_app().await;
     let (_, application) = member_with_application(&app).await;
     let file = pdf(10);
-    upload(&app, application, "white_paper", "", Some(("백서 v1.pdf", &file))).await;
-    let html = app.get(&page_of(application, "white_paper")).await.text().await.unwrap();
+    upload(
+        &app,
+        application,
+        "white_paper",
+        "",
+        Some(("백서 v1.pdf", &file)),
+    )
+    .await;
+    let html = app
+        .get(&page_of(application, "white_paper"))
+        .await
+        .text()
+        .await
+        .unwrap();
     let link = html
         .split("href=\"")
         .find(|s| s.starts_with(&format!("/applications/{application}/files/")))
@@ -289,7 +419,11 @@ async fn a_regulators_download_is_audited_and_a_members_is_not() {
         .await;
     let download = format!("/applications/{application}/files/{document}");
     assert_eq!(app.get(&download).await.status(), StatusCode::OK);
-    assert!(!app.audit_actions().await.contains(&"document.downloaded".to_owned()));
+    assert!(
+        !app.audit_actions()
+            .await
+            .contains(&"document.downloaded".to_owned())
+    );
     let reviewer = app.create_account(Role::Reviewer, None, false).await;
     let staff = app.visitor();
     staff.sign_in(&reviewer).await;
@@ -313,7 +447,10 @@ async fn a_regulators_download_is_audited_and_a_members_is_not() {
         .iter()
         .find(|r| r.action.as_str() == "document.downloaded")
         .unwrap();
-    assert_eq!(row.object_id.as_deref(), Some(document.to_string().as_str()));
+    assert_eq!(
+        row.object_id.as_deref(),
+        Some(document.to_string().as_str())
+    );
 }
 
 #[tokio::test]
@@ -322,7 +459,14 @@ async fn a_replaced_document_lists_both_versions_with_their_hashes() {
     let (_, application) = member_with_application(&app).await;
     let (first, second) = (pdf(1), pdf(2));
     for (name, file) in [("v1.pdf", &first), ("v2.pdf", &second)] {
-        let res = upload(&app, application, "articles_of_association", "", Some((name, file))).await;
+        let res = upload(
+            &app,
+            application,
+            "articles_of_association",
+            "",
+            Some((name, file)),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
     }
     use sha2::Digest;
@@ -333,8 +477,12 @@ async fn a_replaced_document_lists_both_versions_with_their_hashes() {
         .text()
         .await
         .unwrap();
-    let current = html.find(&hash(&second)).expect("the current version's hash");
-    let earlier = html.find(&hash(&first)).expect("the earlier version's hash");
+    let current = html
+        .find(&hash(&second))
+        .expect("the current version's hash");
+    let earlier = html
+        .find(&hash(&first))
+        .expect("the earlier version's hash");
     assert!(current < earlier, "the current version comes first");
     assert!(html.contains("v1.pdf") && html.contains("v2.pdf"));
     assert_eq!(app.stored_files().len(), 2, "both files kept");
@@ -344,7 +492,14 @@ async fn a_replaced_document_lists_both_versions_with_their_hashes() {
 async fn a_cv_belongs_to_a_director_of_the_management_section() {
     let app = spawn_app().await;
     let (member, application) = member_with_application(&app).await;
-    let res = upload(&app, application, "director_cv", "", Some(("cv.pdf", &pdf(0)))).await;
+    let res = upload(
+        &app,
+        application,
+        "director_cv",
+        "",
+        Some(("cv.pdf", &pdf(0))),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let row = app.save_director(application, member.id, "김하나").await;
     let page = format!("{}?subject={row}", page_of(application, "director_cv"));
@@ -352,14 +507,36 @@ async fn a_cv_belongs_to_a_director_of_the_management_section() {
     assert!(html.contains("김하나"), "{html}");
     let token = csrf_token(&html).unwrap();
     let cv = pdf(0);
-    let wrong = send(&app, &page_of(application, "director_cv"), &token, "nobody", Some(("cv.pdf", &cv))).await;
+    let wrong = send(
+        &app,
+        &page_of(application, "director_cv"),
+        &token,
+        "nobody",
+        Some(("cv.pdf", &cv)),
+    )
+    .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.text().await.unwrap().contains("임원의 이력서가 아닙니다"));
-    let res = upload(&app, application, "director_cv", &row, Some(("cv.pdf", &cv))).await;
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("임원의 이력서가 아닙니다")
+    );
+    let res = upload(
+        &app,
+        application,
+        "director_cv",
+        &row,
+        Some(("cv.pdf", &cv)),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&res),
-        format!("/applications/{application}/sections/management?notice=uploaded#document-director_cv")
+        format!(
+            "/applications/{application}/sections/management?notice=uploaded#document-director_cv"
+        )
     );
     // The white paper takes no subject: it has no page for a director, and is refused for one.
     let paper = page_of(application, "white_paper");
@@ -373,14 +550,31 @@ async fn a_cv_belongs_to_a_director_of_the_management_section() {
 async fn a_submitted_application_takes_no_more_documents() {
     let app = spawn_app().await;
     let (_, application) = member_with_application(&app).await;
-    let html = app.get(&page_of(application, "business_plan")).await.text().await.unwrap();
+    let html = app
+        .get(&page_of(application, "business_plan"))
+        .await
+        .text()
+        .await
+        .unwrap();
     let token = csrf_token(&html).unwrap();
     app.sql(&format!(
         "UPDATE applications SET state = 'submitted' WHERE id = '{application}'"
     ))
     .await;
-    let res = send(&app, &page_of(application, "business_plan"), &token, "", Some(("a.pdf", &pdf(0)))).await;
+    let res = send(
+        &app,
+        &page_of(application, "business_plan"),
+        &token,
+        "",
+        Some(("a.pdf", &pdf(0))),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    assert!(res.text().await.unwrap().contains("서류를 더 이상 바꿀 수 없습니다"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("서류를 더 이상 바꿀 수 없습니다")
+    );
     assert_eq!(document_rows(&app).await, 0);
 }

@@ -3,8 +3,8 @@
 
 pub mod accounts;
 pub mod browser;
+pub mod documents;
 pub mod harness;
 pub mod nu_checker;
 pub mod s3;
 pub mod smtp;
-pub mod documents;

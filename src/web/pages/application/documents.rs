@@ -144,7 +144,17 @@ pub async fn upload(
             kind.section().as_str(),
             kind.as_str()
         ))),
-        Err(refused) => refusal(&mut conn, ctx, &state, application, (kind, &subject), refused).await,
+        Err(refused) => {
+            refusal(
+                &mut conn,
+                ctx,
+                &state,
+                application,
+                (kind, &subject),
+                refused,
+            )
+            .await
+        }
     }
 }
 
@@ -197,11 +207,12 @@ async fn refusal(
         Refused::TooLarge { .. } | Refused::ApplicationFull { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         Refused::NotPdf => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         Refused::Closed => StatusCode::CONFLICT,
-        Refused::Empty | Refused::NoFile | Refused::BadSubject => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        Refused::Empty | Refused::NoFile | Refused::BadSubject => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    page(&document_page(ctx, state, application, kind, history, errors), status)
+    page(
+        &document_page(ctx, state, application, kind, history, errors),
+        status,
+    )
 }
 
 /// A stored file, for the institution's members and regulator staff: anyone else gets a 404.
@@ -217,14 +228,16 @@ pub async fn download(
     let who = (user.role, user.institution_id);
     let document = service::for_download(&mut conn, &cx, who, application, document).await?;
     drop(conn);
-    let key = ObjectKey::content_addressed(&document.sha256)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let key =
+        ObjectKey::content_addressed(&document.sha256).map_err(|e| AppError::Internal(e.into()))?;
     let stored = state
         .storage
         .get(&key)
         .await
         .map_err(|e| AppError::Unavailable(e.into()))?;
-    let body = stored.stream.map(|chunk| chunk.map_err(std::io::Error::other));
+    let body = stored
+        .stream
+        .map(|chunk| chunk.map_err(std::io::Error::other));
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((header::CONTENT_LENGTH, stored.size))

@@ -80,7 +80,7 @@ impl Refused {
 /// Bytes in MiB for people: whole when whole, else to one decimal.
 pub fn mib(bytes: u64) -> String {
     let mib = bytes as f64 / (1024.0 * 1024.0);
-    if bytes % (1024 * 1024) == 0 {
+    if bytes.is_multiple_of(1024 * 1024) {
         format!("{mib:.0}")
     } else {
         format!("{mib:.1}")

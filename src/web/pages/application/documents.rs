@@ -235,17 +235,18 @@ pub async fn download(
         .get(&key)
         .await
         .map_err(|e| AppError::Unavailable(e.into()))?;
-    let body = stored
+    let chunks = stored
         .stream
         .map(|chunk| chunk.map_err(std::io::Error::other));
+    // Sized, so the browser can show the download's progress (and no chunked encoding is needed).
+    let body = actix_web::body::SizedStream::new(stored.size, chunks);
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((header::CONTENT_LENGTH, stored.size))
         .insert_header((header::CONTENT_DISPOSITION, attachment(&document.file_name)))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(body))
+        .body(body))
 }
 
 /// `Content-Disposition: attachment` with the name as RFC 6266 gives it: an ASCII fallback and the

@@ -174,6 +174,10 @@ route_table! {
     GET  "/admin/audit"                        Admin        => admin::audit::list,
     GET  "/admin/audit.csv"                    Admin        => admin::audit_csv::download,
 
+    GET  "/applications/{id}/documents/{kind}" IssuerMember => application::documents::show,
+    POST "/applications/{id}/documents/{kind}" IssuerMember => application::documents::upload,
+    GET  "/applications/{id}/files/{document}" SignedIn     => application::documents::download,
+
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,
 }

@@ -100,11 +100,12 @@ pub async fn page(conn: &mut AsyncPgConnection, q: &QueueQuery) -> QueryResult<V
             let by_text = institutions::legal_name_ko
                 .ilike(pattern.clone())
                 .or(institutions::legal_name_en.ilike(pattern.clone()))
-                .or(applications::reference.ilike(pattern.clone()).assume_not_null());
+                .or(applications::reference
+                    .ilike(pattern.clone())
+                    .assume_not_null());
             match digits {
-                Some(d) => query.filter(
-                    by_text.or(institutions::business_registration_number.like(d.clone())),
-                ),
+                Some(d) => query
+                    .filter(by_text.or(institutions::business_registration_number.like(d.clone()))),
                 None => query.filter(by_text),
             }
         }
@@ -120,11 +121,9 @@ pub async fn page(conn: &mut AsyncPgConnection, q: &QueueQuery) -> QueryResult<V
                 .or(applications::due_on.is_null())
                 .assume_not_null(),
         ),
-        Some((None, id)) => query.filter(
-            applications::due_on
-                .is_null()
-                .and(applications::id.gt(id)),
-        ),
+        Some((None, id)) => {
+            query.filter(applications::due_on.is_null().and(applications::id.gt(id)))
+        }
     };
     query.load(conn).await
 }

@@ -51,9 +51,15 @@ pub async fn confirm(
             .and_then(|a| a.assignee_id);
         let actor = staff_actor(role, me, assignee);
         let details = serde_json::json!({"confirmed_on": clock::today()});
-        let applied =
-            review::apply(conn, cx, &application, Transition::ConfirmComplete, actor, details)
-                .await?;
+        let applied = review::apply(
+            conn,
+            cx,
+            &application,
+            Transition::ConfirmComplete,
+            actor,
+            details,
+        )
+        .await?;
         if applied != Applied::Done(crate::domain::review::state::ReviewState::UnderAssessment) {
             return Ok(applied);
         }

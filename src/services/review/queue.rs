@@ -104,9 +104,7 @@ pub async fn queue(
         .into_iter()
         .map(|row| {
             let overdue = row.due_on.is_some_and(|d| d < today);
-            let days_left = row
-                .due_on
-                .map(|d| calendar.working_days_between(today, d));
+            let days_left = row.due_on.map(|d| calendar.working_days_between(today, d));
             Line {
                 row,
                 days_left,
@@ -143,7 +141,9 @@ pub fn parse_cursor(raw: &str) -> Option<(Option<NaiveDate>, Uuid)> {
 /// The search as the query matches it: a name or reference anywhere (case-insensitively), and a
 /// business registration number by its digits whatever the separators typed.
 pub fn search_of(raw: &str) -> Search {
-    let raw = raw.trim();
+    // Control characters (NUL above all, which PostgreSQL text cannot hold) are never typed.
+    let cleaned: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let raw = cleaned.trim();
     if raw.is_empty() {
         return Search::default();
     }
@@ -187,5 +187,6 @@ mod tests {
         assert_eq!(s.digits, None);
         assert_eq!(s.pattern.as_deref(), Some("%Hanbit 100\\%\\_%"));
         assert_eq!(search_of("  "), Search::default());
+        assert_eq!(search_of("\0"), Search::default());
     }
 }

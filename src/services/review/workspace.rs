@@ -263,9 +263,8 @@ pub async fn set_outcome(
             return Err(AppError::Conflict);
         }
         db::case_file::set_outcome(conn, id, kind.as_str(), outcome.as_str(), me).await?;
-        let event = Event::new(Action::SectionOutcomeSet, ObjectType::Application, id).with(
-            serde_json::json!({"section": kind.as_str(), "outcome": outcome.as_str()}),
-        );
+        let event = Event::new(Action::SectionOutcomeSet, ObjectType::Application, id)
+            .with(serde_json::json!({"section": kind.as_str(), "outcome": outcome.as_str()}));
         audit::record(conn, cx.audit_key, cx.actor, event).await?;
         Ok(())
     })

@@ -144,6 +144,19 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
 
+    // The review: reviewers and approvers only (any case but a draft, whoever applied). The
+    // reviewer takes each case and confirms it complete; the approver then finds it taken (409)
+    // and no longer awaiting completeness (409); an empty assignment or note is sent back (422).
+    ("GET",  "/review",                              [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("GET",  "/review/{id}",                         [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("GET",  "/review/{id}/clock",                   [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("GET",  "/review/{id}/sections/{section}/compare", [IN, IN, NO, NO,  Y,   Y,   NO ]),
+    ("POST", "/review/{id}/take",                    [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("POST", "/review/{id}/assign",                  [IN,  IN,  NO,  NO,  NO,  Y,   NO ]),
+    ("POST", "/review/{id}/sections/{section}/outcome", [IN, IN, NO, NO,  Y,   Y,   NO ]),
+    ("POST", "/review/{id}/notes",                   [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("POST", "/review/{id}/complete",                [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+
     ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
 
@@ -203,6 +216,8 @@ struct Fixture {
     mails: (Uuid, Uuid),
     /// A draft application of A and one of B.
     applications: (Uuid, Uuid),
+    /// Submitted cases of two further institutions (an institution has one open application).
+    cases: (Uuid, Uuid),
 }
 
 impl Fixture {
@@ -240,6 +255,8 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
         fx.pick(fx.mails, object)
     } else if path.starts_with("/applications/") {
         fx.pick(fx.applications, object)
+    } else if path.starts_with("/review/") {
+        fx.pick(fx.cases, object)
     } else {
         panic!("no fixture for the parameter of {path}: teach `concrete` which object it takes")
     };
@@ -442,6 +459,22 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
         applications: (
             app.create_application(institution_a, member_a.id).await,
             app.create_application(institution_b, member_b.id).await,
+        ),
+        cases: (
+            crate::review::submitted_case(
+                &app,
+                app.create_institution("Gaon").await,
+                member_a.id,
+                1,
+            )
+            .await,
+            crate::review::submitted_case(
+                &app,
+                app.create_institution("Nuri").await,
+                member_b.id,
+                2,
+            )
+            .await,
         ),
     };
     let accounts = Accounts {

@@ -215,12 +215,16 @@ struct World<'a> {
     second_factor: Visitor<'a>,
     issuer_admin: Visitor<'a>,
     admin: Visitor<'a>,
+    /// An approver, for the review's routes.
+    staff: Visitor<'a>,
     colleague: Account,
     /// The staff account the admin routes act on (not the reviewer, whose session is in use).
     staff_member: Account,
     other_institution: uuid::Uuid,
     /// The issuer admin's institution's draft application.
     application: uuid::Uuid,
+    /// A submitted case of another institution.
+    case: uuid::Uuid,
     /// Real links from real mails, so the token routes get past the token lookup to the form.
     verify_link: String,
     reset_link: String,
@@ -243,6 +247,7 @@ impl<'a> World<'a> {
         let staff = app.create_account(Role::Admin, None, false).await;
         let other_institution = app.create_institution("가온").await;
         let application = app.create_application(institution, owner.id).await;
+        let case = crate::review::submitted_case(app, other_institution, owner.id, 1).await;
 
         let anonymous = app.visitor();
         let second_factor = app.visitor();
@@ -254,6 +259,9 @@ impl<'a> World<'a> {
         issuer_admin.sign_in(&owner).await;
         let admin = app.visitor();
         admin.sign_in(&staff).await;
+        let approver = app.create_account(Role::Approver, None, false).await;
+        let review_staff = app.visitor();
+        review_staff.sign_in(&approver).await;
 
         let brn = valid_brn(7_654_321);
         let signup = [
@@ -325,10 +333,12 @@ impl<'a> World<'a> {
             second_factor,
             issuer_admin,
             admin,
+            staff: review_staff,
             colleague,
             staff_member,
             other_institution,
             application,
+            case,
             verify_link,
             reset_link,
             invitation_link,
@@ -347,6 +357,7 @@ impl<'a> World<'a> {
             | Access::IssuerMember
             | Access::IssuerAdmin => &self.issuer_admin,
             Access::Regulator | Access::Admin => &self.admin,
+            Access::Staff => &self.staff,
         }
     }
 
@@ -372,6 +383,8 @@ impl<'a> World<'a> {
             self.mail
         } else if route.starts_with("/applications/") {
             self.application
+        } else if route.starts_with("/review/") {
+            self.case
         } else {
             assert!(
                 !route.contains('{'),
@@ -390,6 +403,7 @@ impl<'a> World<'a> {
         for (who, visitor, page) in [
             ("the issuer admin", &self.issuer_admin, "/account"),
             ("the admin", &self.admin, "/account"),
+            ("the approver", &self.staff, "/account"),
             (
                 "the visitor between password and code",
                 &self.second_factor,

@@ -96,7 +96,11 @@ pub async fn outcome(
     };
     let mut conn = state.pool.get().await?;
     workspace::set_outcome(&mut conn, &state.services(&actor), id, kind, outcome).await?;
-    Ok(redirect(&format!("{}#section-{}", case_url(id), kind.as_str())))
+    Ok(redirect(&format!(
+        "{}#section-{}",
+        case_url(id),
+        kind.as_str()
+    )))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -129,7 +129,11 @@ fn view(
             doc,
         })
         .collect();
-    let notes = file.notes.into_iter().map(|n| note_shown(&ctx, n)).collect();
+    let notes = file
+        .notes
+        .into_iter()
+        .map(|n| note_shown(&ctx, n))
+        .collect();
     CasePage {
         id,
         reference: file.application.reference.clone().unwrap_or_default(),

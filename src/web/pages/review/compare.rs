@@ -63,7 +63,10 @@ pub async fn show(
 ) -> AppResult<HttpResponse> {
     let (id, code) = path.into_inner();
     let kind: SectionKind = code.parse().map_err(|_| AppError::NotFound)?;
-    let (from, to) = (params.from.trim().parse().ok(), params.to.trim().parse().ok());
+    let (from, to) = (
+        params.from.trim().parse().ok(),
+        params.to.trim().parse().ok(),
+    );
     let mut conn = state.pool.get().await?;
     let found = workspace::compare(&mut conn, id, kind, from, to).await?;
     let declared = section(kind);

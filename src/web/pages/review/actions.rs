@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::domain::Role;
 use crate::domain::application::SectionKind;
 use crate::domain::review::outcome::SectionOutcome;
 use crate::domain::review::transition::Refused;
@@ -55,6 +56,10 @@ pub async fn assign(
     Form(form): Form<AssignForm>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
+    if staff.0.role != Role::Approver {
+        // Only approvers assign: a reviewer is refused whatever the form says.
+        return Err(AppError::Forbidden);
+    }
     let to: Option<Uuid> = form.assignee.trim().parse().ok();
     let version: i32 = form.version.trim().parse().unwrap_or(0);
     let cx = state.services(&actor);

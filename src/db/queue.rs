@@ -3,7 +3,9 @@
 //! taking and assigning a case (guarded in the SQL).
 
 use chrono::NaiveDate;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Date, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -61,71 +63,103 @@ pub struct QueueRow {
     pub assignee_name: Option<String>,
 }
 
-/// One page of the queue, sorted by due date (cases without one last), then id.
-pub async fn page(conn: &mut AsyncPgConnection, q: &QueueQuery) -> QueryResult<Vec<QueueRow>> {
-    let mut query = applications::table
-        .inner_join(institutions::table)
-        .left_join(users::table.on(applications::assignee_id.eq(users::id.nullable())))
-        .filter(applications::state.eq_any(q.states.iter().map(|s| s.as_str())))
-        .select((
-            applications::id,
-            applications::reference,
-            applications::state,
-            applications::due_on,
-            institutions::legal_name_ko,
-            institutions::legal_name_en,
-            institutions::institution_type,
-            applications::assignee_id,
-            users::display_name.nullable(),
-        ))
-        .order((applications::due_on.asc().nulls_last(), applications::id))
-        .limit(q.limit)
-        .into_boxed();
-    query = match q.assignee {
-        AssigneeFilter::Anyone => query,
-        AssigneeFilter::Unassigned => query.filter(applications::assignee_id.is_null()),
-        AssigneeFilter::Person(id) => query.filter(applications::assignee_id.eq(id)),
-    };
-    if let Some(kind) = q.institution_type {
-        query = query.filter(institutions::institution_type.eq(kind.as_str()));
-    }
-    if let Some(before) = q.due_before {
-        query = query.filter(applications::due_on.lt(before));
-    }
-    if let Some(from) = q.due_from {
-        query = query.filter(applications::due_on.ge(from));
-    }
-    query = match (&q.search.pattern, &q.search.digits) {
-        (Some(pattern), digits) => {
+/// The queue's rows matching every filter but the cursor, boxed, unordered and unlimited.
+macro_rules! filtered {
+    ($q:expr) => {{
+        let q: &QueueQuery = $q;
+        let mut query = applications::table
+            .inner_join(institutions::table)
+            .left_join(users::table.on(applications::assignee_id.eq(users::id.nullable())))
+            .filter(applications::state.eq_any(q.states.iter().map(|s| s.as_str())))
+            .select((
+                applications::id,
+                applications::reference,
+                applications::state,
+                applications::due_on,
+                institutions::legal_name_ko,
+                institutions::legal_name_en,
+                institutions::institution_type,
+                applications::assignee_id,
+                users::display_name.nullable(),
+            ))
+            .into_boxed();
+        query = match q.assignee {
+            AssigneeFilter::Anyone => query,
+            AssigneeFilter::Unassigned => query.filter(applications::assignee_id.is_null()),
+            AssigneeFilter::Person(id) => query.filter(applications::assignee_id.eq(id)),
+        };
+        if let Some(kind) = q.institution_type {
+            query = query.filter(institutions::institution_type.eq(kind.as_str()));
+        }
+        if let Some(before) = q.due_before {
+            query = query.filter(applications::due_on.lt(before));
+        }
+        if let Some(from) = q.due_from {
+            query = query.filter(applications::due_on.ge(from));
+        }
+        if let Some(pattern) = &q.search.pattern {
             let by_text = institutions::legal_name_ko
                 .ilike(pattern.clone())
                 .or(institutions::legal_name_en.ilike(pattern.clone()))
                 .or(applications::reference
                     .ilike(pattern.clone())
                     .assume_not_null());
-            match digits {
+            query = match &q.search.digits {
                 Some(d) => query
                     .filter(by_text.or(institutions::business_registration_number.like(d.clone()))),
                 None => query.filter(by_text),
-            }
+            };
         }
-        (None, Some(d)) => query.filter(institutions::business_registration_number.like(d.clone())),
-        (None, None) => query,
-    };
-    query = match q.after {
-        None => query,
-        Some((Some(due), id)) => query.filter(
-            applications::due_on
-                .gt(due)
-                .or(applications::due_on.eq(due).and(applications::id.gt(id)))
-                .or(applications::due_on.is_null())
-                .assume_not_null(),
-        ),
+        query
+    }};
+}
+
+/// One page of the queue, sorted by due date (cases without one last), then id: one statement.
+/// The cursor is a row comparison on (due_on, id), the order of the queue's indexes, so a deep
+/// page starts where the last ended instead of counting its way there; past the dated cases, the
+/// undated ones follow by id (a second arm of the same statement, UNION ALL).
+pub async fn page(conn: &mut AsyncPgConnection, q: &QueueQuery) -> QueryResult<Vec<QueueRow>> {
+    let mut rows: Vec<QueueRow> = match q.after {
+        None => {
+            filtered!(q)
+                .order((applications::due_on.asc().nulls_last(), applications::id))
+                .limit(q.limit)
+                .load(conn)
+                .await?
+        }
+        Some((Some(due), id)) => {
+            let dated = filtered!(q)
+                .filter(applications::due_on.is_not_null())
+                .filter(
+                    sql::<Bool>("(applications.due_on, applications.id) > (")
+                        .bind::<Date, _>(due)
+                        .sql(", ")
+                        .bind::<SqlUuid, _>(id)
+                        .sql(")"),
+                )
+                .order((applications::due_on, applications::id))
+                .limit(q.limit);
+            let undated = filtered!(q)
+                .filter(applications::due_on.is_null())
+                .order(applications::id)
+                .limit(q.limit);
+            // The outer limit lets the second arm go unread when the first fills the page.
+            dated.union_all(undated).limit(q.limit).load(conn).await?
+        }
         Some((None, id)) => {
-            query.filter(applications::due_on.is_null().and(applications::id.gt(id)))
+            filtered!(q)
+                .filter(applications::due_on.is_null())
+                .filter(applications::id.gt(id))
+                .order(applications::id)
+                .limit(q.limit)
+                .load(conn)
+                .await?
         }
     };
-    query.load(conn).await
+    // The arms of a UNION ALL come back in no promised order: the queue's order is restored here.
+    rows.sort_by_key(|r| (r.due_on.is_none(), r.due_on, r.id));
+    rows.truncate(usize::try_from(q.limit).unwrap_or(usize::MAX));
+    Ok(rows)
 }
 
 /// How many cases are in each state (drafts are not cases).

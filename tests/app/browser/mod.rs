@@ -5,3 +5,4 @@ mod attestation;
 mod identity;
 mod pages;
 mod review;
+mod submission;

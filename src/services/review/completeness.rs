@@ -10,6 +10,7 @@ use crate::db;
 use crate::db::applications::Application;
 use crate::domain::Role;
 use crate::domain::review::clock::Phase;
+use crate::domain::review::state::ReviewState;
 use crate::domain::review::transition::{Actor, Transition};
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, messages::CompletenessConfirmed, messages::Recipient};
@@ -60,7 +61,7 @@ pub async fn confirm(
             details,
         )
         .await?;
-        if applied != Applied::Done(crate::domain::review::state::ReviewState::UnderAssessment) {
+        if applied != Applied::Done(ReviewState::UnderAssessment) {
             return Ok(applied);
         }
         let settings = clock_settings(conn).await?;

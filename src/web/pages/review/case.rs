@@ -108,27 +108,14 @@ fn view(
 ) -> CasePage {
     let id = file.application.id;
     let assignee = file.assignment.assignee_id;
-    let submitted: Vec<Document> = file
-        .documents
-        .iter()
-        .filter(|d| file.submitted_documents.contains(&d.id))
-        .cloned()
-        .collect();
-    let sections = file
-        .sections
-        .into_iter()
-        .map(|s| section_shown(&ctx, id, s, &submitted))
-        .collect();
-    let documents = file
-        .documents
-        .into_iter()
-        .map(|doc| DocumentShown {
-            label: ctx.t(doc.kind.label_key()),
-            submitted: file.submitted_documents.contains(&doc.id),
-            uploaded_at: ctx.datetime(&doc.uploaded_at),
-            doc,
-        })
-        .collect();
+    let sections = sections_shown(
+        &ctx,
+        id,
+        file.sections,
+        &file.documents,
+        &file.submitted_documents,
+    );
+    let documents = documents_shown(&ctx, file.documents, &file.submitted_documents);
     let notes = file
         .notes
         .into_iter()
@@ -153,6 +140,41 @@ fn view(
         note_body: String::new(),
         ctx,
     }
+}
+
+/// Each submitted section read-only, its documents those of the submission.
+fn sections_shown(
+    ctx: &PageContext,
+    id: Uuid,
+    sections: Vec<SubmittedSection>,
+    documents: &[Document],
+    submitted_ids: &[Uuid],
+) -> Vec<SectionShown> {
+    let submitted: Vec<Document> = documents
+        .iter()
+        .filter(|d| submitted_ids.contains(&d.id))
+        .cloned()
+        .collect();
+    sections
+        .into_iter()
+        .map(|s| section_shown(ctx, id, s, &submitted))
+        .collect()
+}
+
+fn documents_shown(
+    ctx: &PageContext,
+    documents: Vec<Document>,
+    submitted: &[Uuid],
+) -> Vec<DocumentShown> {
+    documents
+        .into_iter()
+        .map(|doc| DocumentShown {
+            label: ctx.t(doc.kind.label_key()),
+            submitted: submitted.contains(&doc.id),
+            uploaded_at: ctx.datetime(&doc.uploaded_at),
+            doc,
+        })
+        .collect()
 }
 
 fn section_shown(

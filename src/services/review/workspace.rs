@@ -16,7 +16,9 @@ use crate::db::institutions::Institution;
 use crate::db::queue::Assignment;
 use crate::db::section_versions::SectionVersion;
 use crate::domain::application::SectionKind;
+use crate::domain::application::attestation::attestation_totals;
 use crate::domain::application::findings::{AllAnswers, section_findings};
+use crate::domain::attestation::Totals;
 use crate::domain::finding::Finding;
 use crate::domain::review::clock::{ClockSettings, ClockStatus, LoggedDay, Phase};
 use crate::domain::review::outcome::SectionOutcome;
@@ -82,6 +84,8 @@ pub struct SubmittedSection {
     /// The newest version, when it is newer than the one submitted.
     pub latest_version: i32,
     pub findings: Vec<Finding>,
+    /// The attestation's computed figures (the attestation section only).
+    pub totals: Option<Totals>,
     pub outcome: Option<(SectionOutcome, String)>,
 }
 
@@ -135,6 +139,9 @@ pub async fn case_file(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Case
             kind: v.section,
             latest_version: latest.get(&v.section).copied().unwrap_or(v.version),
             findings: section_findings(v.section, &all, &rules),
+            totals: (v.section == SectionKind::Attestation)
+                .then(|| attestation_totals(&all))
+                .flatten(),
             outcome: outcomes.get(&v.section).cloned(),
             submitted: v,
         })

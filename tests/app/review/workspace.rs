@@ -284,3 +284,31 @@ struct Due {
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
     due: Option<String>,
 }
+
+#[tokio::test]
+async fn the_latest_submission_is_shown_with_the_attestations_figures() {
+    let app = spawn_app().await;
+    let (case, issuer, _, _, reviewer) = case_with_people(&app).await;
+    let supply = serde_json::json!({"rows": {"supply": [{
+        "id": "0123456789abcdef0123456789abcdef",
+        "values": {"chain": "ethereum", "minted": "1,000,000"}
+    }]}});
+    super::save(&app, case, SectionKind::Attestation, 1, supply, issuer.id).await;
+    // A second round: the institution section as first submitted, and now the attestation.
+    app.sql(&format!(
+        "INSERT INTO submissions (application_id, round, submitted_by, sections, documents) \
+         VALUES ('{case}', 2, '{}', '{{\"institution\": 1, \"attestation\": 1}}', '{{}}')",
+        issuer.id
+    ))
+    .await;
+    let page = reviewer.page(&format!("/review/{case}?lang=en")).await;
+    assert!(
+        page.contains("id=\"section-attestation\""),
+        "the second round's section"
+    );
+    assert!(
+        page.contains("Redeemable tokens outstanding"),
+        "the figures: {page}"
+    );
+    assert!(page.contains("Coverage ratio"));
+}

@@ -56,6 +56,7 @@ pub(super) struct SectionShown {
     version: i32,
     latest_version: i32,
     findings: Vec<Finding>,
+    totals: Option<crate::domain::attestation::Totals>,
     outcome: Option<(SectionOutcome, String)>,
 }
 
@@ -191,6 +192,7 @@ fn section_shown(
         version: s.submitted.version,
         latest_version: s.latest_version,
         findings: s.findings,
+        totals: s.totals,
         outcome: s.outcome,
     }
 }

@@ -31,6 +31,8 @@ pub enum Access {
     IssuerAdmin,
     /// Regulator staff: reviewers, approvers and admins.
     Regulator,
+    /// The staff who review cases: reviewers and approvers (not admins).
+    Staff,
     /// Portal administrators.
     Admin,
     /// Only while trying the portal (not production, mail written to files).
@@ -49,6 +51,7 @@ impl Access {
             Access::IssuerMember => issuer,
             Access::IssuerAdmin => issuer && user.is_institution_admin,
             Access::Regulator => user.role.is_regulator(),
+            Access::Staff => matches!(user.role, Role::Reviewer | Role::Approver),
             Access::Admin => user.role == Role::Admin,
             Access::SecondFactor | Access::MfaEnrolment | Access::Demo => false,
         }
@@ -97,6 +100,7 @@ pub fn decide(access: Access, session: Option<&Session>, demo_enabled: bool) -> 
         | Access::IssuerMember
         | Access::IssuerAdmin
         | Access::Regulator
+        | Access::Staff
         | Access::Admin => match signed_in {
             Some(u) if access.admits(u) => Decision::Allow,
             Some(_) => Decision::Forbidden,

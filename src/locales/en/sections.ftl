@@ -193,3 +193,4 @@ timeout-warning-stay = Stay signed in
 section-totals = What the figures come to
 section-import-lines = Import reserve lines from a CSV or XLSX file
 section-findings = Automatic checks
+task-list-clock = The statutory clock of the review

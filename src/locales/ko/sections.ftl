@@ -193,3 +193,4 @@ timeout-warning-stay = 로그인 유지
 section-totals = 수치 합계
 section-import-lines = CSV 또는 XLSX 파일에서 준비자산 내역 가져오기
 section-findings = 자동 점검 결과
+task-list-clock = 심사 법정 처리 기간

@@ -252,6 +252,15 @@ async fn submitting_gives_a_reference_a_snapshot_and_an_acknowledgement_in_each_
         confirmation.contains("기한은 20"),
         "the completeness check's due date"
     );
+    // The issuer sees the regulator's clock on the task list from now on.
+    let tasks = f
+        .signatory_visitor
+        .page(&format!("/applications/{}", f.id))
+        .await;
+    assert!(
+        tasks.contains("심사 법정 처리 기간") && tasks.contains("0 / 25"),
+        "{tasks}"
+    );
 
     let stored = application(&app, f.id).await;
     assert_eq!(stored.state.as_str(), "submitted");

@@ -9,7 +9,9 @@ use crate::db::applications::Application;
 use crate::domain::application::sections::section;
 use crate::error::AppResult;
 use crate::services::application::{self as service, task_list};
+use crate::services::review::workspace;
 use crate::web::extract::IssuerMember;
+use crate::web::pages::review::ClockView;
 use crate::web::reply::page;
 use crate::web::{AppState, PageContext};
 
@@ -23,6 +25,8 @@ struct TaskListPage {
     tasks: Vec<TaskView>,
     ready: bool,
     editable: bool,
+    /// The statutory clock of the phase the case is in, as the regulator sees it.
+    clock: Option<ClockView>,
 }
 
 /// A line of the task list in the page's language.
@@ -53,12 +57,17 @@ pub async fn show(
     let ready = task_list::all_completed(&tasks);
     let tasks = tasks.iter().map(|t| view(&ctx, &application, t)).collect();
     let editable = service::sections::editable(&application);
+    let clock = workspace::current_clock(&mut conn, &application)
+        .await?
+        .as_ref()
+        .map(ClockView::of);
     let page_ = TaskListPage {
         ctx,
         application,
         tasks,
         ready,
         editable,
+        clock,
     };
     page(&page_, StatusCode::OK)
 }

@@ -11,6 +11,8 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 pub mod applications;
 pub mod audit_log;
 pub mod client_attempts;
+pub mod consultations;
+pub mod decisions;
 pub mod documents;
 pub mod enums;
 pub mod form_submissions;

@@ -31,6 +31,10 @@ pub enum Access {
     IssuerAdmin,
     /// Regulator staff: reviewers, approvers and admins.
     Regulator,
+    /// The staff who work cases: reviewers and approvers.
+    Staff,
+    /// Staff of a consulted body.
+    Consultee,
     /// Portal administrators.
     Admin,
     /// Only while trying the portal (not production, mail written to files).
@@ -48,7 +52,9 @@ impl Access {
             Access::Anyone | Access::SignedIn => true,
             Access::IssuerMember => issuer,
             Access::IssuerAdmin => issuer && user.is_institution_admin,
-            Access::Regulator => user.role.is_regulator(),
+            Access::Regulator => user.role.is_regulator() && user.role != Role::Consultee,
+            Access::Staff => matches!(user.role, Role::Reviewer | Role::Approver),
+            Access::Consultee => user.role == Role::Consultee,
             Access::Admin => user.role == Role::Admin,
             Access::SecondFactor | Access::MfaEnrolment | Access::Demo => false,
         }
@@ -97,6 +103,8 @@ pub fn decide(access: Access, session: Option<&Session>, demo_enabled: bool) -> 
         | Access::IssuerMember
         | Access::IssuerAdmin
         | Access::Regulator
+        | Access::Staff
+        | Access::Consultee
         | Access::Admin => match signed_in {
             Some(u) if access.admits(u) => Decision::Allow,
             Some(_) => Decision::Forbidden,

@@ -23,6 +23,10 @@ coded! {
         Unlocked => "unlocked",
         AlreadySubmitted => "already-submitted",
         Imported => "imported",
+        ConsultationSent => "consultation-sent",
+        OpinionRecorded => "opinion-recorded",
+        DecisionProposed => "decision-proposed",
+        Decided => "decided",
     }
 }
 
@@ -54,6 +58,10 @@ impl Notice {
             Notice::Unlocked => "notice-unlocked",
             Notice::AlreadySubmitted => "notice-already-submitted",
             Notice::Imported => "notice-imported",
+            Notice::ConsultationSent => "notice-consultation-sent",
+            Notice::OpinionRecorded => "notice-opinion-recorded",
+            Notice::DecisionProposed => "notice-decision-proposed",
+            Notice::Decided => "notice-decided",
         }
     }
 }

@@ -2,6 +2,8 @@
 //! `LinkMail` in its recipient's language. Handlers build the struct and hand it to `enqueue`.
 
 mod address_in_use;
+mod consultation;
+mod decision;
 mod email_change;
 mod invitation;
 mod password_reset;
@@ -11,6 +13,8 @@ mod verify_email;
 mod tests;
 
 pub use address_in_use::{AddressInUse, AddressUse};
+pub use consultation::ConsultationRequested;
+pub use decision::{Decided, DecisionMade};
 pub use email_change::{ConfirmNewAddress, EmailChangeRequested};
 pub use invitation::{Invitation, InvitationRefused, InvitedTo};
 pub use password_reset::PasswordReset;

@@ -4,6 +4,8 @@
 //! changed meanwhile is `Applied::Stale` (a 409 page), never a second change.
 
 pub mod clock;
+pub mod consultation;
+pub mod decisions;
 
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;

@@ -52,6 +52,14 @@ pub struct Regulator(pub SessionUser);
 #[derive(Debug, Clone)]
 pub struct Admin(pub SessionUser);
 
+/// A reviewer or an approver: the staff who work cases.
+#[derive(Debug, Clone)]
+pub struct Staff(pub SessionUser);
+
+/// A member of staff of a consulted body.
+#[derive(Debug, Clone)]
+pub struct Consultee(pub SessionUser);
+
 /// Each extractor: its access level, and how it is made from an admitted user.
 macro_rules! user_extractor {
     ($name:ident, $access:ident, $user:ident => $make:expr) => {
@@ -74,6 +82,8 @@ user_extractor!(IssuerAdmin, IssuerAdmin, user => of_institution(user)
     .map(|(user, institution)| IssuerAdmin { user, institution }));
 user_extractor!(Regulator, Regulator, user => Ok(Regulator(user)));
 user_extractor!(Admin, Admin, user => Ok(Admin(user)));
+user_extractor!(Staff, Staff, user => Ok(Staff(user)));
+user_extractor!(Consultee, Consultee, user => Ok(Consultee(user)));
 
 #[cfg(test)]
 mod tests {
@@ -124,6 +134,8 @@ mod tests {
                 .is_ok_and(|m| Some(m.institution) == m.user.institution_id),
             Access::Regulator => Regulator::from_request(&req, &mut payload).await.is_ok(),
             Access::Admin => Admin::from_request(&req, &mut payload).await.is_ok(),
+            Access::Staff => Staff::from_request(&req, &mut payload).await.is_ok(),
+            Access::Consultee => Consultee::from_request(&req, &mut payload).await.is_ok(),
             other => panic!("{other:?} has no user extractor"),
         }
     }
@@ -136,12 +148,15 @@ mod tests {
             ("reviewer", user(Role::Reviewer, false)),
             ("approver", user(Role::Approver, false)),
             ("admin", user(Role::Admin, false)),
+            ("consultee", user(Role::Consultee, false)),
         ];
         let levels = [
             Access::SignedIn,
             Access::IssuerMember,
             Access::IssuerAdmin,
             Access::Regulator,
+            Access::Staff,
+            Access::Consultee,
             Access::Admin,
         ];
         for access in levels {

@@ -2,8 +2,10 @@
 
 pub mod admin;
 pub mod application;
+pub mod consultee;
 pub mod demo_mail;
 pub mod health;
 pub mod home;
 pub mod identity;
 pub mod institution;
+pub mod review;

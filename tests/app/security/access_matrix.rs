@@ -11,6 +11,7 @@ use stablereg::domain::Role;
 use stablereg::web::ROUTES;
 use uuid::Uuid;
 
+use crate::review::decisions::{case_under_assessment, consultation, decided_case};
 use crate::support::accounts::{Account, PASSWORD, location};
 use crate::support::harness::{TestApp, spawn_app};
 
@@ -29,10 +30,12 @@ enum Actor {
     Reviewer,
     Approver,
     Admin,
+    /// Staff of the Bank of Korea, a consulted body.
+    Consultee,
 }
 
 /// The columns of `EXPECTED`, in order.
-const ACTORS: [Actor; 7] = [
+const ACTORS: [Actor; 8] = [
     Actor::Anonymous,
     Actor::PendingSecondFactor,
     Actor::IssuerMember,
@@ -40,6 +43,7 @@ const ACTORS: [Actor; 7] = [
     Actor::Reviewer,
     Actor::Approver,
     Actor::Admin,
+    Actor::Consultee,
 ];
 
 /// What one actor gets on one route.
@@ -76,78 +80,90 @@ const KEPT: Cell = Cell::SignInKept;
 /// The demo mailbox is open to everyone in tests (not production, mail written to files).
 /// `POST /logout` comes last: it ends the actor's session.
 #[rustfmt::skip]
-const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
-    //                                               Anon Pend Memb IAdm Rev  Appr Admin
-    ("GET",  "/",                                    [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/healthz",                             [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/readyz",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+const EXPECTED: &[(&str, &str, [Cell; 8])] = &[
+    //                                               Anon Pend Memb IAdm Rev  Appr Admin Cons
+    ("GET",  "/",                                    [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/healthz",                             [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/readyz",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 
-    ("GET",  "/signup",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/signup",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/verify-email/{token}",                [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/verify-email/{token}",                [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/signup",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/signup",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/verify-email/{token}",                [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/verify-email/{token}",                [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 
-    ("GET",  "/login",                               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/login",                               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/mfa",                                 [IN,  Y,   HOME,HOME,HOME,HOME,HOME]),
-    ("POST", "/mfa",                                 [IN,  Y,   HOME,HOME,HOME,HOME,HOME]),
-    ("GET",  "/mfa/enrol",                           [IN,  NO,  Y,   Y,   NO,  NO,  NO ]),
-    ("POST", "/mfa/enrol",                           [IN,  NO,  Y,   Y,   NO,  NO,  NO ]),
-    ("GET",  "/password/forgot",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/password/forgot",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/password/reset/{token}",              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/password/reset/{token}",              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/invitation/{token}",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/invitation/{token}",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/login",                               [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/login",                               [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/mfa",                                 [IN,  Y,   HOME,HOME,HOME,HOME,HOME, HOME]),
+    ("POST", "/mfa",                                 [IN,  Y,   HOME,HOME,HOME,HOME,HOME, HOME]),
+    ("GET",  "/mfa/enrol",                           [IN,  NO,  Y,   Y,   NO,  NO,  NO, NO ]),
+    ("POST", "/mfa/enrol",                           [IN,  NO,  Y,   Y,   NO,  NO,  NO, NO ]),
+    ("GET",  "/password/forgot",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/password/forgot",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/password/reset/{token}",              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/password/reset/{token}",              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/invitation/{token}",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/invitation/{token}",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 
-    ("GET",  "/account",                             [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/account/password",                    [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/account/password",                    [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/account/mfa/reset",                   [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/account/deactivated",                 [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/account",                             [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/account/password",                    [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/account/password",                    [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/account/mfa/reset",                   [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/account/deactivated",                 [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 
-    ("GET",  "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO ]),
-    ("POST", "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO ]),
-    ("POST", "/institution/members/{id}/signatory",  [IN,  IN,  NO,  OWN, NO,  NO,  NO ]),
-    ("POST", "/institution/members/{id}/deactivate", [IN,  IN,  NO,  OWN, NO,  NO,  NO ]),
-    ("GET",  "/institution/members/{id}/deactivate/confirm", [IN, IN, NO, OWN, NO, NO, NO ]),
+    ("GET",  "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO, NO ]),
+    ("POST", "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO, NO ]),
+    ("POST", "/institution/members/{id}/signatory",  [IN,  IN,  NO,  OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/institution/members/{id}/deactivate", [IN,  IN,  NO,  OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/institution/members/{id}/deactivate/confirm", [IN, IN, NO, OWN, NO, NO, NO, NO ]),
 
-    ("GET",  "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO ]),
-    ("POST", "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}",                   [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}/sections/{section}", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("POST", "/applications/{id}/sections/{section}", [KEPT, KEPT, OWN, OWN, NO, NO, NO ]),
-    ("GET",  "/applications/attestation-template.csv", [IN, IN, Y,   Y,   NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("POST", "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("GET",  "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO, NO ]),
+    ("POST", "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}",                   [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/sections/{section}", [IN, IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/sections/{section}", [KEPT, KEPT, OWN, OWN, NO, NO, NO, NO ]),
+    ("GET",  "/applications/attestation-template.csv", [IN, IN, Y,   Y,   NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/letter",            [IN,  IN,  OWN, OWN, NO,  NO,  NO,  NO ]),
 
-    ("GET",  "/admin",                               [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/new",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/{id}",                    [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/role",               [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/{id}/role/confirm",       [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/deactivate",         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/{id}/deactivate/confirm", [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/reactivate",         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/reset-mfa",          [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/{id}/reset-mfa/confirm",  [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/unlock",             [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/institutions",                  [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/institutions/{id}",             [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/institutions/{id}/status",      [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/institutions/{id}/status/confirm", [IN, IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
+    ("GET",  "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("POST", "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("GET",  "/review/{id}/decision",                [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("POST", "/review/{id}/propose",                 [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("POST", "/review/{id}/decide",                  [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("GET",  "/review/{id}/letter",                  [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
 
-    ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/consultations",                       [IN,  IN,  NO,  NO,  NO,  NO,  NO,  Y  ]),
+    ("GET",  "/consultations/{id}",                  [IN,  IN,  NO,  NO,  NO,  NO,  NO,  OWN]),
+    ("POST", "/consultations/{id}/opinion",          [IN,  IN,  NO,  NO,  NO,  NO,  NO,  OWN]),
 
-    ("POST", "/logout",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/admin",                               [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/new",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/{id}",                    [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/role",               [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/{id}/role/confirm",       [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/deactivate",         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/{id}/deactivate/confirm", [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/reactivate",         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/reset-mfa",          [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/{id}/reset-mfa/confirm",  [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/unlock",             [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/institutions",                  [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/institutions/{id}",             [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/institutions/{id}/status",      [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/institutions/{id}/status/confirm", [IN, IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+
+    ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+
+    ("POST", "/logout",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 ];
 
 /// Which object a path parameter is filled with.
@@ -203,6 +219,12 @@ struct Fixture {
     mails: (Uuid, Uuid),
     /// A draft application of A and one of B.
     applications: (Uuid, Uuid),
+    /// A decided (rejected) application of A and one of B, which have decision letters.
+    decided: (Uuid, Uuid),
+    /// A case under assessment of A and one of B (staff reach both).
+    cases: (Uuid, Uuid),
+    /// A consultation sent to the consultee's body (on A's case) and one sent to another body.
+    consultations: (Uuid, Uuid),
 }
 
 impl Fixture {
@@ -238,8 +260,14 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
         fx.pick(fx.institutions, object)
     } else if path.starts_with("/demo/mail/") {
         fx.pick(fx.mails, object)
+    } else if path.starts_with("/applications/") && path.ends_with("/letter") {
+        fx.pick(fx.decided, object)
     } else if path.starts_with("/applications/") {
         fx.pick(fx.applications, object)
+    } else if path.starts_with("/review/") {
+        fx.pick(fx.cases, object)
+    } else if path.starts_with("/consultations/") {
+        fx.pick(fx.consultations, object)
     } else {
         panic!("no fixture for the parameter of {path}: teach `concrete` which object it takes")
     };
@@ -359,6 +387,7 @@ async fn become_actor(app: &TestApp, actor: Actor, accounts: &Accounts) -> (Stri
         Actor::Reviewer => signed_in(&accounts.reviewer).await,
         Actor::Approver => signed_in(&accounts.approver).await,
         Actor::Admin => signed_in(&accounts.admin).await,
+        Actor::Consultee => signed_in(&accounts.consultee).await,
     }
 }
 
@@ -369,6 +398,7 @@ struct Accounts {
     reviewer: Account,
     approver: Account,
     admin: Account,
+    consultee: Account,
 }
 
 fn listed(lines: &[String]) -> String {
@@ -432,7 +462,21 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
     // Institution B has an administrator of its own, like any real institution.
     app.create_account(Role::Issuer, Some(institution_b), true)
         .await;
+    let staff = app.create_account(Role::Reviewer, None, false).await;
+    let cases = (
+        case_under_assessment(&app, staff.id).await,
+        case_under_assessment(&app, staff.id).await,
+    );
     let fixture = Fixture {
+        decided: (
+            decided_case(&app, institution_a, staff.id).await,
+            decided_case(&app, institution_b, staff.id).await,
+        ),
+        consultations: (
+            consultation(&app, cases.0, "bank_of_korea", staff.id).await,
+            consultation(&app, cases.1, "fss", staff.id).await,
+        ),
+        cases,
         institutions: (institution_a, institution_b),
         members: (member_a.id, member_b.id),
         mails: (
@@ -455,6 +499,7 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
         reviewer: app.create_account(Role::Reviewer, None, false).await,
         approver: app.create_account(Role::Approver, None, false).await,
         admin: app.create_account(Role::Admin, None, false).await,
+        consultee: app.create_consultee("bank_of_korea").await,
     };
 
     let mut cases = 0;

@@ -215,12 +215,20 @@ struct World<'a> {
     second_factor: Visitor<'a>,
     issuer_admin: Visitor<'a>,
     admin: Visitor<'a>,
+    /// An approver assigned the case below, signed in.
+    approver: Visitor<'a>,
+    /// A consultee of the body the case was sent to, signed in.
+    consultee: Visitor<'a>,
     colleague: Account,
     /// The staff account the admin routes act on (not the reviewer, whose session is in use).
     staff_member: Account,
     other_institution: uuid::Uuid,
     /// The issuer admin's institution's draft application.
     application: uuid::Uuid,
+    /// Another institution's case under assessment, assigned to the approver, with a
+    /// consultation of the consultee's body.
+    case: uuid::Uuid,
+    consultation: uuid::Uuid,
     /// Real links from real mails, so the token routes get past the token lookup to the form.
     verify_link: String,
     reset_link: String,
@@ -254,6 +262,15 @@ impl<'a> World<'a> {
         issuer_admin.sign_in(&owner).await;
         let admin = app.visitor();
         admin.sign_in(&staff).await;
+        let approver_account = app.create_account(Role::Approver, None, false).await;
+        let approver = app.visitor();
+        approver.sign_in(&approver_account).await;
+        let consultee_account = app.create_consultee("fss").await;
+        let consultee = app.visitor();
+        consultee.sign_in(&consultee_account).await;
+        let case = crate::review::decisions::case_under_assessment(app, approver_account.id).await;
+        let consultation =
+            crate::review::decisions::consultation(app, case, "fss", approver_account.id).await;
 
         let brn = valid_brn(7_654_321);
         let signup = [
@@ -325,10 +342,14 @@ impl<'a> World<'a> {
             second_factor,
             issuer_admin,
             admin,
+            approver,
+            consultee,
             colleague,
             staff_member,
             other_institution,
             application,
+            case,
+            consultation,
             verify_link,
             reset_link,
             invitation_link,
@@ -347,6 +368,8 @@ impl<'a> World<'a> {
             | Access::IssuerMember
             | Access::IssuerAdmin => &self.issuer_admin,
             Access::Regulator | Access::Admin => &self.admin,
+            Access::Staff => &self.approver,
+            Access::Consultee => &self.consultee,
         }
     }
 
@@ -372,6 +395,10 @@ impl<'a> World<'a> {
             self.mail
         } else if route.starts_with("/applications/") {
             self.application
+        } else if route.starts_with("/review/") {
+            self.case
+        } else if route.starts_with("/consultations/") {
+            self.consultation
         } else {
             assert!(
                 !route.contains('{'),
@@ -390,6 +417,8 @@ impl<'a> World<'a> {
         for (who, visitor, page) in [
             ("the issuer admin", &self.issuer_admin, "/account"),
             ("the admin", &self.admin, "/account"),
+            ("the approver", &self.approver, "/account"),
+            ("the consultee", &self.consultee, "/account"),
             (
                 "the visitor between password and code",
                 &self.second_factor,

@@ -1,0 +1,5 @@
+//! The regulator's review over HTTP: consultation, four-eyes decisions, registration numbers and
+//! decision letters.
+
+mod consultation;
+pub mod decisions;

@@ -132,6 +132,21 @@ pub async fn state_of(app: &TestApp, case: Uuid) -> String {
     row.state
 }
 
+async fn version_of(app: &TestApp, case: Uuid) -> i32 {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        version: i32,
+    }
+    let mut conn = app.db().await;
+    let row: Row = diesel::sql_query("SELECT version FROM applications WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(case)
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    row.version
+}
+
 /// The registration numbers given, in order.
 async fn numbers(app: &TestApp) -> Vec<String> {
     #[derive(diesel::QueryableByName)]
@@ -292,12 +307,7 @@ async fn each_role_may_propose_and_decide_only_where_the_rules_say() {
     let as_unassigned = signed_in(&app, &unassigned).await;
     let res = propose(&as_unassigned, case, &APPROVE).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("assigned to someone else")
-    );
+    assert!(res.text().await.unwrap().contains("다른 담당자에게 배정된"));
     // Nothing to decide under assessment.
     let as_decider = signed_in(&app, &decider).await;
     let res = decide(&as_decider, case, &[("decision", "approved")]).await;
@@ -326,18 +336,14 @@ async fn each_role_may_propose_and_decide_only_where_the_rules_say() {
     let res = propose(&as_proposer, case, &reject).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res = propose(&as_proposer, case, &reject).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::FORBIDDEN,
-        "no propose form once proposed"
-    );
+    assert_eq!(res.status(), StatusCode::CONFLICT, "proposed already");
     let res = decide(&as_proposer, case, &[("decision", "approved")]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(
         res.text()
             .await
             .unwrap()
-            .contains("another approver must decide")
+            .contains("다른 승인권자가 결정해야")
     );
     let res = decide(&as_assigned, case, &[("decision", "rejected")]).await;
     assert_eq!(
@@ -367,12 +373,19 @@ async fn each_role_may_propose_and_decide_only_where_the_rules_say() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(state_of(&app, case).await, "rejected");
     assert!(numbers(&app).await.is_empty());
-    let res = decide(&as_decider, case, &[("decision", "approved")]).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::FORBIDDEN,
-        "decided: no form any more"
-    );
+    let page = as_decider.page(&format!("/review/{case}/decision")).await;
+    assert!(!page.contains("/decide\""), "decided: no form any more");
+    assert!(page.contains(&format!("/review/{case}/letter")));
+    let token = csrf_token(&page).expect("the page's sign-out form");
+    let version = version_of(&app, case).await.to_string();
+    let again = [("version", version.as_str()), ("decision", "approved")];
+    let res = as_decider
+        .post(&format!("/review/{case}/decide"), &token, &again)
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "decided already");
+    let letter = as_decider.page(&format!("/review/{case}/letter")).await;
+    assert!(letter.contains("No white paper."));
+    assert!(!letter.contains("<svg"), "no register entry to check");
     let mail = app.last_mail_to(&member.email).await;
     assert!(mail.body_text.contains("거절"), "{}", mail.body_text);
     let actions = app.audit_actions().await;

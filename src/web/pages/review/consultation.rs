@@ -7,14 +7,14 @@ use askama::Template;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::decisions::{answer, staff_member};
+use super::decisions::{answer, staff_member, version};
 use crate::db::applications::Application;
 use crate::db::consultations::Consultation;
 use crate::domain::review::consultation::{
     ConsultedBody, DEFAULT_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS,
 };
 use crate::domain::review::state::ReviewState;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::review;
 use crate::services::review::consultation::{self as service, Request};
 use crate::web::extract::{Actor, Form, Staff};
@@ -146,11 +146,7 @@ pub async fn send(
     id: web::Path<Uuid>,
     Form(form): Form<ConsultForm>,
 ) -> AppResult<HttpResponse> {
-    let seen: i32 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest)?;
+    let seen = version(&form.version);
     let (bodies, days) = match form.checked() {
         Ok(checked) => checked,
         Err(errors) => return form_with_errors(&render(ctx, &state, *id, form, errors).await?),

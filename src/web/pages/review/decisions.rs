@@ -153,9 +153,10 @@ pub async fn show(
     page(&shown, StatusCode::OK)
 }
 
-/// The version the form's page showed; a form without one is not from our page.
-fn version(raw: &str) -> AppResult<i32> {
-    raw.trim().parse().map_err(|_| AppError::BadRequest)
+/// The version of the case the form's page showed. A form naming none that we gave (versions
+/// start at 1) matches no version of the case, so the action is answered as stale.
+pub fn version(raw: &str) -> i32 {
+    raw.trim().parse().unwrap_or(0)
 }
 
 impl ProposeForm {
@@ -189,7 +190,7 @@ pub async fn propose(
     id: web::Path<Uuid>,
     Form(form): Form<ProposeForm>,
 ) -> AppResult<HttpResponse> {
-    let seen = version(&form.version)?;
+    let seen = version(&form.version);
     let (outcome, reasons, conditions) = match form.checked() {
         Ok(checked) => checked,
         Err(errors) => {
@@ -240,7 +241,7 @@ pub async fn decide(
     id: web::Path<Uuid>,
     Form(form): Form<DecideForm>,
 ) -> AppResult<HttpResponse> {
-    let seen = version(&form.version)?;
+    let seen = version(&form.version);
     let (decision, reason) = match form.checked() {
         Ok(checked) => checked,
         Err(errors) => {

@@ -73,3 +73,4 @@ letter-conditions = Conditions
 letter-regulator = Financial Services Commission
 letter-check = Anyone can check this registration on the public register:
 letter-qr-label = QR code of this registration on the public register
+nav-consultations = Consultations

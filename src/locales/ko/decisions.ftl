@@ -73,3 +73,4 @@ letter-conditions = 조건
 letter-regulator = 금융위원회
 letter-check = 누구나 공개 등록부에서 이 등록을 확인할 수 있습니다:
 letter-qr-label = 공개 등록부의 이 등록으로 가는 QR 코드
+nav-consultations = 협의 요청

@@ -226,7 +226,7 @@ async fn a_proposal_approved_by_another_approver_numbers_registers_and_writes_th
     assert_eq!(state_of(&app, case).await, "approved");
     let year = chrono::Utc::now().year();
     let number = format!("KRSC-{year}-0001");
-    assert_eq!(numbers(&app).await, [number.clone()]);
+    assert_eq!(numbers(&app).await, vec![number.clone()]);
     let actions = app.audit_actions().await;
     assert_eq!(count(&actions, "review.decision_proposed"), 1);
     assert_eq!(count(&actions, "review.approved"), 1);

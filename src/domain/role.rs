@@ -23,8 +23,15 @@ impl Role {
     pub const INVITED_BY_ADMIN: [Role; 4] =
         [Role::Reviewer, Role::Approver, Role::Consultee, Role::Admin];
 
-    /// Regulator staff and consultees must use a second factor and get shorter idle sessions.
+    /// The regulator's own staff: reviewers, approvers and admins, who may read every case.
+    /// Consultees are not: they see only what is sent to their body.
     pub fn is_regulator(self) -> bool {
+        matches!(self, Role::Reviewer | Role::Approver | Role::Admin)
+    }
+
+    /// An account outside any institution (regulator staff and consultees): it must use a second
+    /// factor, gets shorter idle sessions and is invited by the portal's admins.
+    pub fn is_official(self) -> bool {
         self != Role::Issuer
     }
 

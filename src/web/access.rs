@@ -52,7 +52,7 @@ impl Access {
             Access::Anyone | Access::SignedIn => true,
             Access::IssuerMember => issuer,
             Access::IssuerAdmin => issuer && user.is_institution_admin,
-            Access::Regulator => user.role.is_regulator() && user.role != Role::Consultee,
+            Access::Regulator => user.role.is_regulator(),
             Access::Staff => matches!(user.role, Role::Reviewer | Role::Approver),
             Access::Consultee => user.role == Role::Consultee,
             Access::Admin => user.role == Role::Admin,

@@ -150,6 +150,11 @@ route_table! {
     POST "/applications/{id}/sections/{section}" IssuerMember => application::section::save,
     GET  "/applications/{id}/attestation/import" IssuerMember => application::attestation::form,
     POST "/applications/{id}/attestation/import" IssuerMember => application::attestation::import,
+    GET  "/applications/{id}/check"            IssuerMember => application::check::show,
+    POST "/applications/{id}/submit"           IssuerMember => application::check::submit,
+    GET  "/applications/{id}/submitted"        IssuerMember => application::check::submitted,
+    GET  "/applications/{id}/withdraw"         IssuerMember => application::withdraw::form,
+    POST "/applications/{id}/withdraw"         IssuerMember => application::withdraw::withdraw,
     GET  "/applications/{id}/letter"           IssuerMember => review::letter::for_issuer,
 
     GET  "/review/{id}/consultations"          Staff        => review::consultation::show,
@@ -181,6 +186,10 @@ route_table! {
     GET  "/admin/institutions/{id}/status/confirm" Admin    => admin::institutions::confirm_status,
     GET  "/admin/audit"                        Admin        => admin::audit::list,
     GET  "/admin/audit.csv"                    Admin        => admin::audit_csv::download,
+
+    GET  "/applications/{id}/documents/{kind}" IssuerMember => application::documents::show,
+    POST "/applications/{id}/documents/{kind}" IssuerMember => application::documents::upload,
+    GET  "/applications/{id}/files/{document}" SignedIn     => application::documents::download,
 
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,

@@ -2,6 +2,7 @@
 //! `LinkMail` in its recipient's language. Handlers build the struct and hand it to `enqueue`.
 
 mod address_in_use;
+mod application_received;
 mod consultation;
 mod decision;
 mod email_change;
@@ -13,6 +14,7 @@ mod verify_email;
 mod tests;
 
 pub use address_in_use::{AddressInUse, AddressUse};
+pub use application_received::ApplicationReceived;
 pub use consultation::ConsultationRequested;
 pub use decision::{Decided, DecisionMade};
 pub use email_change::{ConfirmNewAddress, EmailChangeRequested};

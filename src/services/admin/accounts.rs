@@ -202,7 +202,7 @@ async fn apply(
         return Ok(Err(Refused::Myself));
     }
     // A consultee's role belongs to their body: it is not changed, only given by invitation.
-    let fixed_role = !target.role.is_regulator() || target.role == Role::Consultee;
+    let fixed_role = !target.role.is_regulator();
     if matches!(change, AccountChange::Role(_)) && fixed_role {
         return Ok(Err(Refused::NotRegulator));
     }

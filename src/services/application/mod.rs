@@ -4,7 +4,9 @@
 //! another institution's is not found.
 
 pub mod attestation;
+pub mod documents;
 pub mod sections;
+pub mod submission;
 pub mod task_list;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};

@@ -158,7 +158,7 @@ async fn invite_new(
 pub fn may_invite_again(owner: &db::users::User, institution: Option<Uuid>) -> bool {
     let same_place = match institution {
         Some(id) => owner.institution_id == Some(id),
-        None => owner.institution_id.is_none() && owner.role.is_regulator(),
+        None => owner.institution_id.is_none() && owner.role.is_official(),
     };
     owner.password_hash.is_none() && owner.active && same_place
 }

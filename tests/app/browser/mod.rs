@@ -2,5 +2,7 @@
 //! for sideways scrolling at both, and with the Nu HTML Checker.
 
 mod attestation;
+mod documents;
 mod identity;
 mod pages;
+mod submission;

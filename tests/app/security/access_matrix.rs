@@ -62,6 +62,9 @@ enum Cell {
     /// As `SignIn`, but a post is kept for its member and answered 303 to sign in and come back
     /// (a section saved after the session ended).
     SignInKept,
+    /// Signed in, and told the object does not exist, whoever's it is: 404 (a consultee asking
+    /// for an applicant's file).
+    Hidden,
 }
 
 const Y: Cell = Cell::Reach;
@@ -70,6 +73,7 @@ const IN: Cell = Cell::SignIn;
 const NO: Cell = Cell::Forbidden;
 const HOME: Cell = Cell::Home;
 const KEPT: Cell = Cell::SignInKept;
+const GONE: Cell = Cell::Hidden;
 
 /// The expected table. Legend: `Y` reached, `OWN` reached on own institution's object and 404 on
 /// another's, `IN` sent to sign in (GET 303 to /login, POST 403), `NO` refused with 403.
@@ -128,18 +132,12 @@ const EXPECTED: &[(&str, &str, [Cell; 8])] = &[
     ("GET",  "/applications/attestation-template.csv", [IN, IN, Y,   Y,   NO,  NO,  NO, NO ]),
     ("GET",  "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO, NO ]),
     ("POST", "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/check",             [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/submit",            [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/submitted",         [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/withdraw",          [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/withdraw",          [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
     ("GET",  "/applications/{id}/letter",            [IN,  IN,  OWN, OWN, NO,  NO,  NO,  NO ]),
-
-    ("GET",  "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
-    ("POST", "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
-    ("GET",  "/review/{id}/decision",                [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
-    ("POST", "/review/{id}/propose",                 [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
-    ("POST", "/review/{id}/decide",                  [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
-    ("GET",  "/review/{id}/letter",                  [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
-
-    ("GET",  "/consultations",                       [IN,  IN,  NO,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/consultations/{id}",                  [IN,  IN,  NO,  NO,  NO,  NO,  NO,  OWN]),
-    ("POST", "/consultations/{id}/opinion",          [IN,  IN,  NO,  NO,  NO,  NO,  NO,  OWN]),
 
     ("GET",  "/admin",                               [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
     ("GET",  "/admin/users/new",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
@@ -159,6 +157,21 @@ const EXPECTED: &[(&str, &str, [Cell; 8])] = &[
     ("GET",  "/admin/institutions/{id}/status/confirm", [IN, IN,  NO,  NO,  NO,  NO,  Y, NO ]),
     ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
     ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+
+    ("GET",  "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/files/{document}",  [IN,  IN,  OWN, OWN, Y,   Y,   Y, GONE]),
+
+    ("GET",  "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("POST", "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("GET",  "/review/{id}/decision",                [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("POST", "/review/{id}/propose",                 [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("POST", "/review/{id}/decide",                  [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("GET",  "/review/{id}/letter",                  [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+
+    ("GET",  "/consultations",                       [IN,  IN,  NO,  NO,  NO,  NO,  NO,  Y  ]),
+    ("GET",  "/consultations/{id}",                  [IN,  IN,  NO,  NO,  NO,  NO,  NO,  OWN]),
+    ("POST", "/consultations/{id}/opinion",          [IN,  IN,  NO,  NO,  NO,  NO,  NO,  OWN]),
 
     ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
     ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
@@ -207,6 +220,7 @@ fn outcome(cell: Cell, object: Object) -> Outcome {
         (Cell::Forbidden, _) => Outcome::Forbidden,
         (Cell::Home, _) => Outcome::Home,
         (Cell::SignInKept, _) => Outcome::Kept,
+        (Cell::Hidden, _) => Outcome::NotFound,
     }
 }
 
@@ -217,13 +231,14 @@ struct Fixture {
     members: (Uuid, Uuid),
     /// Mails in the demo mailbox, to a member of A and to one of B.
     mails: (Uuid, Uuid),
-    /// A draft application of A and one of B.
+    /// Draft applications of A and of B, each with one stored document.
     applications: (Uuid, Uuid),
+    documents: (Uuid, Uuid),
     /// A decided (rejected) application of A and one of B, which have decision letters.
     decided: (Uuid, Uuid),
-    /// A case under assessment of A and one of B (staff reach both).
+    /// Two cases under assessment (staff reach both).
     cases: (Uuid, Uuid),
-    /// A consultation sent to the consultee's body (on A's case) and one sent to another body.
+    /// A consultation sent to the consultee's body and one sent to another body.
     consultations: (Uuid, Uuid),
 }
 
@@ -254,14 +269,22 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
     if !path.contains('{') {
         return path.to_owned();
     }
+    if path.ends_with("/letter") {
+        return path.replace("{id}", &fx.pick(fx.decided, object).to_string());
+    }
+    if path.starts_with("/applications/{id}/") {
+        // A document page names its kind; a download names a document of that application.
+        return path
+            .replace("{id}", &fx.pick(fx.applications, object).to_string())
+            .replace("{kind}", "business_plan")
+            .replace("{document}", &fx.pick(fx.documents, object).to_string());
+    }
     let id = if path.starts_with("/admin/users/") || path.starts_with("/institution/members/") {
         fx.pick(fx.members, object)
     } else if path.starts_with("/admin/institutions/") {
         fx.pick(fx.institutions, object)
     } else if path.starts_with("/demo/mail/") {
         fx.pick(fx.mails, object)
-    } else if path.ends_with("/letter") {
-        fx.pick(fx.decided, object)
     } else if path.starts_with("/applications/") {
         fx.pick(fx.applications, object)
     } else if path.starts_with("/review/") {
@@ -470,6 +493,18 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
     // Institution B has an administrator of its own, like any real institution.
     app.create_account(Role::Issuer, Some(institution_b), true)
         .await;
+    let applications = (
+        app.create_application(institution_a, member_a.id).await,
+        app.create_application(institution_b, member_b.id).await,
+    );
+    let pdf = crate::support::documents::pdf(0);
+    let kind = stablereg::domain::application::DocumentKind::BusinessPlan;
+    let documents = (
+        app.store_document(applications.0, kind, member_a.id, &pdf)
+            .await,
+        app.store_document(applications.1, kind, member_b.id, &pdf)
+            .await,
+    );
     let staff = app.create_account(Role::Reviewer, None, false).await;
     let cases = (
         case_under_assessment(&app, staff.id).await,
@@ -485,15 +520,13 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
             consultation(&app, cases.1, "fss", staff.id).await,
         ),
         cases,
+        applications,
+        documents,
         institutions: (institution_a, institution_b),
         members: (member_a.id, member_b.id),
         mails: (
             queue_mail(&app, &member_a.email).await,
             queue_mail(&app, &member_b.email).await,
-        ),
-        applications: (
-            app.create_application(institution_a, member_a.id).await,
-            app.create_application(institution_b, member_b.id).await,
         ),
     };
     let accounts = Accounts {

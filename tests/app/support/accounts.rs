@@ -219,7 +219,7 @@ impl TestApp {
         db::users::insert_with_body(&mut conn, &user, body)
             .await
             .unwrap();
-        let totp = if role.is_regulator() {
+        let totp = if role.is_official() {
             let secret = totp::new_secret();
             let sealed = self.totp_secrets().seal(id, &secret);
             db::users::enable_totp(&mut conn, id, &sealed, 0)

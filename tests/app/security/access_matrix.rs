@@ -276,6 +276,7 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
         // A document page names its kind; a download names a document of that application.
         return path
             .replace("{id}", &fx.pick(fx.applications, object).to_string())
+            .replace("{section}", "institution")
             .replace("{kind}", "business_plan")
             .replace("{document}", &fx.pick(fx.documents, object).to_string());
     }

@@ -12,6 +12,8 @@ pub mod applications;
 pub mod audit_log;
 pub mod case_file;
 pub mod client_attempts;
+pub mod consultations;
+pub mod decisions;
 pub mod documents;
 pub mod enums;
 pub mod form_submissions;

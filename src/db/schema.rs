@@ -377,6 +377,7 @@ diesel::table! {
         decision_reason -> Nullable<Text>,
         decided_by -> Nullable<Uuid>,
         decided_at -> Nullable<Timestamptz>,
+        registration_number -> Nullable<Text>,
     }
 }
 

@@ -79,6 +79,19 @@ pub async fn insert(conn: &mut AsyncPgConnection, user: &NewUser<'_>) -> QueryRe
         .map(|_| ())
 }
 
+/// The same, for staff of a consulted body (`body`), whose row must name it from the start.
+pub async fn insert_with_body(
+    conn: &mut AsyncPgConnection,
+    user: &NewUser<'_>,
+    body: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values((user, users::consulted_body.eq(body)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
     users::table
         .find(id)
@@ -314,11 +327,13 @@ pub async fn renew_invitation(
     role: Role,
     signatory: bool,
     lang: &str,
+    consulted_body: Option<&str>,
 ) -> QueryResult<bool> {
     diesel::update(users::table.find(id).filter(users::password_hash.is_null()))
         .set((
             users::display_name.eq(name),
             users::role.eq(role),
+            users::consulted_body.eq(consulted_body),
             users::is_authorised_signatory.eq(signatory),
             users::lang.eq(lang),
         ))

@@ -31,8 +31,10 @@ pub enum Access {
     IssuerAdmin,
     /// Regulator staff: reviewers, approvers and admins.
     Regulator,
-    /// The staff who review cases: reviewers and approvers (not admins).
+    /// The staff who work cases: reviewers and approvers.
     Staff,
+    /// Staff of a consulted body.
+    Consultee,
     /// Portal administrators.
     Admin,
     /// Only while trying the portal (not production, mail written to files).
@@ -52,6 +54,7 @@ impl Access {
             Access::IssuerAdmin => issuer && user.is_institution_admin,
             Access::Regulator => user.role.is_regulator(),
             Access::Staff => matches!(user.role, Role::Reviewer | Role::Approver),
+            Access::Consultee => user.role == Role::Consultee,
             Access::Admin => user.role == Role::Admin,
             Access::SecondFactor | Access::MfaEnrolment | Access::Demo => false,
         }
@@ -101,6 +104,7 @@ pub fn decide(access: Access, session: Option<&Session>, demo_enabled: bool) -> 
         | Access::IssuerAdmin
         | Access::Regulator
         | Access::Staff
+        | Access::Consultee
         | Access::Admin => match signed_in {
             Some(u) if access.admits(u) => Decision::Allow,
             Some(_) => Decision::Forbidden,

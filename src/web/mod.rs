@@ -19,7 +19,8 @@ pub mod reply;
 pub mod session;
 
 use pages::identity::{account, signup};
-use pages::{admin, application, demo_mail, health, home, identity, institution::members, review};
+use pages::{admin, application, demo_mail, health, home, identity, institution::members};
+use pages::{consultee, review};
 
 pub use extract::PageContext;
 
@@ -154,6 +155,18 @@ route_table! {
     GET  "/applications/{id}/submitted"        IssuerMember => application::check::submitted,
     GET  "/applications/{id}/withdraw"         IssuerMember => application::withdraw::form,
     POST "/applications/{id}/withdraw"         IssuerMember => application::withdraw::withdraw,
+    GET  "/applications/{id}/letter"           IssuerMember => review::letter::for_issuer,
+
+    GET  "/review/{id}/consultations"          Staff        => review::consultation::show,
+    POST "/review/{id}/consultations"          Staff        => review::consultation::send,
+    GET  "/review/{id}/decision"               Staff        => review::decisions::show,
+    POST "/review/{id}/propose"                Staff        => review::decisions::propose,
+    POST "/review/{id}/decide"                 Staff        => review::decisions::decide,
+    GET  "/review/{id}/letter"                 Staff        => review::letter::for_staff,
+
+    GET  "/consultations"                      Consultee    => consultee::list,
+    GET  "/consultations/{id}"                 Consultee    => consultee::show,
+    POST "/consultations/{id}/opinion"         Consultee    => consultee::opinion,
 
     GET  "/admin"                              Admin        => admin::users::list,
     GET  "/admin/users/new"                    Admin        => admin::users::invite_form,

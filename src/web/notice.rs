@@ -25,6 +25,10 @@ coded! {
         Imported => "imported",
         Withdrawn => "withdrawn",
         Uploaded => "uploaded",
+        ConsultationSent => "consultation-sent",
+        OpinionRecorded => "opinion-recorded",
+        DecisionProposed => "decision-proposed",
+        Decided => "decided",
     }
 }
 
@@ -58,6 +62,10 @@ impl Notice {
             Notice::Imported => "notice-imported",
             Notice::Withdrawn => "notice-withdrawn",
             Notice::Uploaded => "notice-uploaded",
+            Notice::ConsultationSent => "notice-consultation-sent",
+            Notice::OpinionRecorded => "notice-opinion-recorded",
+            Notice::DecisionProposed => "notice-decision-proposed",
+            Notice::Decided => "notice-decided",
         }
     }
 }

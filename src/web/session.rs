@@ -85,12 +85,12 @@ pub(crate) async fn find_valid(state: &AppState, token: &str) -> AppResult<Found
     if let Some(user) = user.as_ref().filter(|u| !u.active) {
         db::sessions::delete(conn, row.id).await?;
         return Ok(Found::Deactivated {
-            staff: user.role.is_regulator(),
+            staff: user.role.is_official(),
         });
     }
     let now = Utc::now();
     let idle = match &user {
-        Some(u) if u.role.is_regulator() => IDLE_TIMEOUT_REGULATOR,
+        Some(u) if u.role.is_official() => IDLE_TIMEOUT_REGULATOR,
         _ => IDLE_TIMEOUT_ISSUER,
     };
     let alive = now - row.last_seen_at < idle

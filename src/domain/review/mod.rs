@@ -2,6 +2,7 @@
 //! statutory clock of each phase, counted in working days.
 
 pub mod clock;
+pub mod consultation;
 pub mod information_request;
 pub mod outcome;
 pub mod state;

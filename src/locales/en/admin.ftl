@@ -56,3 +56,5 @@ confirm-suspend-title = Suspend { $name }?
 confirm-suspend-what = Every member of { $name } is signed out at once, and none of them can sign in until the institution is made active again. Nothing it has sent is deleted.
 confirm-role-choose-title = Change { $name }'s role?
 confirm-role-choose-what = Choose the new role of { $name } ({ $email }), now { $from }. Every sign-in they have open ends at once; at their next sign-in they have what the new role may see and do.
+admin-invite-body = Consulted body (for a consultee only)
+admin-invite-body-required = Choose the body a consultee works for.

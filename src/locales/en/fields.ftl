@@ -59,3 +59,4 @@ field-name-too-long = A name can have at most { $max } characters.
 field-name-link = A name cannot contain a web address.
 field-name-control = A name must be on one line, without control characters or direction marks.
 field-phone-invalid = Enter 8 to 15 digits; spaces, hyphens and a + in front are allowed, for example 02-555-0101.
+role-consultee = Consulted body staff

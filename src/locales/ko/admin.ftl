@@ -56,3 +56,5 @@ confirm-suspend-title = { $name }의 이용을 정지할까요?
 confirm-suspend-what = { $name }의 모든 사용자가 즉시 로그아웃되며, 기관이 다시 정상 상태가 될 때까지 아무도 로그인할 수 없습니다. 제출한 자료는 삭제되지 않습니다.
 confirm-role-choose-title = { $name }님의 역할을 바꿀까요?
 confirm-role-choose-what = { $name }님({ $email })의 새 역할을 고르세요. 지금 역할은 { $from }입니다. 열려 있는 로그인은 모두 즉시 종료되고, 다음 로그인부터 새 역할의 권한이 적용됩니다.
+admin-invite-body = 협의 기관(협의 담당자만 해당)
+admin-invite-body-required = 협의 담당자가 속한 기관을 선택하세요.

@@ -59,3 +59,4 @@ field-name-too-long = 이름은 { $max }자 이내로 입력해 주세요.
 field-name-link = 이름에는 웹 주소를 넣을 수 없습니다.
 field-name-control = 이름은 한 줄로, 제어 문자나 방향 표시 문자 없이 입력해 주세요.
 field-phone-invalid = 숫자 8~15자리를 입력해 주세요. 띄어쓰기, 하이픈(-)과 맨 앞의 +는 쓸 수 있습니다(예: 02-555-0101).
+role-consultee = 협의 기관 담당자

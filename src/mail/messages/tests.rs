@@ -190,3 +190,37 @@ fn application_received() {
         snapshot("application_received", lang, &mail);
     }
 }
+
+#[test]
+fn consultation_requested() {
+    for lang in Lang::ALL {
+        let mail = ConsultationRequested {
+            to: recipient(lang),
+            reference: "APP-2026-000123",
+            institution: institution(lang),
+            due_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
+            path: "/consultations/0190f3c4-0000-7000-8000-000000000001",
+        };
+        snapshot("consultation_requested", lang, &mail);
+    }
+}
+
+#[test]
+fn decision_made() {
+    for lang in Lang::ALL {
+        let approved = DecisionMade {
+            to: recipient(lang),
+            reference: "APP-2026-000123",
+            decided: Decided::Approved {
+                registration_number: "KRSC-2026-0001",
+            },
+            path: "/applications/0190f3c4-0000-7000-8000-000000000002/letter",
+        };
+        snapshot("decision_approved", lang, &approved);
+        let rejected = DecisionMade {
+            decided: Decided::Rejected,
+            ..approved
+        };
+        snapshot("decision_rejected", lang, &rejected);
+    }
+}

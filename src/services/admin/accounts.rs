@@ -9,6 +9,7 @@ use crate::audit::{self, Action, Event, ObjectType};
 use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
 use crate::domain::Role;
+use crate::domain::review::consultation::ConsultedBody;
 use crate::domain::{EmailAddress, PersonName};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -39,6 +40,8 @@ pub struct Staff {
     pub role: Role,
     /// The language of the invitation mail.
     pub lang: Lang,
+    /// The body a consultee works for.
+    pub consulted_body: Option<ConsultedBody>,
 }
 
 /// Why an invitation of staff was refused.
@@ -89,6 +92,7 @@ pub async fn invite_staff(
         institution: None,
         signatory: false,
         lang: staff.lang,
+        consulted_body: staff.consulted_body,
     };
     let invited = conn
         .transaction::<_, AppError, _>(async |conn| invitations::invite(conn, cx, invitation).await)
@@ -197,7 +201,9 @@ async fn apply(
     if about_themself && cx.actor.user_id == Some(target.id) {
         return Ok(Err(Refused::Myself));
     }
-    if matches!(change, AccountChange::Role(_)) && !target.role.is_regulator() {
+    // A consultee's role belongs to their body: it is not changed, only given by invitation.
+    let fixed_role = !target.role.is_regulator();
+    if matches!(change, AccountChange::Role(_)) && fixed_role {
         return Ok(Err(Refused::NotRegulator));
     }
     if removes_admin {

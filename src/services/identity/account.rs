@@ -300,7 +300,7 @@ pub async fn remove_second_factor(
     if let Err(refused) = reauthenticate(pool, cx, secrets, &user, given).await? {
         return Ok(Err(refused));
     }
-    let must_enrol = user.role.is_regulator();
+    let must_enrol = user.role.is_official();
     let stage = if must_enrol {
         Stage::PasswordVerified
     } else {

@@ -12,6 +12,7 @@ use crate::db::invitations::{NewInvitation, Outcome};
 use crate::db::tokens::Purpose;
 use crate::db::{self, users::NewUser};
 use crate::domain::invitation as limits;
+use crate::domain::review::consultation::ConsultedBody;
 use crate::domain::{EmailAddress, PersonName, Role};
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -31,6 +32,8 @@ pub struct Invitation<'a> {
     pub institution: Option<(Uuid, &'a str)>,
     pub signatory: bool,
     pub lang: Lang,
+    /// The consulted body of a consultee (and of no one else).
+    pub consulted_body: Option<ConsultedBody>,
 }
 
 /// What came of an invitation.
@@ -128,11 +131,13 @@ async fn invite_new(
         email_verified_at: None,
         lang: invitation.lang.code(),
     };
-    db::users::insert(conn, &new_user).await?;
+    let body = invitation.consulted_body.map(ConsultedBody::as_str);
+    db::users::insert_with_body(conn, &new_user, body).await?;
     send_link(conn, cx, id, invitation).await?;
     let details = serde_json::json!({
         "email": invitation.email.as_str(),
         "role": invitation.role.as_str(),
+        "consulted_body": body,
         "institution_id": invitation.institution.map(|(id, _)| id),
         "authorised_signatory": invitation.signatory,
     });
@@ -153,7 +158,7 @@ async fn invite_new(
 pub fn may_invite_again(owner: &db::users::User, institution: Option<Uuid>) -> bool {
     let same_place = match institution {
         Some(id) => owner.institution_id == Some(id),
-        None => owner.institution_id.is_none() && owner.role.is_regulator(),
+        None => owner.institution_id.is_none() && owner.role.is_official(),
     };
     owner.password_hash.is_none() && owner.active && same_place
 }
@@ -173,6 +178,7 @@ async fn invite_again(
         invitation.role,
         invitation.signatory,
         invitation.lang.code(),
+        invitation.consulted_body.map(ConsultedBody::as_str),
     )
     .await?;
     if !renewed {

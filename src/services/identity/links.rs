@@ -197,7 +197,7 @@ pub async fn set_password(
             let fresh = db::users::find(conn, user.id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let stage = if fresh.role.is_regulator() {
+            let stage = if fresh.role.is_official() {
                 Stage::PasswordVerified
             } else {
                 Stage::SignedIn

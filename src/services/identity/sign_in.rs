@@ -61,7 +61,7 @@ pub async fn sign_in(
         Err(refused) => return Ok(Err(refused)),
     };
     // The second factor is required of regulator staff and of anyone who enrolled.
-    let stage = if user.role.is_regulator() || user.mfa_enabled() {
+    let stage = if user.role.is_official() || user.mfa_enabled() {
         Stage::PasswordVerified
     } else {
         Stage::SignedIn

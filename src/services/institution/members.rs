@@ -129,6 +129,7 @@ pub async fn invite_member(
         institution: Some((institution, found.name(colleague.lang))),
         signatory: colleague.signatory,
         lang: colleague.lang,
+        consulted_body: None,
     };
     let invited = conn
         .transaction::<_, AppError, _>(async |conn| invitations::invite(conn, cx, invitation).await)

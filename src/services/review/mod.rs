@@ -6,6 +6,8 @@
 pub mod assignment;
 pub mod clock;
 pub mod completeness;
+pub mod consultation;
+pub mod decisions;
 pub mod queue;
 pub mod workspace;
 

@@ -56,6 +56,10 @@ pub struct Admin(pub SessionUser);
 #[derive(Debug, Clone)]
 pub struct Staff(pub SessionUser);
 
+/// A member of staff of a consulted body.
+#[derive(Debug, Clone)]
+pub struct Consultee(pub SessionUser);
+
 /// Each extractor: its access level, and how it is made from an admitted user.
 macro_rules! user_extractor {
     ($name:ident, $access:ident, $user:ident => $make:expr) => {
@@ -79,6 +83,7 @@ user_extractor!(IssuerAdmin, IssuerAdmin, user => of_institution(user)
 user_extractor!(Regulator, Regulator, user => Ok(Regulator(user)));
 user_extractor!(Admin, Admin, user => Ok(Admin(user)));
 user_extractor!(Staff, Staff, user => Ok(Staff(user)));
+user_extractor!(Consultee, Consultee, user => Ok(Consultee(user)));
 
 #[cfg(test)]
 mod tests {
@@ -130,6 +135,7 @@ mod tests {
             Access::Regulator => Regulator::from_request(&req, &mut payload).await.is_ok(),
             Access::Admin => Admin::from_request(&req, &mut payload).await.is_ok(),
             Access::Staff => Staff::from_request(&req, &mut payload).await.is_ok(),
+            Access::Consultee => Consultee::from_request(&req, &mut payload).await.is_ok(),
             other => panic!("{other:?} has no user extractor"),
         }
     }
@@ -142,6 +148,7 @@ mod tests {
             ("reviewer", user(Role::Reviewer, false)),
             ("approver", user(Role::Approver, false)),
             ("admin", user(Role::Admin, false)),
+            ("consultee", user(Role::Consultee, false)),
         ];
         let levels = [
             Access::SignedIn,
@@ -149,6 +156,7 @@ mod tests {
             Access::IssuerAdmin,
             Access::Regulator,
             Access::Staff,
+            Access::Consultee,
             Access::Admin,
         ];
         for access in levels {

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod application;
+pub mod consultee;
 pub mod demo_mail;
 pub mod health;
 pub mod home;

@@ -1,5 +1,8 @@
 //! The regulator's review over HTTP: the queue, assignment, the workspace and completeness.
 
+mod browser;
+mod consultation;
+pub mod decisions;
 mod queue;
 mod workspace;
 

@@ -11,8 +11,9 @@ use stablereg::domain::Role;
 use stablereg::web::ROUTES;
 use uuid::Uuid;
 
+use crate::review::decisions::{case_under_assessment, consultation, decided_case};
 use crate::support::accounts::{Account, PASSWORD, location};
-use crate::support::harness::{TestApp, spawn_app};
+use crate::support::harness::{TestApp, TestConfig, spawn_app_with};
 
 /// Who makes the requests. The two issuer actors belong to institution A; "own" objects are
 /// institution A's, "other" objects institution B's.
@@ -29,10 +30,12 @@ enum Actor {
     Reviewer,
     Approver,
     Admin,
+    /// Staff of the Bank of Korea, a consulted body.
+    Consultee,
 }
 
 /// The columns of `EXPECTED`, in order.
-const ACTORS: [Actor; 7] = [
+const ACTORS: [Actor; 8] = [
     Actor::Anonymous,
     Actor::PendingSecondFactor,
     Actor::IssuerMember,
@@ -40,6 +43,7 @@ const ACTORS: [Actor; 7] = [
     Actor::Reviewer,
     Actor::Approver,
     Actor::Admin,
+    Actor::Consultee,
 ];
 
 /// What one actor gets on one route.
@@ -58,6 +62,9 @@ enum Cell {
     /// As `SignIn`, but a post is kept for its member and answered 303 to sign in and come back
     /// (a section saved after the session ended).
     SignInKept,
+    /// Signed in, and told the object does not exist, whoever's it is: 404 (a consultee asking
+    /// for an applicant's file).
+    Hidden,
 }
 
 const Y: Cell = Cell::Reach;
@@ -66,6 +73,7 @@ const IN: Cell = Cell::SignIn;
 const NO: Cell = Cell::Forbidden;
 const HOME: Cell = Cell::Home;
 const KEPT: Cell = Cell::SignInKept;
+const GONE: Cell = Cell::Hidden;
 
 /// The expected table. Legend: `Y` reached, `OWN` reached on own institution's object and 404 on
 /// another's, `IN` sent to sign in (GET 303 to /login, POST 403), `NO` refused with 403.
@@ -76,99 +84,111 @@ const KEPT: Cell = Cell::SignInKept;
 /// The demo mailbox is open to everyone in tests (not production, mail written to files).
 /// `POST /logout` comes last: it ends the actor's session.
 #[rustfmt::skip]
-const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
-    //                                               Anon Pend Memb IAdm Rev  Appr Admin
-    ("GET",  "/",                                    [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/healthz",                             [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/readyz",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+const EXPECTED: &[(&str, &str, [Cell; 8])] = &[
+    //                                               Anon Pend Memb IAdm Rev  Appr Admin Cons
+    ("GET",  "/",                                    [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/healthz",                             [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/readyz",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 
-    ("GET",  "/signup",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/signup",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/verify-email/{token}",                [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/verify-email/{token}",                [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/signup",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/signup",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/verify-email/{token}",                [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/verify-email/{token}",                [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 
-    ("GET",  "/login",                               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/login",                               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/mfa",                                 [IN,  Y,   HOME,HOME,HOME,HOME,HOME]),
-    ("POST", "/mfa",                                 [IN,  Y,   HOME,HOME,HOME,HOME,HOME]),
-    ("GET",  "/mfa/enrol",                           [IN,  NO,  Y,   Y,   NO,  NO,  NO ]),
-    ("POST", "/mfa/enrol",                           [IN,  NO,  Y,   Y,   NO,  NO,  NO ]),
-    ("GET",  "/password/forgot",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/password/forgot",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/password/reset/{token}",              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/password/reset/{token}",              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/invitation/{token}",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/invitation/{token}",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/login",                               [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/login",                               [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/mfa",                                 [IN,  Y,   HOME,HOME,HOME,HOME,HOME, HOME]),
+    ("POST", "/mfa",                                 [IN,  Y,   HOME,HOME,HOME,HOME,HOME, HOME]),
+    ("GET",  "/mfa/enrol",                           [IN,  NO,  Y,   Y,   NO,  NO,  NO, NO ]),
+    ("POST", "/mfa/enrol",                           [IN,  NO,  Y,   Y,   NO,  NO,  NO, NO ]),
+    ("GET",  "/password/forgot",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/password/forgot",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/password/reset/{token}",              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/password/reset/{token}",              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/invitation/{token}",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/invitation/{token}",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 
-    ("GET",  "/account",                             [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/account/password",                    [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/account/password",                    [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/account/mfa/reset",                   [IN,  IN,  Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/account/deactivated",                 [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("POST", "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/account",                             [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/account/password",                    [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/account/password",                    [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/account/email",                       [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/account/mfa/reset",                   [IN,  IN,  Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/account/deactivated",                 [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("POST", "/email/confirm/{token}",               [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 
-    ("GET",  "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO ]),
-    ("POST", "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO ]),
-    ("POST", "/institution/members/{id}/signatory",  [IN,  IN,  NO,  OWN, NO,  NO,  NO ]),
-    ("POST", "/institution/members/{id}/deactivate", [IN,  IN,  NO,  OWN, NO,  NO,  NO ]),
-    ("GET",  "/institution/members/{id}/deactivate/confirm", [IN, IN, NO, OWN, NO, NO, NO ]),
+    ("GET",  "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO, NO ]),
+    ("POST", "/institution/members",                 [IN,  IN,  NO,  Y,   NO,  NO,  NO, NO ]),
+    ("POST", "/institution/members/{id}/signatory",  [IN,  IN,  NO,  OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/institution/members/{id}/deactivate", [IN,  IN,  NO,  OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/institution/members/{id}/deactivate/confirm", [IN, IN, NO, OWN, NO, NO, NO, NO ]),
 
-    ("GET",  "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO ]),
-    ("POST", "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}",                   [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}/sections/{section}", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("POST", "/applications/{id}/sections/{section}", [KEPT, KEPT, OWN, OWN, NO, NO, NO ]),
-    ("GET",  "/applications/attestation-template.csv", [IN, IN, Y,   Y,   NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("POST", "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}/check",             [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("POST", "/applications/{id}/submit",            [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}/submitted",         [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}/withdraw",          [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("POST", "/applications/{id}/withdraw",          [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("GET",  "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO, NO ]),
+    ("POST", "/applications",                        [IN,  IN,  Y,   Y,   NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}",                   [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/sections/{section}", [IN, IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/sections/{section}", [KEPT, KEPT, OWN, OWN, NO, NO, NO, NO ]),
+    ("GET",  "/applications/attestation-template.csv", [IN, IN, Y,   Y,   NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/check",             [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/submit",            [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/submitted",         [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/withdraw",          [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/withdraw",          [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/letter",            [IN,  IN,  OWN, OWN, NO,  NO,  NO,  NO ]),
 
-    ("GET",  "/admin",                               [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/new",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/{id}",                    [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/role",               [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/{id}/role/confirm",       [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/deactivate",         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/{id}/deactivate/confirm", [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/reactivate",         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/reset-mfa",          [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/users/{id}/reset-mfa/confirm",  [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/users/{id}/unlock",             [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/institutions",                  [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/institutions/{id}",             [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("POST", "/admin/institutions/{id}/status",      [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/institutions/{id}/status/confirm", [IN, IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
-    ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
+    ("GET",  "/admin",                               [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/new",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/{id}",                    [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/role",               [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/{id}/role/confirm",       [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/deactivate",         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/{id}/deactivate/confirm", [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/reactivate",         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/reset-mfa",          [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/users/{id}/reset-mfa/confirm",  [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/users/{id}/unlock",             [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/institutions",                  [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/institutions/{id}",             [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/institutions/{id}/status",      [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/institutions/{id}/status/confirm", [IN, IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
 
-    ("GET",  "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("POST", "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
-    ("GET",  "/applications/{id}/files/{document}",  [IN,  IN,  OWN, OWN, Y,   Y,   Y  ]),
+    ("GET",  "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("POST", "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
+    ("GET",  "/applications/{id}/files/{document}",  [IN,  IN,  OWN, OWN, Y,   Y,   Y, GONE]),
     // The review: reviewers and approvers only (any case but a draft, whoever applied). The
     // reviewer takes each case and confirms it complete; the approver then finds it taken (409)
     // and no longer awaiting completeness (409); an empty assignment or note is sent back (422).
-    ("GET",  "/review",                              [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
-    ("GET",  "/review/{id}",                         [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
-    ("GET",  "/review/{id}/clock",                   [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
-    ("GET",  "/review/{id}/sections/{section}/compare", [IN, IN, NO, NO,  Y,   Y,   NO ]),
-    ("POST", "/review/{id}/take",                    [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
-    ("POST", "/review/{id}/assign",                  [IN,  IN,  NO,  NO,  NO,  Y,   NO ]),
-    ("POST", "/review/{id}/sections/{section}/outcome", [IN, IN, NO, NO,  Y,   Y,   NO ]),
-    ("POST", "/review/{id}/notes",                   [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
-    ("POST", "/review/{id}/complete",                [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("GET",  "/review",                              [IN,  IN,  NO,  NO,  Y,   Y,   NO, NO ]),
+    ("GET",  "/review/{id}",                         [IN,  IN,  NO,  NO,  Y,   Y,   NO, NO ]),
+    ("GET",  "/review/{id}/clock",                   [IN,  IN,  NO,  NO,  Y,   Y,   NO, NO ]),
+    ("GET",  "/review/{id}/sections/{section}/compare", [IN, IN, NO, NO,  Y,   Y,   NO, NO ]),
+    ("POST", "/review/{id}/take",                    [IN,  IN,  NO,  NO,  Y,   Y,   NO, NO ]),
+    ("POST", "/review/{id}/assign",                  [IN,  IN,  NO,  NO,  NO,  Y,   NO, NO ]),
+    ("POST", "/review/{id}/sections/{section}/outcome", [IN, IN, NO, NO,  Y,   Y,   NO, NO ]),
+    ("POST", "/review/{id}/notes",                   [IN,  IN,  NO,  NO,  Y,   Y,   NO, NO ]),
+    ("POST", "/review/{id}/complete",                [IN,  IN,  NO,  NO,  Y,   Y,   NO, NO ]),
 
-    ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
-    ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("POST", "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("GET",  "/review/{id}/decision",                [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("POST", "/review/{id}/propose",                 [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("POST", "/review/{id}/decide",                  [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
+    ("GET",  "/review/{id}/letter",                  [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
 
-    ("POST", "/logout",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/consultations",                       [IN,  IN,  NO,  NO,  NO,  NO,  NO,  Y  ]),
+    ("GET",  "/consultations/{id}",                  [IN,  IN,  NO,  NO,  NO,  NO,  NO,  OWN]),
+    ("POST", "/consultations/{id}/opinion",          [IN,  IN,  NO,  NO,  NO,  NO,  NO,  OWN]),
+
+    ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+    ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
+
+    ("POST", "/logout",                              [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y  ]),
 ];
 
 /// Which object a path parameter is filled with.
@@ -212,6 +232,7 @@ fn outcome(cell: Cell, object: Object) -> Outcome {
         (Cell::Forbidden, _) => Outcome::Forbidden,
         (Cell::Home, _) => Outcome::Home,
         (Cell::SignInKept, _) => Outcome::Kept,
+        (Cell::Hidden, _) => Outcome::NotFound,
     }
 }
 
@@ -225,8 +246,12 @@ struct Fixture {
     /// Draft applications of A and of B, each with one stored document.
     applications: (Uuid, Uuid),
     documents: (Uuid, Uuid),
-    /// Submitted cases of two further institutions (an institution has one open application).
+    /// A decided (rejected) application of A and one of B, which have decision letters.
+    decided: (Uuid, Uuid),
+    /// Two cases under assessment (staff reach both).
     cases: (Uuid, Uuid),
+    /// A consultation sent to the consultee's body and one sent to another body.
+    consultations: (Uuid, Uuid),
 }
 
 impl Fixture {
@@ -256,6 +281,9 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
     if !path.contains('{') {
         return path.to_owned();
     }
+    if path.ends_with("/letter") {
+        return path.replace("{id}", &fx.pick(fx.decided, object).to_string());
+    }
     if path.starts_with("/applications/{id}/") {
         // A document page names its kind; a download names a document of that application; a
         // section page any section (they answer alike).
@@ -275,6 +303,8 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
         fx.pick(fx.applications, object)
     } else if path.starts_with("/review/") {
         fx.pick(fx.cases, object)
+    } else if path.starts_with("/consultations/") {
+        fx.pick(fx.consultations, object)
     } else {
         panic!("no fixture for the parameter of {path}: teach `concrete` which object it takes")
     };
@@ -346,11 +376,17 @@ fn is_as_expected(
     }
 }
 
-/// A client with a cookie jar of its own that follows no redirects, like `TestApp::client`.
-fn fresh_client() -> reqwest::Client {
+/// A client with a cookie jar of its own that follows no redirects, like `TestApp::client`, from
+/// an address of its own: the actors' sign-ins and the matrix's posts to /login and /mfa would
+/// otherwise pass the limit of attempts from one address.
+fn fresh_client(column: usize) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let address = format!("10.0.0.{}", column + 1);
+    headers.insert("x-forwarded-for", address.parse().expect("a header value"));
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
         .build()
         .expect("a client")
 }
@@ -394,6 +430,7 @@ async fn become_actor(app: &TestApp, actor: Actor, accounts: &Accounts) -> (Stri
         Actor::Reviewer => signed_in(&accounts.reviewer).await,
         Actor::Approver => signed_in(&accounts.approver).await,
         Actor::Admin => signed_in(&accounts.admin).await,
+        Actor::Consultee => signed_in(&accounts.consultee).await,
     }
 }
 
@@ -404,6 +441,7 @@ struct Accounts {
     reviewer: Account,
     approver: Account,
     admin: Account,
+    consultee: Account,
 }
 
 fn listed(lines: &[String]) -> String {
@@ -455,7 +493,9 @@ fn check_table_covers_routes() {
 async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expected_table() {
     check_table_covers_routes();
 
-    let mut app = spawn_app().await;
+    let mut config = TestConfig::default();
+    config.env.insert("TRUST_FORWARDED_FOR", "true".into());
+    let mut app = spawn_app_with(config).await;
     let institution_a = app.create_institution("Hanbit").await;
     let institution_b = app.create_institution("Dasom").await;
     let member_a = app
@@ -479,7 +519,21 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
         app.store_document(applications.1, kind, member_b.id, &pdf)
             .await,
     );
+    let staff = app.create_account(Role::Reviewer, None, false).await;
+    let cases = (
+        case_under_assessment(&app, staff.id).await,
+        case_under_assessment(&app, staff.id).await,
+    );
     let fixture = Fixture {
+        decided: (
+            decided_case(&app, institution_a, staff.id).await,
+            decided_case(&app, institution_b, staff.id).await,
+        ),
+        consultations: (
+            consultation(&app, cases.0, "bank_of_korea", staff.id).await,
+            consultation(&app, cases.1, "fss", staff.id).await,
+        ),
+        cases,
         applications,
         documents,
         institutions: (institution_a, institution_b),
@@ -487,22 +541,6 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
         mails: (
             queue_mail(&app, &member_a.email).await,
             queue_mail(&app, &member_b.email).await,
-        ),
-        cases: (
-            crate::review::submitted_case(
-                &app,
-                app.create_institution("Gaon").await,
-                member_a.id,
-                1,
-            )
-            .await,
-            crate::review::submitted_case(
-                &app,
-                app.create_institution("Nuri").await,
-                member_b.id,
-                2,
-            )
-            .await,
         ),
     };
     let accounts = Accounts {
@@ -516,13 +554,14 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
         reviewer: app.create_account(Role::Reviewer, None, false).await,
         approver: app.create_account(Role::Approver, None, false).await,
         admin: app.create_account(Role::Admin, None, false).await,
+        consultee: app.create_consultee("bank_of_korea").await,
     };
 
     let mut cases = 0;
     let mut mismatches = Vec::new();
     for (column, actor) in ACTORS.into_iter().enumerate() {
         // The support helpers drive `app.client`: each actor gets a client with a cookie jar of its own.
-        app.client = fresh_client();
+        app.client = fresh_client(column);
         let (token, home) = become_actor(&app, actor, &accounts).await;
         for (method, pattern, cells) in EXPECTED {
             if *pattern == "/logout" {

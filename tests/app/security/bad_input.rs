@@ -222,8 +222,10 @@ struct World<'a> {
     second_factor: Visitor<'a>,
     issuer_admin: Visitor<'a>,
     admin: Visitor<'a>,
-    /// An approver, for the review's routes.
-    staff: Visitor<'a>,
+    /// An approver assigned the case below, signed in.
+    approver: Visitor<'a>,
+    /// A consultee of the body the case was sent to, signed in.
+    consultee: Visitor<'a>,
     colleague: Account,
     /// The staff account the admin routes act on (not the reviewer, whose session is in use).
     staff_member: Account,
@@ -231,8 +233,10 @@ struct World<'a> {
     /// The issuer admin's draft application and a stored document of it.
     application: uuid::Uuid,
     document: uuid::Uuid,
-    /// A submitted case of another institution.
+    /// A case under assessment, assigned to the approver, with a consultation of the
+    /// consultee's body.
     case: uuid::Uuid,
+    consultation: uuid::Uuid,
     /// Real links from real mails, so the token routes get past the token lookup to the form.
     verify_link: String,
     reset_link: String,
@@ -258,7 +262,6 @@ impl<'a> World<'a> {
         let kind = stablereg::domain::application::DocumentKind::BusinessPlan;
         let pdf = crate::support::documents::pdf(0);
         let document = app.store_document(application, kind, owner.id, &pdf).await;
-        let case = crate::review::submitted_case(app, other_institution, owner.id, 1).await;
 
         let anonymous = app.visitor();
         let second_factor = app.visitor();
@@ -270,9 +273,25 @@ impl<'a> World<'a> {
         issuer_admin.sign_in(&owner).await;
         let admin = app.visitor();
         admin.sign_in(&staff).await;
-        let approver = app.create_account(Role::Approver, None, false).await;
-        let review_staff = app.visitor();
-        review_staff.sign_in(&approver).await;
+        let approver_account = app.create_account(Role::Approver, None, false).await;
+        let approver = app.visitor();
+        approver.sign_in(&approver_account).await;
+        let consultee_account = app.create_consultee("fss").await;
+        let consultee = app.visitor();
+        consultee.sign_in(&consultee_account).await;
+        let case = crate::review::decisions::case_under_assessment(app, approver_account.id).await;
+        // A submitted institution section, so the workspace renders its outcome buttons.
+        let answers = serde_json::json!({"values": {"legal_name_en": "Fuzz Co."}});
+        let section = stablereg::domain::application::SectionKind::Institution;
+        crate::review::save(app, case, section, 1, answers, owner.id).await;
+        app.sql(&format!(
+            "INSERT INTO submissions (application_id, round, submitted_by, sections, documents) \
+             VALUES ('{case}', 1, '{}', '{{\"institution\": 1}}', '{{}}')",
+            owner.id
+        ))
+        .await;
+        let consultation =
+            crate::review::decisions::consultation(app, case, "fss", approver_account.id).await;
 
         let brn = valid_brn(7_654_321);
         let signup = [
@@ -344,13 +363,15 @@ impl<'a> World<'a> {
             second_factor,
             issuer_admin,
             admin,
-            staff: review_staff,
+            approver,
+            consultee,
             colleague,
             staff_member,
             other_institution,
             application,
             document,
             case,
+            consultation,
             verify_link,
             reset_link,
             invitation_link,
@@ -369,7 +390,8 @@ impl<'a> World<'a> {
             | Access::IssuerMember
             | Access::IssuerAdmin => &self.issuer_admin,
             Access::Regulator | Access::Admin => &self.admin,
-            Access::Staff => &self.staff,
+            Access::Staff => &self.approver,
+            Access::Consultee => &self.consultee,
         }
     }
 
@@ -403,6 +425,8 @@ impl<'a> World<'a> {
             self.application
         } else if route.starts_with("/review/") {
             self.case
+        } else if route.starts_with("/consultations/") {
+            self.consultation
         } else {
             assert!(
                 !route.contains('{'),
@@ -421,7 +445,8 @@ impl<'a> World<'a> {
         for (who, visitor, page) in [
             ("the issuer admin", &self.issuer_admin, "/account"),
             ("the admin", &self.admin, "/account"),
-            ("the approver", &self.staff, "/account"),
+            ("the approver", &self.approver, "/account"),
+            ("the consultee", &self.consultee, "/account"),
             (
                 "the visitor between password and code",
                 &self.second_factor,

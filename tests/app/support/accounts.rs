@@ -177,6 +177,25 @@ impl TestApp {
         institution: Option<Uuid>,
         institution_admin: bool,
     ) -> Account {
+        self.create_account_of(role, institution, institution_admin, None)
+            .await
+    }
+
+    /// A consultee of `body` (a code of `ConsultedBody`), with MFA on like other staff.
+    pub async fn create_consultee(&self, body: &str) -> Account {
+        self.create_account_of(Role::Consultee, None, false, Some(body))
+            .await
+    }
+
+    async fn create_account_of(
+        &self,
+        role: Role,
+        institution: Option<Uuid>,
+        institution_admin: bool,
+        body: Option<&str>,
+    ) -> Account {
+        // A consultee belongs to a body: the Bank of Korea unless another is named.
+        let body = body.or((role == Role::Consultee).then_some("bank_of_korea"));
         let id = Uuid::now_v7();
         let email = format!(
             "{}-{}@test.stablereg.kr",
@@ -197,8 +216,10 @@ impl TestApp {
             email_verified_at: Some(chrono::Utc::now()),
             lang: "ko",
         };
-        db::users::insert(&mut conn, &user).await.unwrap();
-        let totp = if role.is_regulator() {
+        db::users::insert_with_body(&mut conn, &user, body)
+            .await
+            .unwrap();
+        let totp = if role.is_official() {
             let secret = totp::new_secret();
             let sealed = self.totp_secrets().seal(id, &secret);
             db::users::enable_totp(&mut conn, id, &sealed, 0)

@@ -13,6 +13,7 @@ use crate::db::institutions::Institution;
 use crate::db::{self, users::User};
 use crate::domain::EmailAddress;
 use crate::domain::Role;
+use crate::domain::review::consultation::ConsultedBody;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::services::admin::accounts::{self, AccountChange, InviteRefused, Staff};
@@ -36,7 +37,7 @@ struct UsersPage {
     ctx: PageContext,
     users: Vec<User>,
     search: UserSearch,
-    roles: [Role; 3],
+    roles: [Role; 4],
 }
 
 pub async fn list(
@@ -46,14 +47,14 @@ pub async fn list(
 ) -> AppResult<HttpResponse> {
     let search = search.into_inner();
     let mut conn = state.pool.get().await?;
-    let role = Role::parse_regulator(&search.role);
+    let role = Role::parse_invited_by_admin(&search.role);
     let users = db::users::regulators(&mut conn, &search.q, role).await?;
     page(
         &UsersPage {
             ctx,
             users,
             search,
-            roles: Role::REGULATOR_ROLES,
+            roles: Role::INVITED_BY_ADMIN,
         },
         StatusCode::OK,
     )
@@ -67,6 +68,8 @@ pub struct InviteForm {
     email: String,
     role: String,
     lang: String,
+    /// The consulted body, for a consultee.
+    body: String,
 }
 
 impl InviteForm {
@@ -83,9 +86,15 @@ impl InviteForm {
         if email.is_err() {
             errors.add("email", "field-email-invalid");
         }
-        let role = Role::parse_regulator(&self.role);
+        let role = Role::parse_invited_by_admin(&self.role);
         if role.is_none() {
             errors.add("role", "field-choose-one");
+        }
+        // A consultee belongs to a body; nobody else does, whatever was ticked.
+        let body = self.body.parse::<ConsultedBody>().ok();
+        let consulted_body = (role == Some(Role::Consultee)).then_some(body).flatten();
+        if role == Some(Role::Consultee) && consulted_body.is_none() {
+            errors.add("body", "admin-invite-body-required");
         }
         match (role, email, name) {
             (Some(role), Ok(email), Some(name)) if errors.is_empty() => Ok(Staff {
@@ -94,6 +103,7 @@ impl InviteForm {
                 email_as_typed: self.email.trim().to_owned(),
                 role,
                 lang: Lang::from_code(&self.lang).unwrap_or(lang),
+                consulted_body,
             }),
             _ => Err(errors),
         }
@@ -114,7 +124,8 @@ struct InvitePage {
     ctx: PageContext,
     form: InviteForm,
     errors: Errors,
-    roles: [Role; 3],
+    roles: [Role; 4],
+    bodies: &'static [ConsultedBody],
 }
 
 impl InvitePage {
@@ -123,7 +134,8 @@ impl InvitePage {
             ctx,
             form,
             errors,
-            roles: Role::REGULATOR_ROLES,
+            roles: Role::INVITED_BY_ADMIN,
+            bodies: ConsultedBody::ALL,
         }
     }
 }

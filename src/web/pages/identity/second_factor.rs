@@ -121,7 +121,7 @@ async fn enrol_page(
         qr_svg,
         next,
         ask_password: at.stage == Stage::SignedIn,
-        required: enrolment.user.role.is_regulator(),
+        required: enrolment.user.role.is_official(),
         errors,
     })
 }

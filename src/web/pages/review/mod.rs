@@ -5,6 +5,9 @@
 pub mod actions;
 pub mod case;
 pub mod compare;
+pub mod consultation;
+pub mod decisions;
+pub mod letter;
 pub mod queue;
 
 use actix_web::HttpResponse;

@@ -6,7 +6,7 @@
 
 use std::str::FromStr;
 
-use super::findings::AllAnswers;
+use super::form::AllAnswers;
 use super::form::{Answers, FieldPath, Problem, Row, parse_date};
 use super::section::SectionKind;
 use crate::domain::attestation::{

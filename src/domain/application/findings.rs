@@ -3,8 +3,6 @@
 //! regulator. An answer that does not parse yet is left to the section's problems; the check runs
 //! on what can be read.
 
-use std::collections::BTreeMap;
-
 use super::form::Answers;
 use super::ownership::{Shareholder, capital_finding, ownership_findings};
 use super::section::SectionKind;
@@ -14,8 +12,7 @@ use crate::domain::money::Krw;
 use crate::domain::rules::{RedemptionRules, Rules};
 use crate::domain::share::BasisPoints;
 
-/// The current answers of every section saved so far.
-pub type AllAnswers = BTreeMap<SectionKind, Answers>;
+pub use super::form::AllAnswers;
 
 /// The checks of `kind` on the answers given so far, each with the admin's text of its legal
 /// basis when there is one.

@@ -126,6 +126,9 @@ pub struct Opt {
 /// Longest text any field keeps, whatever its own limit: a bound on what a post can make us store.
 pub const MAX_TEXT: usize = 10_000;
 
+/// The current answers of every section saved so far: what checks across sections read.
+pub type AllAnswers = BTreeMap<SectionKind, Answers>;
+
 /// The answers of one section as typed. Stored as JSON in each saved version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -7,7 +7,7 @@ use serde_json::json;
 use stablereg::domain::Role;
 use stablereg::domain::application::SectionKind;
 use stablereg::i18n::Lang;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::application::save_section;
 use crate::support::browser::Browser;
@@ -57,7 +57,7 @@ async fn the_import_page_a_bad_file_and_a_breach_pass_axe_in_both_languages() {
     b.fill("password", &member.password).await;
     b.click("main form[action='/login'] button[type='submit']")
         .await;
-    wait_for_path(&b, "/account").await;
+    b.wait_for_path("/account").await;
 
     let page = format!("/applications/{application}/attestation/import");
     for lang in [Lang::Ko, Lang::En] {
@@ -75,7 +75,7 @@ async fn the_import_page_a_bad_file_and_a_breach_pass_axe_in_both_languages() {
             .for_element(Locator::Css(".portal-error-summary"))
             .await
             .expect("the problems are listed");
-        wait_for_path(&b, &page).await;
+        b.wait_for_path(&page).await;
         assert_eq!(
             b.text_of(".portal-error-summary h2").await,
             lang.t("import-problems-title")
@@ -85,11 +85,8 @@ async fn the_import_page_a_bad_file_and_a_breach_pass_axe_in_both_languages() {
         choose_file(&b, &short).await;
         b.click("main form[enctype='multipart/form-data'] button")
             .await;
-        wait_for_path(
-            &b,
-            &format!("/applications/{application}/sections/attestation"),
-        )
-        .await;
+        b.wait_for_path(&format!("/applications/{application}/sections/attestation"))
+            .await;
         b.goto(&app.url(&page)).await;
         assert!(
             b.text_of(".portal-finding.is-breached")
@@ -109,25 +106,4 @@ async fn choose_file(b: &Browser, path: &std::path::Path) {
         .send_keys(path.to_str().expect("a UTF-8 path"))
         .await
         .expect("the file is chosen");
-}
-
-/// Waits (up to 15 s) until the browser is on `path` and its page has loaded.
-async fn wait_for_path(b: &Browser, path: &str) {
-    let started = Instant::now();
-    loop {
-        let url = b.client.current_url().await.unwrap();
-        let loaded = b
-            .client
-            .execute("return document.readyState", vec![])
-            .await
-            .unwrap();
-        if url.path() == path && loaded == "complete" {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "waited in vain for {path}; the browser is on {url}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }

@@ -2,8 +2,6 @@
 //! checked with axe-core at a desktop's and a phone's width and with the Nu HTML Checker, with the
 //! forms as a person fills them.
 
-use std::time::{Duration, Instant};
-
 use fantoccini::Locator;
 use stablereg::domain::Role;
 use stablereg::i18n::Lang;
@@ -13,56 +11,19 @@ use crate::support::accounts::Account;
 use crate::support::browser::Browser;
 use crate::support::harness::{TestApp, spawn_app};
 
-async fn fill(b: &Browser, id: &str, value: &str) {
-    let field = b.client.find(Locator::Id(id)).await.expect(id);
-    field.clear().await.unwrap();
-    field.send_keys(value).await.expect("the field takes keys");
-}
-
-async fn click(b: &Browser, css: &str) {
-    let element = b.client.find(Locator::Css(css)).await.expect(css);
-    b.client
-        .execute(
-            "arguments[0].scrollIntoView({ block: 'center', behavior: 'instant' });",
-            vec![serde_json::to_value(&element).unwrap()],
-        )
-        .await
-        .unwrap();
-    element.click().await.expect("it can be clicked");
-}
-
-/// Waits (up to 15 s) until the browser is on `path` and its page has loaded.
-async fn wait_for_path(b: &Browser, path: &str) {
-    let started = Instant::now();
-    loop {
-        let url = b.client.current_url().await.unwrap();
-        let loaded = b
-            .client
-            .execute("return document.readyState", vec![])
-            .await
-            .unwrap();
-        if url.path() == path && loaded == "complete" {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "waited in vain for {path}; the browser is on {url}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Signs `account` in with its password and a current code.
 async fn sign_in(app: &TestApp, b: &Browser, account: &Account) {
     b.client.delete_all_cookies().await.unwrap();
     b.goto(&app.url("/login")).await;
-    fill(b, "email", &account.email).await;
-    fill(b, "password", &account.password).await;
-    click(b, "main form[action='/login'] button[type='submit']").await;
-    wait_for_path(b, "/mfa").await;
-    fill(b, "code", &app.current_code(account).await).await;
-    click(b, "main form[action='/mfa'] button[type='submit']").await;
-    wait_for_path(b, "/account").await;
+    b.fill("email", &account.email).await;
+    b.fill("password", &account.password).await;
+    b.click("main form[action='/login'] button[type='submit']")
+        .await;
+    b.wait_for_path("/mfa").await;
+    b.fill("code", &app.current_code(account).await).await;
+    b.click("main form[action='/mfa'] button[type='submit']")
+        .await;
+    b.wait_for_path("/account").await;
 }
 
 #[tokio::test]
@@ -86,14 +47,15 @@ async fn consultation_decision_and_letter_pages_pass_axe_in_both_languages() {
         b.goto(&app.url(&format!("/consultations/{asked}?lang={code}")))
             .await;
         b.check_page().await;
-        click(&b, "main form button[type='submit']").await;
-        wait_for_path(&b, &format!("/consultations/{asked}/opinion")).await;
+        b.click("main form button[type='submit']").await;
+        b.wait_for_path(&format!("/consultations/{asked}/opinion"))
+            .await;
         assert!(!b.text_of(".portal-error-summary").await.is_empty());
         b.check_page().await;
-        click(&b, "label[for='opinion_no_objection']").await;
-        fill(&b, "reasons", "Custody at two banks is sound.").await;
-        click(&b, "main form button[type='submit']").await;
-        wait_for_path(&b, &format!("/consultations/{asked}")).await;
+        b.click("label[for='opinion_no_objection']").await;
+        b.fill("reasons", "Custody at two banks is sound.").await;
+        b.click("main form button[type='submit']").await;
+        b.wait_for_path(&format!("/consultations/{asked}")).await;
 
         // The reviewer's consultation page and the proposal form.
         sign_in(&app, &b, &reviewer).await;
@@ -108,20 +70,23 @@ async fn consultation_decision_and_letter_pages_pass_axe_in_both_languages() {
         b.goto(&app.url(&format!("/review/{case}/decision?lang={code}")))
             .await;
         b.check_page().await;
-        click(&b, "label[for='outcome_approve']").await;
-        fill(&b, "reasons", "Reserves are fully backed.").await;
-        fill(&b, "conditions", "Issuance at most 100 billion won.").await;
-        click(&b, "main form[action$='/propose'] button[type='submit']").await;
-        wait_for_path(&b, &format!("/review/{case}/decision")).await;
+        b.click("label[for='outcome_approve']").await;
+        b.fill("reasons", "Reserves are fully backed.").await;
+        b.fill("conditions", "Issuance at most 100 billion won.")
+            .await;
+        b.click("main form[action$='/propose'] button[type='submit']")
+            .await;
+        b.wait_for_path(&format!("/review/{case}/decision")).await;
 
         // The approver decides; the letter is printable, with its QR code.
         sign_in(&app, &b, &approver).await;
         b.goto(&app.url(&format!("/review/{case}/decision?lang={code}")))
             .await;
         b.check_page().await;
-        click(&b, "label[for='decision_approved']").await;
-        click(&b, "main form[action$='/decide'] button[type='submit']").await;
-        wait_for_path(&b, &format!("/review/{case}/decision")).await;
+        b.click("label[for='decision_approved']").await;
+        b.click("main form[action$='/decide'] button[type='submit']")
+            .await;
+        b.wait_for_path(&format!("/review/{case}/decision")).await;
         b.goto(&app.url(&format!("/review/{case}/letter?lang={code}")))
             .await;
         assert!(b.text_of("main").await.contains("KRSC-"));

@@ -383,6 +383,24 @@ impl Browser {
         }
     }
 
+    /// Waits (up to 15 s) until the browser is on `path` and its page has loaded.
+    pub async fn wait_for_path(&self, path: &str) {
+        self.wait_for(path, || async {
+            let on_path = self
+                .client
+                .current_url()
+                .await
+                .is_ok_and(|u| u.path() == path);
+            let loaded = self
+                .client
+                .execute("return document.readyState", vec![])
+                .await
+                .is_ok_and(|state| state == "complete");
+            on_path && loaded
+        })
+        .await;
+    }
+
     /// Waits until the page's h1 reads `h1`.
     pub async fn wait_for_heading(&self, h1: &str) {
         self.wait_for(h1, || async { self.heading().await == h1 })

@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod outbox;
 pub mod pending_posts;
 pub mod reference_counters;
+pub mod register;
 pub mod review;
 pub mod roles;
 pub mod rule_settings;

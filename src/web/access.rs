@@ -33,6 +33,8 @@ pub enum Access {
     Regulator,
     /// Portal administrators.
     Admin,
+    /// Those who change an issuer's standing on the public register: approvers and admins.
+    Registrar,
     /// Only while trying the portal (not production, mail written to files).
     Demo,
 }
@@ -50,6 +52,7 @@ impl Access {
             Access::IssuerAdmin => issuer && user.is_institution_admin,
             Access::Regulator => user.role.is_regulator(),
             Access::Admin => user.role == Role::Admin,
+            Access::Registrar => matches!(user.role, Role::Approver | Role::Admin),
             Access::SecondFactor | Access::MfaEnrolment | Access::Demo => false,
         }
     }
@@ -97,7 +100,8 @@ pub fn decide(access: Access, session: Option<&Session>, demo_enabled: bool) -> 
         | Access::IssuerMember
         | Access::IssuerAdmin
         | Access::Regulator
-        | Access::Admin => match signed_in {
+        | Access::Admin
+        | Access::Registrar => match signed_in {
             Some(u) if access.admits(u) => Decision::Allow,
             Some(_) => Decision::Forbidden,
             None => Decision::SignIn,

@@ -19,7 +19,9 @@ pub mod reply;
 pub mod session;
 
 use pages::identity::{account, signup};
-use pages::{admin, application, demo_mail, health, home, identity, institution::members};
+use pages::{
+    admin, application, demo_mail, health, home, identity, institution::members, register,
+};
 
 pub use extract::PageContext;
 
@@ -168,6 +170,17 @@ route_table! {
     GET  "/admin/institutions/{id}/status/confirm" Admin    => admin::institutions::confirm_status,
     GET  "/admin/audit"                        Admin        => admin::audit::list,
     GET  "/admin/audit.csv"                    Admin        => admin::audit_csv::download,
+
+    // The public register. Before "/register/{number}": that pattern would take these names.
+    GET  "/register"                           Anyone       => register::list,
+    GET  "/register.csv"                       Anyone       => register::downloads::csv,
+    GET  "/register.json"                      Anyone       => register::downloads::json,
+    GET  "/register/lookup"                    Anyone       => register::lookup::page_or_json,
+    GET  "/register/lookup.json"               Anyone       => register::lookup::json,
+    GET  "/register/feed.atom"                 Anyone       => register::feed::feed,
+    GET  "/register/{number}"                  Anyone       => register::show,
+    GET  "/review/register/{number}/status"    Registrar    => register::status::form,
+    POST "/review/register/{number}/status"    Registrar    => register::status::change,
 
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,

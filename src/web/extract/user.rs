@@ -52,6 +52,10 @@ pub struct Regulator(pub SessionUser);
 #[derive(Debug, Clone)]
 pub struct Admin(pub SessionUser);
 
+/// An approver or an admin: who changes an issuer's standing on the register.
+#[derive(Debug, Clone)]
+pub struct Registrar(pub SessionUser);
+
 /// Each extractor: its access level, and how it is made from an admitted user.
 macro_rules! user_extractor {
     ($name:ident, $access:ident, $user:ident => $make:expr) => {
@@ -74,6 +78,7 @@ user_extractor!(IssuerAdmin, IssuerAdmin, user => of_institution(user)
     .map(|(user, institution)| IssuerAdmin { user, institution }));
 user_extractor!(Regulator, Regulator, user => Ok(Regulator(user)));
 user_extractor!(Admin, Admin, user => Ok(Admin(user)));
+user_extractor!(Registrar, Registrar, user => Ok(Registrar(user)));
 
 #[cfg(test)]
 mod tests {
@@ -124,6 +129,7 @@ mod tests {
                 .is_ok_and(|m| Some(m.institution) == m.user.institution_id),
             Access::Regulator => Regulator::from_request(&req, &mut payload).await.is_ok(),
             Access::Admin => Admin::from_request(&req, &mut payload).await.is_ok(),
+            Access::Registrar => Registrar::from_request(&req, &mut payload).await.is_ok(),
             other => panic!("{other:?} has no user extractor"),
         }
     }
@@ -143,6 +149,7 @@ mod tests {
             Access::IssuerAdmin,
             Access::Regulator,
             Access::Admin,
+            Access::Registrar,
         ];
         for access in levels {
             for (kind, u) in &users {

@@ -144,6 +144,16 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
 
+    ("GET",  "/register",                            [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/register.csv",                        [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/register.json",                       [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/register/lookup",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/register/lookup.json",                [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/register/feed.atom",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/register/{number}",                   [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
+    ("GET",  "/review/register/{number}/status",     [IN,  IN,  NO,  NO,  NO,  Y,   Y  ]),
+    ("POST", "/review/register/{number}/status",     [IN,  IN,  NO,  NO,  NO,  Y,   Y  ]),
+
     ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
 
@@ -203,6 +213,8 @@ struct Fixture {
     mails: (Uuid, Uuid),
     /// A draft application of A and one of B.
     applications: (Uuid, Uuid),
+    /// An issuer on the public register (public: no institution's own).
+    register_number: String,
 }
 
 impl Fixture {
@@ -228,6 +240,9 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
     if path.contains("{token}") {
         // A link token nobody was sent: the public pages answer 410 "link invalid".
         return path.replace("{token}", "no-such-link-token-0123456789abcdef");
+    }
+    if path.contains("{number}") {
+        return path.replace("{number}", &fx.register_number);
     }
     if !path.contains('{') {
         return path.to_owned();
@@ -443,6 +458,17 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
             app.create_application(institution_a, member_a.id).await,
             app.create_application(institution_b, member_b.id).await,
         ),
+        register_number: crate::register::fixture::publish(
+            &app,
+            "Mirae",
+            "MKRW",
+            "KRW",
+            &[("ethereum", crate::register::fixture::EVM_ADDRESS)],
+            1,
+        )
+        .await
+        .number
+        .to_string(),
     };
     let accounts = Accounts {
         pending: app.create_account(Role::Reviewer, None, false).await,

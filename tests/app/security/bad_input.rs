@@ -227,6 +227,8 @@ struct World<'a> {
     invitation_link: String,
     email_confirm_link: String,
     mail: uuid::Uuid,
+    /// An issuer on the public register.
+    register_number: String,
 }
 
 impl<'a> World<'a> {
@@ -319,6 +321,17 @@ impl<'a> World<'a> {
         );
         let confirm = app.last_mail_to(moved).await;
         let email_confirm_link = link_path(&confirm, app);
+        let register_number = crate::register::fixture::publish(
+            app,
+            "Mirae",
+            "MKRW",
+            "KRW",
+            &[("ethereum", crate::register::fixture::EVM_ADDRESS)],
+            1,
+        )
+        .await
+        .number
+        .to_string();
 
         World {
             anonymous,
@@ -334,6 +347,7 @@ impl<'a> World<'a> {
             invitation_link,
             email_confirm_link,
             mail: confirm.id,
+            register_number,
         }
     }
 
@@ -346,12 +360,15 @@ impl<'a> World<'a> {
             | Access::SignedIn
             | Access::IssuerMember
             | Access::IssuerAdmin => &self.issuer_admin,
-            Access::Regulator | Access::Admin => &self.admin,
+            Access::Regulator | Access::Admin | Access::Registrar => &self.admin,
         }
     }
 
     /// The route's path with its parameters filled by objects that exist and that the visitor may reach.
     fn path(&self, route: &str) -> String {
+        if route.contains("{number}") {
+            return route.replace("{number}", &self.register_number);
+        }
         if let Some(token_route) = route.strip_suffix("/{token}") {
             let link = match token_route {
                 "/verify-email" => &self.verify_link,

@@ -14,6 +14,7 @@ pub mod client_attempts;
 pub mod documents;
 pub mod enums;
 pub mod form_submissions;
+pub mod holidays;
 pub mod institutions;
 pub mod invitations;
 pub mod outbox;

@@ -170,6 +170,12 @@ route_table! {
     GET  "/admin/institutions/{id}/status/confirm" Admin    => admin::institutions::confirm_status,
     GET  "/admin/audit"                        Admin        => admin::audit::list,
     GET  "/admin/audit.csv"                    Admin        => admin::audit_csv::download,
+    GET  "/admin/calendar"                     Admin        => admin::calendar::show,
+    POST "/admin/calendar"                     Admin        => admin::calendar::add,
+    GET  "/admin/calendar/remove"              Admin        => admin::calendar::confirm_remove,
+    POST "/admin/calendar/remove"              Admin        => admin::calendar::remove,
+    GET  "/admin/settings"                     Admin        => admin::settings::show,
+    POST "/admin/settings"                     Admin        => admin::settings::save,
 
     // The public register. Before "/register/{number}": that pattern would take these names.
     GET  "/register"                           Anyone       => register::list,

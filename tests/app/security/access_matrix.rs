@@ -143,6 +143,12 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/admin/institutions/{id}/status/confirm", [IN, IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
+    ("GET",  "/admin/calendar",                      [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
+    ("POST", "/admin/calendar",                      [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
+    ("GET",  "/admin/calendar/remove",               [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
+    ("POST", "/admin/calendar/remove",               [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
+    ("GET",  "/admin/settings",                      [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
+    ("POST", "/admin/settings",                      [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
 
     ("GET",  "/register",                            [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("GET",  "/register.csv",                        [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),

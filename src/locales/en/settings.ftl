@@ -12,6 +12,7 @@ admin-holiday-name-en = Name in English
 admin-holiday-add-submit = Add the holiday
 admin-holiday-exists = This date is already a holiday.
 admin-holiday-remove-title = Remove { $day } ({ $name }) from the calendar?
+admin-holiday-choose = Choose the holiday to remove in the list.
 admin-holiday-remove-what = { $day } will count as a working day again: every deadline computed from now on counts it.
 weekday-mon = Mon
 weekday-tue = Tue

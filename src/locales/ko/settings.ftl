@@ -12,6 +12,7 @@ admin-holiday-name-en = 영문 이름
 admin-holiday-add-submit = 공휴일 추가
 admin-holiday-exists = 이미 공휴일인 날짜입니다.
 admin-holiday-remove-title = { $day }({ $name })을 달력에서 삭제할까요?
+admin-holiday-choose = 삭제할 공휴일을 목록에서 고르십시오.
 admin-holiday-remove-what = { $day }은 다시 영업일로 셉니다. 지금부터 계산하는 모든 기한에 반영됩니다.
 weekday-mon = 월
 weekday-tue = 화

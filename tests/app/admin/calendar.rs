@@ -114,10 +114,13 @@ async fn a_holiday_added_and_removed_moves_the_clocks_deadline_and_is_audited() 
             .status(),
         StatusCode::NOT_FOUND
     );
-    assert_eq!(
-        app.get("/admin/calendar/remove").await.status(),
-        StatusCode::BAD_REQUEST
-    );
+    let no_day = app.get("/admin/calendar/remove").await;
+    assert_eq!(no_day.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&no_day), "/admin/calendar");
+    let no_day = app
+        .submit("/admin/calendar", "/admin/calendar/remove", &[("day", "")])
+        .await;
+    assert_eq!(no_day.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     let approver = app.create_account(Role::Approver, None, false).await;
     let visitor = app.visitor();

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::db::holidays::Holiday;
 use crate::domain::application::form::parse_date;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::admin::calendar::{self as service, Year};
 use crate::web::confirm::ConfirmPage;
 use crate::web::extract::{Actor, Admin, Form};
@@ -162,8 +162,8 @@ pub struct DayForm {
     day: String,
 }
 
-fn day_of(raw: &str) -> AppResult<NaiveDate> {
-    parse_date(raw.trim()).ok_or(AppError::BadRequest)
+fn day_of(raw: &str) -> Option<NaiveDate> {
+    parse_date(raw.trim())
 }
 
 /// GET /admin/calendar/remove?day=: what removing the day does, and its button.
@@ -172,7 +172,9 @@ pub async fn confirm_remove(
     state: web::Data<AppState>,
     query: web::Query<DayForm>,
 ) -> AppResult<HttpResponse> {
-    let day = day_of(&query.day)?;
+    let Some(day) = day_of(&query.day) else {
+        return Ok(redirect("/admin/calendar"));
+    };
     let mut conn = state.pool.get().await?;
     let holiday = service::holiday(&mut conn, day).await?;
     let args = [
@@ -192,15 +194,28 @@ pub async fn confirm_remove(
     .reply()
 }
 
-/// POST /admin/calendar/remove: removes the day from the calendar.
+/// POST /admin/calendar/remove: removes the day from the calendar; without a day, the calendar
+/// comes back asking for one.
 pub async fn remove(
+    ctx: PageContext,
     _: Admin,
     actor: Actor,
     state: web::Data<AppState>,
     Form(form): Form<DayForm>,
 ) -> AppResult<HttpResponse> {
-    let day = day_of(&form.day)?;
     let mut conn = state.pool.get().await?;
+    let Some(day) = day_of(&form.day) else {
+        let this_year = crate::services::review::clock::today().year();
+        let calendar = service::year(&mut conn, this_year).await?;
+        let errors = Errors::form("admin-holiday-choose");
+        let form = HolidayForm::default();
+        return form_with_errors(&CalendarPage {
+            ctx,
+            calendar,
+            form,
+            errors,
+        });
+    };
     service::remove(&mut conn, &state.services(&actor), day).await?;
     Ok(redirect(&format!(
         "/admin/calendar?year={}&notice=saved",

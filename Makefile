@@ -23,7 +23,7 @@ test: system-packages test-packages assets
 	  DATA_DIR=$(TEST_CLUSTER) DATABASE_URL= target/debug/stablereg db stop >/dev/null 2>&1 || true; \
 	  exit $$status
 
-## Speed and memory of a release build under load from wrk on loopback; writes bench-report.md.
+## Speed and memory of a release build under load from wrk on loopback; writes bench-report.md and .json.
 bench: system-packages assets
 	@command -v wrk >/dev/null 2>&1 && command -v bc >/dev/null 2>&1 || { missing="wrk bc"; $(call install_packages); }
 	cargo build --release --locked

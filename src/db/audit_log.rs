@@ -251,3 +251,24 @@ pub async fn institution_names(
         .load(conn)
         .await
 }
+
+/// The rows of `actions` done to any of the objects `ids` of `object_type`, newest first, at most
+/// `limit`: an institution's timeline of its applications.
+pub async fn of_objects(
+    conn: &mut AsyncPgConnection,
+    object_type: ObjectType,
+    ids: &[String],
+    actions: &[Action],
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    let actions: Vec<&str> = actions.iter().map(|a| a.as_str()).collect();
+    audit_log::table
+        .filter(audit_log::object_type.eq(object_type.as_str()))
+        .filter(audit_log::object_id.eq_any(ids))
+        .filter(audit_log::action.eq_any(actions))
+        .order(audit_log::seq.desc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)
+        .await
+}

@@ -530,3 +530,19 @@ pub async fn delete_recovery_codes(conn: &mut AsyncPgConnection, id: Uuid) -> Qu
         .await
         .map(|_| ())
 }
+
+/// The institution's members who can read mail from it: active accounts whose owner accepted
+/// their invitation (an invited account has no password yet).
+pub async fn active_members_of(
+    conn: &mut AsyncPgConnection,
+    institution: Uuid,
+) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::institution_id.eq(institution))
+        .filter(users::active.eq(true))
+        .filter(users::password_hash.is_not_null())
+        .select(User::as_select())
+        .order((users::created_at, users::email))
+        .load(conn)
+        .await
+}

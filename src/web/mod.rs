@@ -151,6 +151,11 @@ route_table! {
     POST "/applications/{id}/sections/{section}" IssuerMember => application::section::save,
     GET  "/applications/{id}/attestation/import" IssuerMember => application::attestation::form,
     POST "/applications/{id}/attestation/import" IssuerMember => application::attestation::import,
+    GET  "/applications/{id}/check"            IssuerMember => application::check::show,
+    POST "/applications/{id}/submit"           IssuerMember => application::check::submit,
+    GET  "/applications/{id}/submitted"        IssuerMember => application::check::submitted,
+    GET  "/applications/{id}/withdraw"         IssuerMember => application::withdraw::form,
+    POST "/applications/{id}/withdraw"         IssuerMember => application::withdraw::withdraw,
 
     GET  "/admin"                              Admin        => admin::users::list,
     GET  "/admin/users/new"                    Admin        => admin::users::invite_form,

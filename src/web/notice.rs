@@ -23,6 +23,7 @@ coded! {
         Unlocked => "unlocked",
         AlreadySubmitted => "already-submitted",
         Imported => "imported",
+        Withdrawn => "withdrawn",
     }
 }
 
@@ -54,6 +55,7 @@ impl Notice {
             Notice::Unlocked => "notice-unlocked",
             Notice::AlreadySubmitted => "notice-already-submitted",
             Notice::Imported => "notice-imported",
+            Notice::Withdrawn => "notice-withdrawn",
         }
     }
 }

@@ -10,6 +10,7 @@ nav-login = Sign in
 footer-purpose = Institutions that wish to issue won stablecoins apply for registration, prove their reserves and report after registration here; the regulator reviews and supervises them here.
 nav-account = My account
 nav-admin = Administration
+nav-applications = Applications
 nav-members = Institution users
 nav-logout = Sign out
 nav-demo-mail = Demo mailbox

@@ -10,6 +10,7 @@ nav-login = 로그인
 footer-purpose = 원화 스테이블코인 발행을 원하는 기관의 등록 신청, 준비자산 증명, 등록 후 보고와 금융당국의 심사·감독을 한곳에서 처리합니다.
 nav-account = 내 계정
 nav-admin = 관리
+nav-applications = 등록 신청
 nav-members = 기관 사용자
 nav-logout = 로그아웃
 nav-demo-mail = 데모 메일함

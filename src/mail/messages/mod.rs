@@ -2,6 +2,7 @@
 //! `LinkMail` in its recipient's language. Handlers build the struct and hand it to `enqueue`.
 
 mod address_in_use;
+mod application_received;
 mod email_change;
 mod invitation;
 mod password_reset;
@@ -11,6 +12,7 @@ mod verify_email;
 mod tests;
 
 pub use address_in_use::{AddressInUse, AddressUse};
+pub use application_received::ApplicationReceived;
 pub use email_change::{ConfirmNewAddress, EmailChangeRequested};
 pub use invitation::{Invitation, InvitationRefused, InvitedTo};
 pub use password_reset::PasswordReset;

@@ -148,3 +148,18 @@ fn email_change_requested() {
         snapshot("email_change_requested", lang, &mail);
     }
 }
+
+#[test]
+fn application_received() {
+    for lang in Lang::ALL {
+        let mail = ApplicationReceived {
+            to: recipient(lang),
+            institution: institution(lang),
+            reference: "APP-2026-000123",
+            received_on: "2026-11-26",
+            submitted_by: inviter(lang),
+            link: "https://portal.example/applications/ID/submitted",
+        };
+        snapshot("application_received", lang, &mail);
+    }
+}

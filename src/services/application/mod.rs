@@ -5,6 +5,7 @@
 
 pub mod attestation;
 pub mod sections;
+pub mod submission;
 pub mod task_list;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};

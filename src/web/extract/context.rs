@@ -201,6 +201,12 @@ impl PageContext {
             .is_some_and(|u| u.role == crate::domain::Role::Admin)
     }
 
+    pub fn is_issuer(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == crate::domain::Role::Issuer)
+    }
+
     pub fn is_issuer_admin(&self) -> bool {
         self.user
             .as_ref()

@@ -1,8 +1,12 @@
 //! The issuer's registration application over HTTP: starting one, the task list, each section's
-//! form with its checks, versions and colleagues, and nothing lost when a session ends.
+//! form with its checks, versions and colleagues, nothing lost when a session ends, and check your
+//! answers, submission and withdrawal.
 
 mod attestation;
+pub(crate) mod complete;
 mod sections;
+mod submission;
+mod withdrawal;
 
 use stablereg::domain::application::SectionKind;
 use uuid::Uuid;

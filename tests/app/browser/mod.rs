@@ -4,3 +4,4 @@
 mod attestation;
 mod identity;
 mod pages;
+mod submission;

@@ -1,6 +1,8 @@
 //! What every area stands on: probes, mail delivery, the embedded cluster, the home page.
 
+mod assets;
 mod cluster;
+mod demo_data;
 mod demo_mailbox;
 mod health;
 mod mail;

@@ -124,6 +124,11 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/applications/attestation-template.csv", [IN, IN, Y,   Y,   NO,  NO,  NO ]),
     ("GET",  "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
     ("POST", "/applications/{id}/attestation/import", [IN, IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("GET",  "/applications/{id}/check",             [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("POST", "/applications/{id}/submit",            [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("GET",  "/applications/{id}/submitted",         [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("GET",  "/applications/{id}/withdraw",          [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("POST", "/applications/{id}/withdraw",          [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
 
     ("GET",  "/admin",                               [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),
     ("GET",  "/admin/users/new",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y  ]),

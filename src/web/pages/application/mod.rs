@@ -2,10 +2,12 @@
 //! one form page per section, all drawn from the sections' declarations (`view`).
 
 pub mod attestation;
+pub mod check;
 pub mod dashboard;
 pub mod section;
 pub mod task_list;
 pub mod view;
+pub mod withdraw;
 
 use uuid::Uuid;
 

@@ -14,6 +14,9 @@ use crate::config::Settings;
 use crate::db::{self, institutions::Institution, users::NewUser};
 use crate::domain::{InstitutionStatus, InstitutionType, Role};
 
+pub mod answers;
+mod applications;
+
 /// Every demo account's address ends so: their presence says demo data was loaded here.
 const DEMO_EMAIL_SUFFIX: &str = "@demo.stablereg.kr";
 
@@ -132,6 +135,7 @@ pub async fn seed_into(
             .with(serde_json::json!({"by": "demo"})),
         )
         .await?;
+        let mut issuer_id = None;
         for account in accounts.iter() {
             let id = Uuid::now_v7();
             let issuer = account.role == Role::Issuer;
@@ -148,12 +152,18 @@ pub async fn seed_into(
                 lang: "ko",
             };
             db::users::insert(conn, &user).await?;
+            if issuer {
+                issuer_id = Some(id);
+            }
             if let Some(secret) = &account.totp_secret {
                 db::users::enable_totp(conn, id, &secrets.seal(id, secret), 0).await?;
             }
             let event = Event::new(Action::UserCreated, ObjectType::User, id)
                 .with(serde_json::json!({"role": account.role.as_str(), "by": "demo"}));
             audit::record(conn, key, &cli_actor(), event).await?;
+        }
+        if let Some(issuer) = issuer_id {
+            applications::seed_draft(conn, key, institution.id, issuer, &answers::HANBIT).await?;
         }
         Ok(())
     })

@@ -400,18 +400,3 @@ pub async fn lookup(
     query.load(conn).await
 }
 
-/// The section versions of an application's latest submission (`{"institution": 3, …}`), if it
-/// was ever submitted: what the register publishes is what the regulator approved.
-pub async fn submitted_versions(
-    conn: &mut AsyncPgConnection,
-    application: Uuid,
-) -> QueryResult<Option<serde_json::Value>> {
-    use crate::db::schema::submissions;
-    submissions::table
-        .filter(submissions::application_id.eq(application))
-        .order(submissions::round.desc())
-        .select(submissions::sections)
-        .first(conn)
-        .await
-        .optional()
-}

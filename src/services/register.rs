@@ -59,10 +59,10 @@ async fn submitted_answers(
     case: &Application,
     section: SectionKind,
 ) -> AppResult<Answers> {
-    let submitted = db::register::submitted_versions(conn, case.id).await?;
+    let submitted = db::submissions::of_application(conn, case.id).await?;
     let version = submitted
-        .as_ref()
-        .and_then(|v| v.get(section.as_str()))
+        .last()
+        .and_then(|s| s.sections.get(section.as_str()))
         .and_then(serde_json::Value::as_i64)
         .and_then(|v| i32::try_from(v).ok());
     let stored = match version {

@@ -399,4 +399,3 @@ pub async fn lookup(
     }
     query.load(conn).await
 }
-

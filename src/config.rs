@@ -79,7 +79,15 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Serve the demo mailbox whatever the BASE_URL and the data (never in production).
     pub demo_mailbox: bool,
+    /// The largest file one upload may be (UPLOAD_MAX_FILE_BYTES).
+    pub upload_max_file_bytes: u64,
+    /// The most the current documents of one application may add up to (UPLOAD_MAX_APPLICATION_BYTES).
+    pub upload_max_application_bytes: u64,
 }
+
+/// Upload limits of SECURITY.md: 25 MiB a file, 200 MiB an application.
+const DEFAULT_UPLOAD_MAX_FILE_BYTES: usize = 25 * 1024 * 1024;
+const DEFAULT_UPLOAD_MAX_APPLICATION_BYTES: usize = 200 * 1024 * 1024;
 
 /// A setting that could not be used, with the reason in words an operator can act on.
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +193,16 @@ impl Settings {
             workers: parse_count(&lookup, "WORKERS", default_workers())?,
             trust_forwarded_for: parse_bool(&lookup, "TRUST_FORWARDED_FOR")?,
             demo_mailbox: parse_bool(&lookup, "DEMO_MAILBOX")?,
+            upload_max_file_bytes: parse_count(
+                &lookup,
+                "UPLOAD_MAX_FILE_BYTES",
+                DEFAULT_UPLOAD_MAX_FILE_BYTES,
+            )? as u64,
+            upload_max_application_bytes: parse_count(
+                &lookup,
+                "UPLOAD_MAX_APPLICATION_BYTES",
+                DEFAULT_UPLOAD_MAX_APPLICATION_BYTES,
+            )? as u64,
         };
         settings.check_production()?;
         Ok(settings)
@@ -350,6 +368,8 @@ mod tests {
         );
         assert_eq!(s.log_format, LogFormat::Text);
         assert!(!s.secure_cookies());
+        assert_eq!(s.upload_max_file_bytes, 25 * 1024 * 1024);
+        assert_eq!(s.upload_max_application_bytes, 200 * 1024 * 1024);
     }
 
     #[test]
@@ -372,6 +392,12 @@ mod tests {
             "SMTP_URL"
         );
         assert_eq!(settings(&[("WORKERS", "0")]).unwrap_err().name, "WORKERS");
+        assert_eq!(
+            settings(&[("UPLOAD_MAX_FILE_BYTES", "25M")])
+                .unwrap_err()
+                .name,
+            "UPLOAD_MAX_FILE_BYTES"
+        );
         assert_eq!(
             settings(&[("STORAGE", "s3://")]).unwrap_err().name,
             "STORAGE"

@@ -43,3 +43,90 @@ pub async fn current_of(
         .load(conn)
         .await
 }
+
+/// A document version with the name of the member who uploaded it.
+pub type Uploaded = (Document, String);
+
+/// A new version of a document. Its number comes from the caller, who holds the application's lock.
+pub struct NewDocument<'a> {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub kind: DocumentKind,
+    pub subject: &'a str,
+    pub version: i32,
+    pub file_name: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
+    pub storage_key: &'a str,
+    pub uploaded_by: Uuid,
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, new: &NewDocument<'_>) -> QueryResult<()> {
+    diesel::insert_into(documents::table)
+        .values((
+            documents::id.eq(new.id),
+            documents::application_id.eq(new.application_id),
+            documents::kind.eq(new.kind),
+            documents::subject.eq(new.subject),
+            documents::version.eq(new.version),
+            documents::file_name.eq(new.file_name),
+            documents::size_bytes.eq(new.size_bytes),
+            documents::sha256.eq(new.sha256),
+            documents::storage_key.eq(new.storage_key),
+            documents::uploaded_by.eq(new.uploaded_by),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The newest version number of a document, 0 when none was uploaded.
+pub async fn latest_version(
+    conn: &mut AsyncPgConnection,
+    application: Uuid,
+    kind: DocumentKind,
+    subject: &str,
+) -> QueryResult<i32> {
+    documents::table
+        .filter(documents::application_id.eq(application))
+        .filter(documents::kind.eq(kind))
+        .filter(documents::subject.eq(subject))
+        .select(diesel::dsl::max(documents::version))
+        .first::<Option<i32>>(conn)
+        .await
+        .map(|v| v.unwrap_or(0))
+}
+
+/// Every version of a document, newest first, each with its uploader's name.
+pub async fn history(
+    conn: &mut AsyncPgConnection,
+    application: Uuid,
+    kind: DocumentKind,
+    subject: &str,
+) -> QueryResult<Vec<Uploaded>> {
+    use crate::db::schema::users;
+    documents::table
+        .inner_join(users::table.on(users::id.eq(documents::uploaded_by)))
+        .filter(documents::application_id.eq(application))
+        .filter(documents::kind.eq(kind))
+        .filter(documents::subject.eq(subject))
+        .order(documents::version.desc())
+        .select((Document::as_select(), users::display_name))
+        .load(conn)
+        .await
+}
+
+/// The document version `id` of `application`.
+pub async fn find_in(
+    conn: &mut AsyncPgConnection,
+    application: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<Document>> {
+    documents::table
+        .filter(documents::id.eq(id))
+        .filter(documents::application_id.eq(application))
+        .select(Document::as_select())
+        .first(conn)
+        .await
+        .optional()
+}

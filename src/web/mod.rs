@@ -193,6 +193,10 @@ route_table! {
     GET  "/review/register/{number}/status"    Registrar    => register::status::form,
     POST "/review/register/{number}/status"    Registrar    => register::status::change,
 
+    GET  "/applications/{id}/documents/{kind}" IssuerMember => application::documents::show,
+    POST "/applications/{id}/documents/{kind}" IssuerMember => application::documents::upload,
+    GET  "/applications/{id}/files/{document}" SignedIn     => application::documents::download,
+
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,
 }

@@ -24,6 +24,7 @@ coded! {
         AlreadySubmitted => "already-submitted",
         Imported => "imported",
         Withdrawn => "withdrawn",
+        Uploaded => "uploaded",
     }
 }
 
@@ -56,6 +57,7 @@ impl Notice {
             Notice::AlreadySubmitted => "notice-already-submitted",
             Notice::Imported => "notice-imported",
             Notice::Withdrawn => "notice-withdrawn",
+            Notice::Uploaded => "notice-uploaded",
         }
     }
 }

@@ -140,5 +140,6 @@ PEAK=$(peak_kib)
   echo "  \"outage\": {\"load\": $(as_json < "$OUTAGE"), \"recovery_seconds\": $RECOVERY}"
   echo "}"
 } > "$JSON"
+BIN=$BIN bash tests/bench/upload.sh >> "$REPORT"
 rm -f "$REPORT.tmp" "$JSON.tmp"
 cat "$REPORT"

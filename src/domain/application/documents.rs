@@ -32,6 +32,22 @@ impl DocumentKind {
         }
     }
 
+    /// The catalogue key of the sentence saying what the document is and what it must show.
+    pub fn about_key(self) -> &'static str {
+        match self {
+            DocumentKind::ArticlesOfAssociation => "document-articles_of_association-about",
+            DocumentKind::AuditedFinancialStatements => {
+                "document-audited_financial_statements-about"
+            }
+            DocumentKind::BusinessPlan => "document-business_plan-about",
+            DocumentKind::WhitePaper => "document-white_paper-about",
+            DocumentKind::AmlPolicy => "document-aml_policy-about",
+            DocumentKind::LegalOpinion => "document-legal_opinion-about",
+            DocumentKind::DirectorCv => "document-director_cv-about",
+            DocumentKind::AttestationReport => "document-attestation_report-about",
+        }
+    }
+
     /// The section whose page asks for the document: a CV beside its director, the white paper
     /// with the token, the accountant's report with its figures, the rest on the checklist.
     pub fn section(self) -> SectionKind {

@@ -4,6 +4,7 @@
 //! another institution's is not found.
 
 pub mod attestation;
+pub mod documents;
 pub mod sections;
 pub mod submission;
 pub mod task_list;

@@ -7,6 +7,7 @@ pub mod context;
 pub mod form;
 pub mod lang;
 pub mod small_file;
+pub mod upload;
 pub mod user;
 
 pub use actor::{Actor, acting_as};

@@ -4,6 +4,7 @@
 
 mod attestation;
 pub(crate) mod complete;
+mod documents;
 mod sections;
 mod submission;
 mod withdrawal;

@@ -2,6 +2,8 @@
 //! for sideways scrolling at both, and with the Nu HTML Checker.
 
 mod attestation;
+mod documents;
 mod identity;
 mod pages;
+mod sections;
 mod submission;

@@ -165,6 +165,10 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/review/register/{number}/status",     [IN,  IN,  NO,  NO,  NO,  Y,   Y  ]),
     ("POST", "/review/register/{number}/status",     [IN,  IN,  NO,  NO,  NO,  Y,   Y  ]),
 
+    ("GET",  "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("POST", "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
+    ("GET",  "/applications/{id}/files/{document}",  [IN,  IN,  OWN, OWN, Y,   Y,   Y  ]),
+
     ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
 
@@ -222,8 +226,9 @@ struct Fixture {
     members: (Uuid, Uuid),
     /// Mails in the demo mailbox, to a member of A and to one of B.
     mails: (Uuid, Uuid),
-    /// A draft application of A and one of B.
+    /// Draft applications of A and of B, each with one stored document.
     applications: (Uuid, Uuid),
+    documents: (Uuid, Uuid),
     /// An issuer on the public register (public: no institution's own).
     register_number: String,
 }
@@ -257,6 +262,13 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
     }
     if !path.contains('{') {
         return path.to_owned();
+    }
+    if path.starts_with("/applications/{id}/") {
+        // A document page names its kind; a download names a document of that application.
+        return path
+            .replace("{id}", &fx.pick(fx.applications, object).to_string())
+            .replace("{kind}", "business_plan")
+            .replace("{document}", &fx.pick(fx.documents, object).to_string());
     }
     let id = if path.starts_with("/admin/users/") || path.starts_with("/institution/members/") {
         fx.pick(fx.members, object)
@@ -458,16 +470,26 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
     // Institution B has an administrator of its own, like any real institution.
     app.create_account(Role::Issuer, Some(institution_b), true)
         .await;
+    let applications = (
+        app.create_application(institution_a, member_a.id).await,
+        app.create_application(institution_b, member_b.id).await,
+    );
+    let pdf = crate::support::documents::pdf(0);
+    let kind = stablereg::domain::application::DocumentKind::BusinessPlan;
+    let documents = (
+        app.store_document(applications.0, kind, member_a.id, &pdf)
+            .await,
+        app.store_document(applications.1, kind, member_b.id, &pdf)
+            .await,
+    );
     let fixture = Fixture {
+        applications,
+        documents,
         institutions: (institution_a, institution_b),
         members: (member_a.id, member_b.id),
         mails: (
             queue_mail(&app, &member_a.email).await,
             queue_mail(&app, &member_b.email).await,
-        ),
-        applications: (
-            app.create_application(institution_a, member_a.id).await,
-            app.create_application(institution_b, member_b.id).await,
         ),
         register_number: crate::register::fixture::publish(
             &app,

@@ -100,6 +100,8 @@ fn query(names: Vec<String>) -> impl Strategy<Value = String> {
 struct Fields {
     all: Vec<String>,
     by_action: BTreeMap<String, Vec<Field>>,
+    /// The actions of forms that send a file (multipart/form-data).
+    multipart: BTreeSet<String>,
 }
 
 struct Field {
@@ -110,6 +112,7 @@ struct Field {
 async fn rendered_fields(world: &World<'_>) -> Fields {
     let mut all = BTreeSet::from(["lang", "next", "notice", "page"].map(str::to_owned));
     let mut by_action: BTreeMap<String, Vec<Field>> = BTreeMap::new();
+    let mut multipart = BTreeSet::new();
     for route in routes("GET") {
         let visitor = world.visitor_for(route.access);
         let page = world.path(route.path);
@@ -119,6 +122,9 @@ async fn rendered_fields(world: &World<'_>) -> Fields {
             let tag = form.split('>').next().unwrap_or_default();
             // A form without an action posts to its own page (the mailed-link pages do).
             let action = attribute(tag, "action").unwrap_or_else(|| page.clone());
+            if attribute(tag, "enctype").as_deref() == Some("multipart/form-data") {
+                multipart.insert(action.clone());
+            }
             let fields = by_action.entry(action).or_default();
             for (name, offered) in form_fields(form) {
                 all.insert(name.clone());
@@ -138,6 +144,7 @@ async fn rendered_fields(world: &World<'_>) -> Fields {
     Fields {
         all: all.into_iter().collect(),
         by_action,
+        multipart,
     }
 }
 
@@ -219,8 +226,9 @@ struct World<'a> {
     /// The staff account the admin routes act on (not the reviewer, whose session is in use).
     staff_member: Account,
     other_institution: uuid::Uuid,
-    /// The issuer admin's institution's draft application.
+    /// The issuer admin's draft application and a stored document of it.
     application: uuid::Uuid,
+    document: uuid::Uuid,
     /// Real links from real mails, so the token routes get past the token lookup to the form.
     verify_link: String,
     reset_link: String,
@@ -245,6 +253,9 @@ impl<'a> World<'a> {
         let staff = app.create_account(Role::Admin, None, false).await;
         let other_institution = app.create_institution("가온").await;
         let application = app.create_application(institution, owner.id).await;
+        let kind = stablereg::domain::application::DocumentKind::BusinessPlan;
+        let pdf = crate::support::documents::pdf(0);
+        let document = app.store_document(application, kind, owner.id, &pdf).await;
 
         let anonymous = app.visitor();
         let second_factor = app.visitor();
@@ -342,6 +353,7 @@ impl<'a> World<'a> {
             staff_member,
             other_institution,
             application,
+            document,
             verify_link,
             reset_link,
             invitation_link,
@@ -378,6 +390,12 @@ impl<'a> World<'a> {
                 other => panic!("no link for the token route {other}: add one to World"),
             };
             return link.split('?').next().unwrap().to_owned();
+        }
+        if route.starts_with("/applications/{id}/") {
+            return route
+                .replace("{id}", &self.application.to_string())
+                .replace("{kind}", "business_plan")
+                .replace("{document}", &self.document.to_string());
         }
         let id = if route.starts_with("/institution/members/") {
             self.colleague.id
@@ -501,10 +519,33 @@ async fn arbitrary_form_fields_never_give_a_5xx() {
                     serde_urlencoded::to_string(&form).unwrap().into_bytes()
                 }
             };
+            let is_multipart = fields_seen.multipart.contains(&path);
+            let (content_type, body) = if is_multipart && case % 6 != 5 {
+                // A file form: the same fields as parts, then a file of arbitrary bytes (half the
+                // time starting as a PDF does, so the parse runs).
+                let pairs: Vec<(String, String)> =
+                    serde_urlencoded::from_bytes(&body).unwrap_or_default();
+                let pairs: Vec<(&str, &str)> = pairs
+                    .iter()
+                    .filter(|(name, _)| name != "file")
+                    .map(|(n, v)| (n.as_str(), v.as_str()))
+                    .collect();
+                let mut file = sample(&mut runner, &raw_body());
+                if sample(&mut runner, &any::<bool>()) {
+                    file.splice(0..0, b"%PDF-1.7\n".iter().copied());
+                }
+                let name = sample(&mut runner, &"[ -~]{0,40}");
+                let body = crate::support::documents::multipart(&pairs, Some((&name, &file)));
+                (crate::support::documents::multipart_type(), body)
+            } else if is_multipart {
+                (crate::support::documents::multipart_type(), body)
+            } else {
+                ("application/x-www-form-urlencoded".to_owned(), body)
+            };
             let res = visitor
                 .client
                 .post(visitor.url(&path))
-                .header("content-type", "application/x-www-form-urlencoded")
+                .header("content-type", content_type)
                 .body(body.clone())
                 .send()
                 .await

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod browser;
+pub mod documents;
 pub mod harness;
 pub mod nu_checker;
 pub mod s3;

@@ -10,6 +10,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub mod applications;
 pub mod audit_log;
+pub mod case_file;
 pub mod client_attempts;
 pub mod documents;
 pub mod enums;
@@ -19,6 +20,7 @@ pub mod institutions;
 pub mod invitations;
 pub mod outbox;
 pub mod pending_posts;
+pub mod queue;
 pub mod reference_counters;
 pub mod register;
 pub mod review;

@@ -31,6 +31,8 @@ pub enum Access {
     IssuerAdmin,
     /// Regulator staff: reviewers, approvers and admins.
     Regulator,
+    /// The staff who review cases: reviewers and approvers (not admins).
+    Staff,
     /// Portal administrators.
     Admin,
     /// Those who change an issuer's standing on the public register: approvers and admins.
@@ -51,6 +53,7 @@ impl Access {
             Access::IssuerMember => issuer,
             Access::IssuerAdmin => issuer && user.is_institution_admin,
             Access::Regulator => user.role.is_regulator(),
+            Access::Staff => matches!(user.role, Role::Reviewer | Role::Approver),
             Access::Admin => user.role == Role::Admin,
             Access::Registrar => matches!(user.role, Role::Approver | Role::Admin),
             Access::SecondFactor | Access::MfaEnrolment | Access::Demo => false,
@@ -100,6 +103,7 @@ pub fn decide(access: Access, session: Option<&Session>, demo_enabled: bool) -> 
         | Access::IssuerMember
         | Access::IssuerAdmin
         | Access::Regulator
+        | Access::Staff
         | Access::Admin
         | Access::Registrar => match signed_in {
             Some(u) if access.admits(u) => Decision::Allow,

@@ -20,7 +20,7 @@ pub mod session;
 
 use pages::identity::{account, signup};
 use pages::{
-    admin, application, demo_mail, health, home, identity, institution::members, register,
+    admin, application, demo_mail, health, home, identity, institution::members, register, review,
 };
 
 pub use extract::PageContext;
@@ -196,6 +196,16 @@ route_table! {
     GET  "/applications/{id}/documents/{kind}" IssuerMember => application::documents::show,
     POST "/applications/{id}/documents/{kind}" IssuerMember => application::documents::upload,
     GET  "/applications/{id}/files/{document}" SignedIn     => application::documents::download,
+
+    GET  "/review"                             Staff        => review::queue::list,
+    GET  "/review/{id}"                        Staff        => review::case::show,
+    GET  "/review/{id}/clock"                  Staff        => review::case::clock_log,
+    GET  "/review/{id}/sections/{section}/compare" Staff    => review::compare::show,
+    POST "/review/{id}/take"                   Staff        => review::actions::take,
+    POST "/review/{id}/assign"                 Staff        => review::actions::assign,
+    POST "/review/{id}/sections/{section}/outcome" Staff    => review::actions::outcome,
+    POST "/review/{id}/notes"                  Staff        => review::actions::note,
+    POST "/review/{id}/complete"               Staff        => review::actions::complete,
 
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,

@@ -9,5 +9,6 @@ mod identity;
 mod institution;
 mod platform;
 mod register;
+mod review;
 mod security;
 mod support;

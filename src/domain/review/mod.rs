@@ -3,5 +3,6 @@
 
 pub mod clock;
 pub mod information_request;
+pub mod outcome;
 pub mod state;
 pub mod transition;

@@ -3,6 +3,8 @@
 
 mod address_in_use;
 mod application_received;
+mod case_assigned;
+mod completeness_confirmed;
 mod email_change;
 mod invitation;
 mod password_reset;
@@ -13,6 +15,8 @@ mod tests;
 
 pub use address_in_use::{AddressInUse, AddressUse};
 pub use application_received::ApplicationReceived;
+pub use case_assigned::CaseAssigned;
+pub use completeness_confirmed::CompletenessConfirmed;
 pub use email_change::{ConfirmNewAddress, EmailChangeRequested};
 pub use invitation::{Invitation, InvitationRefused, InvitedTo};
 pub use password_reset::PasswordReset;

@@ -150,6 +150,33 @@ fn email_change_requested() {
 }
 
 #[test]
+fn case_assigned() {
+    for lang in Lang::ALL {
+        let mail = CaseAssigned {
+            to: recipient(lang),
+            reference: "APP-2026-000123",
+            institution: institution(lang),
+            link: "https://portal.example/review/0190f1d2-0000-7000-8000-000000000001",
+        };
+        snapshot("case_assigned", lang, &mail);
+    }
+}
+
+#[test]
+fn completeness_confirmed() {
+    for lang in Lang::ALL {
+        let mail = CompletenessConfirmed {
+            to: recipient(lang),
+            reference: "APP-2026-000123",
+            confirmed_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            deadline: chrono::NaiveDate::from_ymd_opt(2027, 3, 2).unwrap(),
+            link: "https://portal.example/applications/0190f1d2-0000-7000-8000-000000000001",
+        };
+        snapshot("completeness_confirmed", lang, &mail);
+    }
+}
+
+#[test]
 fn application_received() {
     for lang in Lang::ALL {
         let mail = ApplicationReceived {

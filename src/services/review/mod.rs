@@ -3,7 +3,11 @@
 //! the SQL update is guarded by that state and the case's version, so an action on a case that
 //! changed meanwhile is `Applied::Stale` (a 409 page), never a second change.
 
+pub mod assignment;
 pub mod clock;
+pub mod completeness;
+pub mod queue;
+pub mod workspace;
 
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;

@@ -13,4 +13,4 @@ pub mod user;
 pub use actor::{Actor, acting_as};
 pub use context::PageContext;
 pub use form::Form;
-pub use user::{Admin, IssuerAdmin, IssuerMember, Registrar, Regulator, SignedIn};
+pub use user::{Admin, IssuerAdmin, IssuerMember, Registrar, Regulator, SignedIn, Staff};

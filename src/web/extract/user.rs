@@ -52,6 +52,10 @@ pub struct Regulator(pub SessionUser);
 #[derive(Debug, Clone)]
 pub struct Admin(pub SessionUser);
 
+/// A reviewer or an approver: the staff who work cases.
+#[derive(Debug, Clone)]
+pub struct Staff(pub SessionUser);
+
 /// An approver or an admin: who changes an issuer's standing on the register.
 #[derive(Debug, Clone)]
 pub struct Registrar(pub SessionUser);
@@ -78,6 +82,7 @@ user_extractor!(IssuerAdmin, IssuerAdmin, user => of_institution(user)
     .map(|(user, institution)| IssuerAdmin { user, institution }));
 user_extractor!(Regulator, Regulator, user => Ok(Regulator(user)));
 user_extractor!(Admin, Admin, user => Ok(Admin(user)));
+user_extractor!(Staff, Staff, user => Ok(Staff(user)));
 user_extractor!(Registrar, Registrar, user => Ok(Registrar(user)));
 
 #[cfg(test)]
@@ -129,6 +134,7 @@ mod tests {
                 .is_ok_and(|m| Some(m.institution) == m.user.institution_id),
             Access::Regulator => Regulator::from_request(&req, &mut payload).await.is_ok(),
             Access::Admin => Admin::from_request(&req, &mut payload).await.is_ok(),
+            Access::Staff => Staff::from_request(&req, &mut payload).await.is_ok(),
             Access::Registrar => Registrar::from_request(&req, &mut payload).await.is_ok(),
             other => panic!("{other:?} has no user extractor"),
         }
@@ -148,6 +154,7 @@ mod tests {
             Access::IssuerMember,
             Access::IssuerAdmin,
             Access::Regulator,
+            Access::Staff,
             Access::Admin,
             Access::Registrar,
         ];

@@ -8,3 +8,4 @@ pub mod home;
 pub mod identity;
 pub mod institution;
 pub mod register;
+pub mod review;

@@ -5,5 +5,6 @@ mod attestation;
 mod documents;
 mod identity;
 mod pages;
+mod review;
 mod sections;
 mod submission;

@@ -168,6 +168,18 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("GET",  "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
     ("POST", "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
     ("GET",  "/applications/{id}/files/{document}",  [IN,  IN,  OWN, OWN, Y,   Y,   Y  ]),
+    // The review: reviewers and approvers only (any case but a draft, whoever applied). The
+    // reviewer takes each case and confirms it complete; the approver then finds it taken (409)
+    // and no longer awaiting completeness (409); an empty assignment or note is sent back (422).
+    ("GET",  "/review",                              [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("GET",  "/review/{id}",                         [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("GET",  "/review/{id}/clock",                   [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("GET",  "/review/{id}/sections/{section}/compare", [IN, IN, NO, NO,  Y,   Y,   NO ]),
+    ("POST", "/review/{id}/take",                    [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("POST", "/review/{id}/assign",                  [IN,  IN,  NO,  NO,  NO,  Y,   NO ]),
+    ("POST", "/review/{id}/sections/{section}/outcome", [IN, IN, NO, NO,  Y,   Y,   NO ]),
+    ("POST", "/review/{id}/notes",                   [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
+    ("POST", "/review/{id}/complete",                [IN,  IN,  NO,  NO,  Y,   Y,   NO ]),
 
     ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
@@ -229,6 +241,8 @@ struct Fixture {
     /// Draft applications of A and of B, each with one stored document.
     applications: (Uuid, Uuid),
     documents: (Uuid, Uuid),
+    /// Submitted cases of two further institutions (an institution has one open application).
+    cases: (Uuid, Uuid),
     /// An issuer on the public register (public: no institution's own).
     register_number: String,
 }
@@ -264,9 +278,11 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
         return path.to_owned();
     }
     if path.starts_with("/applications/{id}/") {
-        // A document page names its kind; a download names a document of that application.
+        // A document page names its kind; a download names a document of that application; a
+        // section page any section (they answer alike).
         return path
             .replace("{id}", &fx.pick(fx.applications, object).to_string())
+            .replace("{section}", "institution")
             .replace("{kind}", "business_plan")
             .replace("{document}", &fx.pick(fx.documents, object).to_string());
     }
@@ -278,6 +294,8 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
         fx.pick(fx.mails, object)
     } else if path.starts_with("/applications/") {
         fx.pick(fx.applications, object)
+    } else if path.starts_with("/review/") {
+        fx.pick(fx.cases, object)
     } else {
         panic!("no fixture for the parameter of {path}: teach `concrete` which object it takes")
     };
@@ -490,6 +508,22 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
         mails: (
             queue_mail(&app, &member_a.email).await,
             queue_mail(&app, &member_b.email).await,
+        ),
+        cases: (
+            crate::review::submitted_case(
+                &app,
+                app.create_institution("Gaon").await,
+                member_a.id,
+                1,
+            )
+            .await,
+            crate::review::submitted_case(
+                &app,
+                app.create_institution("Nuri").await,
+                member_b.id,
+                2,
+            )
+            .await,
         ),
         register_number: crate::register::fixture::publish(
             &app,

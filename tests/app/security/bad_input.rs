@@ -222,6 +222,8 @@ struct World<'a> {
     second_factor: Visitor<'a>,
     issuer_admin: Visitor<'a>,
     admin: Visitor<'a>,
+    /// An approver, for the review's routes.
+    staff: Visitor<'a>,
     colleague: Account,
     /// The staff account the admin routes act on (not the reviewer, whose session is in use).
     staff_member: Account,
@@ -229,6 +231,8 @@ struct World<'a> {
     /// The issuer admin's draft application and a stored document of it.
     application: uuid::Uuid,
     document: uuid::Uuid,
+    /// A submitted case of another institution.
+    case: uuid::Uuid,
     /// Real links from real mails, so the token routes get past the token lookup to the form.
     verify_link: String,
     reset_link: String,
@@ -256,6 +260,7 @@ impl<'a> World<'a> {
         let kind = stablereg::domain::application::DocumentKind::BusinessPlan;
         let pdf = crate::support::documents::pdf(0);
         let document = app.store_document(application, kind, owner.id, &pdf).await;
+        let case = crate::review::submitted_case(app, other_institution, owner.id, 1).await;
 
         let anonymous = app.visitor();
         let second_factor = app.visitor();
@@ -267,6 +272,9 @@ impl<'a> World<'a> {
         issuer_admin.sign_in(&owner).await;
         let admin = app.visitor();
         admin.sign_in(&staff).await;
+        let approver = app.create_account(Role::Approver, None, false).await;
+        let review_staff = app.visitor();
+        review_staff.sign_in(&approver).await;
 
         let brn = valid_brn(7_654_321);
         let signup = [
@@ -349,11 +357,13 @@ impl<'a> World<'a> {
             second_factor,
             issuer_admin,
             admin,
+            staff: review_staff,
             colleague,
             staff_member,
             other_institution,
             application,
             document,
+            case,
             verify_link,
             reset_link,
             invitation_link,
@@ -373,6 +383,7 @@ impl<'a> World<'a> {
             | Access::IssuerMember
             | Access::IssuerAdmin => &self.issuer_admin,
             Access::Regulator | Access::Admin | Access::Registrar => &self.admin,
+            Access::Staff => &self.staff,
         }
     }
 
@@ -407,6 +418,8 @@ impl<'a> World<'a> {
             self.mail
         } else if route.starts_with("/applications/") {
             self.application
+        } else if route.starts_with("/review/") {
+            self.case
         } else {
             assert!(
                 !route.contains('{'),
@@ -425,6 +438,7 @@ impl<'a> World<'a> {
         for (who, visitor, page) in [
             ("the issuer admin", &self.issuer_admin, "/account"),
             ("the admin", &self.admin, "/account"),
+            ("the approver", &self.staff, "/account"),
             (
                 "the visitor between password and code",
                 &self.second_factor,

@@ -1,0 +1,260 @@
+//! The review queue and who works a case: the filtered, keyset-paginated list of cases (one query,
+//! joined to institutions and the assignee, on the queue's indexes), the counts per state, and
+//! taking and assigning a case (guarded in the SQL).
+
+use chrono::NaiveDate;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Date, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{applications, institutions, users};
+use crate::domain::Role;
+use crate::domain::institution::InstitutionType;
+use crate::domain::review::state::ReviewState;
+
+/// Whose cases the queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Anyone,
+    Unassigned,
+    Person(Uuid),
+}
+
+/// What the search box matched against: names and references by pattern, registration numbers by
+/// their digits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    /// A LIKE pattern (already escaped) for names and references.
+    pub pattern: Option<String>,
+    /// A LIKE pattern of digits for business registration numbers.
+    pub digits: Option<String>,
+}
+
+/// The queue's filters, already parsed.
+#[derive(Debug, Clone)]
+pub struct QueueQuery {
+    /// The states shown (the open ones unless a state is chosen).
+    pub states: Vec<ReviewState>,
+    pub assignee: AssigneeFilter,
+    pub institution_type: Option<InstitutionType>,
+    /// Only cases due before this date (overdue: before today).
+    pub due_before: Option<NaiveDate>,
+    /// Only cases due on or after this date.
+    pub due_from: Option<NaiveDate>,
+    pub search: Search,
+    /// The last row of the previous page: (due date, id); a case without a due date sorts last.
+    pub after: Option<(Option<NaiveDate>, Uuid)>,
+    pub limit: i64,
+}
+
+/// A line of the queue.
+#[derive(Debug, Clone, Queryable)]
+pub struct QueueRow {
+    pub id: Uuid,
+    pub reference: Option<String>,
+    pub state: ReviewState,
+    pub due_on: Option<NaiveDate>,
+    pub legal_name_ko: String,
+    pub legal_name_en: String,
+    pub institution_type: InstitutionType,
+    pub assignee_id: Option<Uuid>,
+    pub assignee_name: Option<String>,
+}
+
+/// The queue's rows matching every filter but the cursor, boxed, unordered and unlimited.
+macro_rules! filtered {
+    ($q:expr) => {{
+        let q: &QueueQuery = $q;
+        let mut query = applications::table
+            .inner_join(institutions::table)
+            .left_join(users::table.on(applications::assignee_id.eq(users::id.nullable())))
+            .filter(applications::state.eq_any(q.states.iter().map(|s| s.as_str())))
+            .select((
+                applications::id,
+                applications::reference,
+                applications::state,
+                applications::due_on,
+                institutions::legal_name_ko,
+                institutions::legal_name_en,
+                institutions::institution_type,
+                applications::assignee_id,
+                users::display_name.nullable(),
+            ))
+            .into_boxed();
+        query = match q.assignee {
+            AssigneeFilter::Anyone => query,
+            AssigneeFilter::Unassigned => query.filter(applications::assignee_id.is_null()),
+            AssigneeFilter::Person(id) => query.filter(applications::assignee_id.eq(id)),
+        };
+        if let Some(kind) = q.institution_type {
+            query = query.filter(institutions::institution_type.eq(kind.as_str()));
+        }
+        if let Some(before) = q.due_before {
+            query = query.filter(applications::due_on.lt(before));
+        }
+        if let Some(from) = q.due_from {
+            query = query.filter(applications::due_on.ge(from));
+        }
+        if let Some(pattern) = &q.search.pattern {
+            let by_text = institutions::legal_name_ko
+                .ilike(pattern.clone())
+                .or(institutions::legal_name_en.ilike(pattern.clone()))
+                .or(applications::reference
+                    .ilike(pattern.clone())
+                    .assume_not_null());
+            query = match &q.search.digits {
+                Some(d) => query
+                    .filter(by_text.or(institutions::business_registration_number.like(d.clone()))),
+                None => query.filter(by_text),
+            };
+        }
+        query
+    }};
+}
+
+/// One page of the queue, sorted by due date (cases without one last), then id: one statement.
+/// The cursor is a row comparison on (due_on, id), the order of the queue's indexes, so a deep
+/// page starts where the last ended instead of counting its way there; past the dated cases, the
+/// undated ones follow by id (a second arm of the same statement, UNION ALL).
+pub async fn page(conn: &mut AsyncPgConnection, q: &QueueQuery) -> QueryResult<Vec<QueueRow>> {
+    let mut rows: Vec<QueueRow> = match q.after {
+        None => {
+            filtered!(q)
+                .order((applications::due_on.asc().nulls_last(), applications::id))
+                .limit(q.limit)
+                .load(conn)
+                .await?
+        }
+        Some((Some(due), id)) => {
+            let dated = filtered!(q)
+                .filter(applications::due_on.is_not_null())
+                .filter(
+                    sql::<Bool>("(applications.due_on, applications.id) > (")
+                        .bind::<Date, _>(due)
+                        .sql(", ")
+                        .bind::<SqlUuid, _>(id)
+                        .sql(")"),
+                )
+                .order((applications::due_on, applications::id))
+                .limit(q.limit);
+            let undated = filtered!(q)
+                .filter(applications::due_on.is_null())
+                .order(applications::id)
+                .limit(q.limit);
+            // The outer limit lets the second arm go unread when the first fills the page.
+            dated.union_all(undated).limit(q.limit).load(conn).await?
+        }
+        Some((None, id)) => {
+            filtered!(q)
+                .filter(applications::due_on.is_null())
+                .filter(applications::id.gt(id))
+                .order(applications::id)
+                .limit(q.limit)
+                .load(conn)
+                .await?
+        }
+    };
+    // The arms of a UNION ALL come back in no promised order: the queue's order is restored here.
+    rows.sort_by_key(|r| (r.due_on.is_none(), r.due_on, r.id));
+    rows.truncate(usize::try_from(q.limit).unwrap_or(usize::MAX));
+    Ok(rows)
+}
+
+/// How many cases are in each state (drafts are not cases).
+pub async fn counts(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(ReviewState, i64)>> {
+    applications::table
+        .filter(applications::state.ne(ReviewState::Draft))
+        .group_by(applications::state)
+        .select((applications::state, diesel::dsl::count_star()))
+        .load(conn)
+        .await
+}
+
+/// Who works the case and until when, with the version that guards changes to it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Assignment {
+    pub assignee_id: Option<Uuid>,
+    pub assignee_name: Option<String>,
+    pub due_on: Option<NaiveDate>,
+}
+
+pub async fn assignment(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Assignment>> {
+    applications::table
+        .left_join(users::table.on(applications::assignee_id.eq(users::id.nullable())))
+        .filter(applications::id.eq(id))
+        .select((
+            applications::assignee_id,
+            users::display_name.nullable(),
+            applications::due_on,
+        ))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Gives the case to `to` while nobody has it; false when someone took it first or it is closed.
+/// Raises the version: a transition prepared under the old assignment is then stale.
+pub async fn take(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    to: Uuid,
+    open: &[ReviewState],
+) -> QueryResult<bool> {
+    diesel::update(
+        applications::table
+            .filter(applications::id.eq(id))
+            .filter(applications::assignee_id.is_null())
+            .filter(applications::state.eq_any(open.iter().map(|s| s.as_str()))),
+    )
+    .set((
+        applications::assignee_id.eq(to),
+        applications::version.eq(applications::version + 1),
+    ))
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+/// Gives the case to `to` whoever had it, if it is still at `version`; false otherwise.
+pub async fn assign(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    to: Uuid,
+    version: i32,
+    open: &[ReviewState],
+) -> QueryResult<bool> {
+    diesel::update(
+        applications::table
+            .filter(applications::id.eq(id))
+            .filter(applications::version.eq(version))
+            .filter(applications::state.eq_any(open.iter().map(|s| s.as_str()))),
+    )
+    .set((
+        applications::assignee_id.eq(to),
+        applications::version.eq(version + 1),
+    ))
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+/// A member of staff a case can be assigned to.
+#[derive(Debug, Clone, Queryable)]
+pub struct Assignable {
+    pub id: Uuid,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// The active reviewers and approvers, by name.
+pub async fn assignable(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Assignable>> {
+    users::table
+        .filter(users::active.eq(true))
+        .filter(users::role.eq_any([Role::Reviewer.as_str(), Role::Approver.as_str()]))
+        .order((users::display_name, users::id))
+        .select((users::id, users::display_name, users::role))
+        .load(conn)
+        .await
+}

@@ -88,8 +88,11 @@ pub async fn publish(
     // Saved after submission: not what was approved, so never on the register.
     let later = token_answers("LATER", currency, &[("ethereum", EVM_ADDRESS)]);
     save_section(app, application, SectionKind::Token, 2, later, member.id).await;
+    // A reference of a year no other fixture uses: references are unique.
     app.sql(&format!(
-        "UPDATE applications SET state = 'approved', reference = 'APP-2026-{sequence:06}' WHERE id = '{application}'"
+        "UPDATE applications SET state = 'approved', reference = 'APP-2025-{:06}' \
+         WHERE id = '{application}'",
+        900_000 + sequence
     ))
     .await;
     let number = RegistrationNumber::new(2026, sequence).expect("a number");

@@ -147,6 +147,8 @@ impl ObjectType {
             ObjectType::Application => "audit-object-application",
             ObjectType::Document => "audit-object-document",
             ObjectType::RuleSettings => "audit-object-rule-settings",
+            ObjectType::RegisterEntry => "audit-object-register-entry",
+            ObjectType::Holiday => "audit-object-holiday",
         }
     }
 }

@@ -11,6 +11,7 @@ use diesel::sql_types::Text;
 
 use crate::domain::application::{DocumentKind, SectionKind};
 use crate::domain::audit::{Action, ObjectType};
+use crate::domain::register::RegisterStatus;
 use crate::domain::review::consultation::{ConsultedBody, Decision, Opinion, ProposedOutcome};
 use crate::domain::review::state::ReviewState;
 use crate::domain::{InstitutionStatus, InstitutionType, Role, Stage};
@@ -68,5 +69,6 @@ stored_as_text!(
     ConsultedBody,
     Opinion,
     ProposedOutcome,
-    Decision
+    Decision,
+    RegisterStatus
 );

@@ -85,6 +85,8 @@ coded! {
         Application => "application",
         Document => "document",
         RuleSettings => "rule_settings",
+        RegisterEntry => "register_entry",
+        Holiday => "holiday",
     }
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::attestation::Thresholds;
 use super::finding::Check;
 use super::money::Krw;
+use super::review::clock::ClockSettings;
 use super::share::BasisPoints;
 
 /// A check's figure, whether the check runs, and the admin's text of its legal basis if any.
@@ -60,6 +61,8 @@ pub struct Rules {
     pub capital: CapitalRules,
     pub attestation: Thresholds,
     pub redemption: RedemptionRules,
+    /// The lengths of the review's phases, in working days.
+    pub clock: ClockSettings,
 }
 
 impl Rules {
@@ -155,6 +158,12 @@ mod tests {
         assert_eq!(read.ownership, OwnershipRules::default());
         assert_eq!(read.attestation, Thresholds::default());
         assert_eq!(read.redemption, RedemptionRules::default());
+        assert_eq!(read.clock, ClockSettings::default());
+        let clock: Rules = serde_json::from_str(r#"{"clock":{"assessment_days":90}}"#).unwrap();
+        assert_eq!(
+            (clock.clock.completeness_days, clock.clock.assessment_days),
+            (25, 90)
+        );
         // A share over 100% or a negative amount is not a setting.
         let bad = r#"{"ownership":{"single_bank_cap":{"enabled":true,"value":10001}}}"#;
         assert!(serde_json::from_str::<Rules>(bad).is_err());

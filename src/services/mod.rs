@@ -6,6 +6,7 @@ pub mod admin;
 pub mod application;
 pub mod identity;
 pub mod institution;
+pub mod register;
 pub mod review;
 
 /// What every service needs besides its connection: who acts, the settings (links, mail), the audit key.

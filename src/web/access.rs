@@ -37,6 +37,8 @@ pub enum Access {
     Consultee,
     /// Portal administrators.
     Admin,
+    /// Those who change an issuer's standing on the public register: approvers and admins.
+    Registrar,
     /// Only while trying the portal (not production, mail written to files).
     Demo,
 }
@@ -56,6 +58,7 @@ impl Access {
             Access::Staff => matches!(user.role, Role::Reviewer | Role::Approver),
             Access::Consultee => user.role == Role::Consultee,
             Access::Admin => user.role == Role::Admin,
+            Access::Registrar => matches!(user.role, Role::Approver | Role::Admin),
             Access::SecondFactor | Access::MfaEnrolment | Access::Demo => false,
         }
     }
@@ -105,7 +108,8 @@ pub fn decide(access: Access, session: Option<&Session>, demo_enabled: bool) -> 
         | Access::Regulator
         | Access::Staff
         | Access::Consultee
-        | Access::Admin => match signed_in {
+        | Access::Admin
+        | Access::Registrar => match signed_in {
             Some(u) if access.admits(u) => Decision::Allow,
             Some(_) => Decision::Forbidden,
             None => Decision::SignIn,

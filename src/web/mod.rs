@@ -20,7 +20,7 @@ pub mod session;
 
 use pages::identity::{account, signup};
 use pages::{admin, application, demo_mail, health, home, identity, institution::members};
-use pages::{consultee, review};
+use pages::{consultee, register, review};
 
 pub use extract::PageContext;
 
@@ -186,6 +186,23 @@ route_table! {
     GET  "/admin/institutions/{id}/status/confirm" Admin    => admin::institutions::confirm_status,
     GET  "/admin/audit"                        Admin        => admin::audit::list,
     GET  "/admin/audit.csv"                    Admin        => admin::audit_csv::download,
+    GET  "/admin/calendar"                     Admin        => admin::calendar::show,
+    POST "/admin/calendar"                     Admin        => admin::calendar::add,
+    GET  "/admin/calendar/remove"              Admin        => admin::calendar::confirm_remove,
+    POST "/admin/calendar/remove"              Admin        => admin::calendar::remove,
+    GET  "/admin/settings"                     Admin        => admin::settings::show,
+    POST "/admin/settings"                     Admin        => admin::settings::save,
+
+    // The public register. Before "/register/{number}": that pattern would take these names.
+    GET  "/register"                           Anyone       => register::list,
+    GET  "/register.csv"                       Anyone       => register::downloads::csv,
+    GET  "/register.json"                      Anyone       => register::downloads::json,
+    GET  "/register/lookup"                    Anyone       => register::lookup::page_or_json,
+    GET  "/register/lookup.json"               Anyone       => register::lookup::json,
+    GET  "/register/feed.atom"                 Anyone       => register::feed::feed,
+    GET  "/register/{number}"                  Anyone       => register::show,
+    GET  "/review/register/{number}/status"    Registrar    => register::status::form,
+    POST "/review/register/{number}/status"    Registrar    => register::status::change,
 
     GET  "/applications/{id}/documents/{kind}" IssuerMember => application::documents::show,
     POST "/applications/{id}/documents/{kind}" IssuerMember => application::documents::upload,

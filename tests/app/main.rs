@@ -8,6 +8,7 @@ mod browser;
 mod identity;
 mod institution;
 mod platform;
+mod register;
 mod review;
 mod security;
 mod support;

@@ -143,6 +143,8 @@ audit-sentence-rules-changed = { $actor } changed the settings of the applicatio
 audit-object-application = application { $id }
 audit-object-document = document { $id }
 audit-object-rule-settings = the check settings
+audit-object-register-entry = the register entry { $id }
+audit-object-holiday = the public holiday of { $id }
 
 ## The regulator's review
 audit-action-case-assigned = Case assigned

@@ -143,6 +143,8 @@ audit-sentence-rules-changed = { $actor }(이)가 신청서 점검 기준 설정
 audit-object-application = 신청서 { $id }
 audit-object-document = 서류 { $id }
 audit-object-rule-settings = 점검 기준 설정
+audit-object-register-entry = 등록부 항목 { $id }
+audit-object-holiday = { $id } 공휴일
 
 ## The regulator's review
 audit-action-case-assigned = 심사 담당 지정

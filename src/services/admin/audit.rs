@@ -69,7 +69,9 @@ fn ids_in(row: &AuditRow) -> (Vec<Uuid>, Vec<Uuid>) {
         ObjectType::AuditLog
         | ObjectType::Application
         | ObjectType::Document
-        | ObjectType::RuleSettings => {}
+        | ObjectType::RuleSettings
+        | ObjectType::RegisterEntry
+        | ObjectType::Holiday => {}
     }
     (users, institutions)
 }

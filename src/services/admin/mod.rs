@@ -2,4 +2,6 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod calendar;
 pub mod institutions;
+pub mod settings;

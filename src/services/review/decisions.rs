@@ -19,7 +19,7 @@ use crate::domain::review::transition::Actor;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::mail::{self, messages};
-use crate::services::Context;
+use crate::services::{Context, register};
 
 /// A member of the regulator's staff acting on a case.
 #[derive(Debug, Clone, Copy)]
@@ -158,7 +158,8 @@ pub async fn decide(
             return Err(AppError::Conflict);
         }
         if let Some(number) = number {
-            publish_on_register(conn, cx, &case, &number, proposal.conditions.as_deref()).await?;
+            // The issuer is registered exactly when the approval stands: one transaction.
+            register::publish(conn, cx, &case, &number, proposal.conditions.as_deref()).await?;
         }
         tell_members(conn, cx, &case, decision, text.as_deref()).await?;
         Ok(DecisionMade {
@@ -175,19 +176,6 @@ async fn next_registration_number(conn: &mut AsyncPgConnection) -> AppResult<Reg
     let sequence = db::reference_counters::next(conn, "KRSC", year).await?;
     let sequence = u32::try_from(sequence).map_err(|e| AppError::Internal(e.into()))?;
     RegistrationNumber::new(year, sequence).map_err(|e| AppError::Internal(e.into()))
-}
-
-/// Puts the approved issuer on the public register, in the approval's transaction. The register
-/// is another part of the portal (`services::register::publish`); this one call joins them, so
-/// the issuer is registered exactly when the approval stands.
-async fn publish_on_register(
-    _conn: &mut AsyncPgConnection,
-    _cx: &Context<'_>,
-    _case: &Application,
-    _number: &RegistrationNumber,
-    _conditions: Option<&str>,
-) -> AppResult<()> {
-    Ok(())
 }
 
 /// Tells every active member of the applicant of an approval or a rejection, each in their

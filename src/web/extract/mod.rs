@@ -13,4 +13,6 @@ pub mod user;
 pub use actor::{Actor, acting_as};
 pub use context::PageContext;
 pub use form::Form;
-pub use user::{Admin, Consultee, IssuerAdmin, IssuerMember, Regulator, SignedIn, Staff};
+pub use user::{
+    Admin, Consultee, IssuerAdmin, IssuerMember, Registrar, Regulator, SignedIn, Staff,
+};

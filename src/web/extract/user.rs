@@ -60,6 +60,10 @@ pub struct Staff(pub SessionUser);
 #[derive(Debug, Clone)]
 pub struct Consultee(pub SessionUser);
 
+/// An approver or an admin: who changes an issuer's standing on the register.
+#[derive(Debug, Clone)]
+pub struct Registrar(pub SessionUser);
+
 /// Each extractor: its access level, and how it is made from an admitted user.
 macro_rules! user_extractor {
     ($name:ident, $access:ident, $user:ident => $make:expr) => {
@@ -84,6 +88,7 @@ user_extractor!(Regulator, Regulator, user => Ok(Regulator(user)));
 user_extractor!(Admin, Admin, user => Ok(Admin(user)));
 user_extractor!(Staff, Staff, user => Ok(Staff(user)));
 user_extractor!(Consultee, Consultee, user => Ok(Consultee(user)));
+user_extractor!(Registrar, Registrar, user => Ok(Registrar(user)));
 
 #[cfg(test)]
 mod tests {
@@ -136,6 +141,7 @@ mod tests {
             Access::Admin => Admin::from_request(&req, &mut payload).await.is_ok(),
             Access::Staff => Staff::from_request(&req, &mut payload).await.is_ok(),
             Access::Consultee => Consultee::from_request(&req, &mut payload).await.is_ok(),
+            Access::Registrar => Registrar::from_request(&req, &mut payload).await.is_ok(),
             other => panic!("{other:?} has no user extractor"),
         }
     }
@@ -158,6 +164,7 @@ mod tests {
             Access::Staff,
             Access::Consultee,
             Access::Admin,
+            Access::Registrar,
         ];
         for access in levels {
             for (kind, u) in &users {

@@ -8,4 +8,5 @@ pub mod health;
 pub mod home;
 pub mod identity;
 pub mod institution;
+pub mod register;
 pub mod review;

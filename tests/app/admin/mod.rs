@@ -3,6 +3,8 @@
 mod audit;
 mod audit_head;
 mod audit_page;
+mod calendar;
 mod cli;
 mod confirm;
+mod settings;
 mod users;

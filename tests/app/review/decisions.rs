@@ -41,6 +41,8 @@ async fn case_of(app: &TestApp, institution: Uuid, assignee: Uuid) -> (Uuid, Acc
         next_reference()
     ))
     .await;
+    // An approval publishes what the case answered about itself and its token.
+    crate::register::fixture::save_register_sections(app, id, "Hanbit", "HKRW", starter.id).await;
     (id, starter)
 }
 
@@ -257,6 +259,15 @@ async fn a_proposal_approved_by_another_approver_numbers_registers_and_writes_th
         assert!(letter.contains(expected), "the letter shows {expected:?}");
     }
     assert!(letter.contains(r#"<article class="portal-letter" lang="ko">"#));
+    // The approval put the issuer on the public register, which anyone can read.
+    let entry = app.visitor().page(&format!("/register/{number}")).await;
+    assert!(entry.contains("Hanbit"), "the register shows the issuer");
+    assert!(entry.contains("HKRW"), "and its token");
+    assert!(entry.contains(crate::register::fixture::EVM_CHECKSUMMED));
+    assert_eq!(
+        count(&app.audit_actions().await, "register.status_changed"),
+        1
+    );
     let staff_letter = as_approver.page(&format!("/review/{case}/letter")).await;
     assert!(staff_letter.contains(&number));
     // Another institution's member finds no letter.

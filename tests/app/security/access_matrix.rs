@@ -157,6 +157,22 @@ const EXPECTED: &[(&str, &str, [Cell; 8])] = &[
     ("GET",  "/admin/institutions/{id}/status/confirm", [IN, IN,  NO,  NO,  NO,  NO,  Y, NO ]),
     ("GET",  "/admin/audit",                         [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
     ("GET",  "/admin/audit.csv",                     [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/calendar",                      [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/calendar",                      [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/calendar/remove",               [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/calendar/remove",               [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("GET",  "/admin/settings",                      [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+    ("POST", "/admin/settings",                      [IN,  IN,  NO,  NO,  NO,  NO,  Y, NO ]),
+
+    ("GET",  "/register",                            [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y ]),
+    ("GET",  "/register.csv",                        [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y ]),
+    ("GET",  "/register.json",                       [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y ]),
+    ("GET",  "/register/lookup",                     [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y ]),
+    ("GET",  "/register/lookup.json",                [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y ]),
+    ("GET",  "/register/feed.atom",                  [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y ]),
+    ("GET",  "/register/{number}",                   [Y,   Y,   Y,   Y,   Y,   Y,   Y, Y ]),
+    ("GET",  "/review/register/{number}/status",     [IN,  IN,  NO,  NO,  NO,  Y,   Y, NO ]),
+    ("POST", "/review/register/{number}/status",     [IN,  IN,  NO,  NO,  NO,  Y,   Y, NO ]),
 
     ("GET",  "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
     ("POST", "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO, NO ]),
@@ -252,6 +268,8 @@ struct Fixture {
     cases: (Uuid, Uuid),
     /// A consultation sent to the consultee's body and one sent to another body.
     consultations: (Uuid, Uuid),
+    /// An issuer on the public register (public: no institution's own).
+    register_number: String,
 }
 
 impl Fixture {
@@ -277,6 +295,9 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
     if path.contains("{token}") {
         // A link token nobody was sent: the public pages answer 410 "link invalid".
         return path.replace("{token}", "no-such-link-token-0123456789abcdef");
+    }
+    if path.contains("{number}") {
+        return path.replace("{number}", &fx.register_number);
     }
     if !path.contains('{') {
         return path.to_owned();
@@ -542,6 +563,17 @@ async fn every_route_for_every_role_on_own_and_other_objects_matches_the_expecte
             queue_mail(&app, &member_a.email).await,
             queue_mail(&app, &member_b.email).await,
         ),
+        register_number: crate::register::fixture::publish(
+            &app,
+            "Mirae",
+            "MKRW",
+            "KRW",
+            &[("ethereum", crate::register::fixture::EVM_ADDRESS)],
+            1,
+        )
+        .await
+        .number
+        .to_string(),
     };
     let accounts = Accounts {
         pending: app.create_account(Role::Reviewer, None, false).await,

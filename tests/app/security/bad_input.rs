@@ -243,6 +243,8 @@ struct World<'a> {
     invitation_link: String,
     email_confirm_link: String,
     mail: uuid::Uuid,
+    /// An issuer on the public register.
+    register_number: String,
 }
 
 impl<'a> World<'a> {
@@ -357,6 +359,17 @@ impl<'a> World<'a> {
         );
         let confirm = app.last_mail_to(moved).await;
         let email_confirm_link = link_path(&confirm, app);
+        let register_number = crate::register::fixture::publish(
+            app,
+            "Mirae",
+            "MKRW",
+            "KRW",
+            &[("ethereum", crate::register::fixture::EVM_ADDRESS)],
+            1,
+        )
+        .await
+        .number
+        .to_string();
 
         World {
             anonymous,
@@ -377,6 +390,7 @@ impl<'a> World<'a> {
             invitation_link,
             email_confirm_link,
             mail: confirm.id,
+            register_number,
         }
     }
 
@@ -389,7 +403,7 @@ impl<'a> World<'a> {
             | Access::SignedIn
             | Access::IssuerMember
             | Access::IssuerAdmin => &self.issuer_admin,
-            Access::Regulator | Access::Admin => &self.admin,
+            Access::Regulator | Access::Admin | Access::Registrar => &self.admin,
             Access::Staff => &self.approver,
             Access::Consultee => &self.consultee,
         }
@@ -397,6 +411,9 @@ impl<'a> World<'a> {
 
     /// The route's path with its parameters filled by objects that exist and that the visitor may reach.
     fn path(&self, route: &str) -> String {
+        if route.contains("{number}") {
+            return route.replace("{number}", &self.register_number);
+        }
         if let Some(token_route) = route.strip_suffix("/{token}") {
             let link = match token_route {
                 "/verify-email" => &self.verify_link,

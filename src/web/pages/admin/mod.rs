@@ -5,5 +5,7 @@
 pub mod audit;
 pub mod audit_csv;
 mod audit_entry;
+pub mod calendar;
 pub mod institutions;
+pub mod settings;
 pub mod users;

@@ -161,7 +161,12 @@ pub async fn save(
 ) -> AppResult<HttpResponse> {
     let (found, mut conn) = find(&state, &member, path.into_inner()).await?;
     let mut answers = found.declared().read(&posted);
-    let base: i32 = field(&posted, "base_version").parse().unwrap_or(0);
+    // A version is 1 or more: a base below 0 (or at the very top) is no version someone saw.
+    let base: i32 = field(&posted, "base_version")
+        .parse()
+        .ok()
+        .filter(|b: &i32| (0..i32::MAX).contains(b))
+        .unwrap_or(0);
     let intent = Intent::of(&posted);
     if let Intent::AddRow(group) | Intent::RemoveRow(group, _) = &intent {
         change_rows(found.declared(), &mut answers, &intent, group);

@@ -1,0 +1,401 @@
+//! The public register: its entries, each chain deployment, and the append-only history of every
+//! change of status (the Atom feed reads it). Published at approval; read by anyone.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{register_deployments, register_entries, register_events};
+use crate::domain::register::RegisterStatus;
+
+diesel::define_sql_function! {
+    /// SQL's `upper`: the ticker index is on `upper(ticker)`.
+    fn upper(text: Text) -> Text;
+}
+
+diesel::define_sql_function! {
+    /// SQL's `lower`: the lookup index is on `lower(contract_address)`.
+    fn lower(text: Text) -> Text;
+}
+
+/// An entry of the register, as published and kept up to date.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = register_entries)]
+pub struct Entry {
+    pub registration_number: String,
+    pub application_id: Uuid,
+    pub institution_id: Uuid,
+    pub legal_name_ko: String,
+    pub legal_name_en: String,
+    pub lei: Option<String>,
+    pub business_registration_number: String,
+    pub address: String,
+    pub website: String,
+    pub token_name: String,
+    pub ticker: String,
+    pub reference_currency: String,
+    pub white_paper_url: String,
+    pub white_paper_version: String,
+    pub registered_on: NaiveDate,
+    pub status: RegisterStatus,
+    pub status_since: NaiveDate,
+    pub conditions: Option<String>,
+    pub latest_attestation_on: Option<NaiveDate>,
+    pub latest_coverage_bp: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A token's contract on one chain.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Deployment {
+    pub chain: String,
+    pub contract_address: String,
+}
+
+/// One change of an entry's status, in the order they happened.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct EventRow {
+    pub seq: i64,
+    pub registration_number: String,
+    pub occurred_at: DateTime<Utc>,
+    pub status: RegisterStatus,
+    pub effective_on: NaiveDate,
+    pub note: Option<String>,
+}
+
+/// An event with the names of the entry it is about (the feed's entries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedEvent {
+    pub event: EventRow,
+    pub legal_name_en: String,
+    pub legal_name_ko: String,
+    pub ticker: String,
+}
+
+/// An entry with its deployments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub entry: Entry,
+    pub deployments: Vec<Deployment>,
+}
+
+/// What a search of the register asks for; each part only when given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    /// A registration number exactly, or a ticker exactly (any case), or part of a name.
+    pub text: Option<String>,
+    /// Read as a registration number when it is one.
+    pub number: Option<String>,
+    pub status: Option<RegisterStatus>,
+    pub chain: Option<String>,
+    pub currency: Option<String>,
+}
+
+const EVENT_COLUMNS: (
+    register_events::seq,
+    register_events::registration_number,
+    register_events::occurred_at,
+    register_events::status,
+    register_events::effective_on,
+    register_events::note,
+) = (
+    register_events::seq,
+    register_events::registration_number,
+    register_events::occurred_at,
+    register_events::status,
+    register_events::effective_on,
+    register_events::note,
+);
+
+/// Publishes a new entry with its deployments and its first event. Call inside the approval's
+/// transaction.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    entry: &Entry,
+    deployments: &[Deployment],
+    note: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(register_entries::table)
+        .values(entry)
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = deployments
+        .iter()
+        .map(|d| {
+            (
+                register_deployments::registration_number.eq(&entry.registration_number),
+                register_deployments::chain.eq(&d.chain),
+                register_deployments::contract_address.eq(&d.contract_address),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        diesel::insert_into(register_deployments::table)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    insert_event(
+        conn,
+        &entry.registration_number,
+        entry.status,
+        entry.registered_on,
+        note,
+    )
+    .await
+}
+
+/// Appends an event to an entry's history.
+async fn insert_event(
+    conn: &mut AsyncPgConnection,
+    number: &str,
+    status: RegisterStatus,
+    effective_on: NaiveDate,
+    note: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(register_events::table)
+        .values((
+            register_events::registration_number.eq(number),
+            register_events::status.eq(status),
+            register_events::effective_on.eq(effective_on),
+            register_events::note.eq(note),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The entry `number`, locked for a change of its status when `for_update`.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    number: &str,
+    for_update: bool,
+) -> QueryResult<Option<Entry>> {
+    let query = register_entries::table
+        .find(number)
+        .select(Entry::as_select());
+    if for_update {
+        query.for_update().first(conn).await.optional()
+    } else {
+        query.first(conn).await.optional()
+    }
+}
+
+/// Changes an entry's status from `from` (as read under the lock), with its event.
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    number: &str,
+    status: RegisterStatus,
+    effective_on: NaiveDate,
+    reason: &str,
+) -> QueryResult<()> {
+    diesel::update(register_entries::table.find(number))
+        .set((
+            register_entries::status.eq(status),
+            register_entries::status_since.eq(effective_on),
+            register_entries::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await?;
+    insert_event(conn, number, status, effective_on, Some(reason)).await
+}
+
+/// Records the date and coverage of an entry's latest attestation; an older one changes nothing.
+/// Whether the entry took it.
+pub async fn set_attestation(
+    conn: &mut AsyncPgConnection,
+    number: &str,
+    as_of: NaiveDate,
+    coverage_bp: i64,
+) -> QueryResult<bool> {
+    diesel::update(
+        register_entries::table.find(number).filter(
+            register_entries::latest_attestation_on
+                .is_null()
+                .or(register_entries::latest_attestation_on.le(as_of)),
+        ),
+    )
+    .set((
+        register_entries::latest_attestation_on.eq(as_of),
+        register_entries::latest_coverage_bp.eq(coverage_bp),
+        register_entries::updated_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+/// The entry of an application, if it was published.
+pub async fn of_application(
+    conn: &mut AsyncPgConnection,
+    application: Uuid,
+) -> QueryResult<Option<Entry>> {
+    register_entries::table
+        .filter(register_entries::application_id.eq(application))
+        .select(Entry::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The entries matching `search` with all their deployments, by registration number: one query
+/// (the entries joined to their deployments), grouped here.
+pub async fn search(conn: &mut AsyncPgConnection, search: &Search) -> QueryResult<Vec<Listed>> {
+    let mut query = register_entries::table
+        .left_join(register_deployments::table)
+        .select((
+            Entry::as_select(),
+            (
+                register_deployments::chain,
+                register_deployments::contract_address,
+            )
+                .nullable(),
+        ))
+        .order((
+            register_entries::registered_on,
+            register_entries::registration_number,
+            register_deployments::chain,
+            register_deployments::contract_address,
+        ))
+        .into_boxed();
+    if let Some(number) = &search.number {
+        query = query.filter(register_entries::registration_number.eq(number.clone()));
+    } else if let Some(text) = &search.text {
+        let pattern = format!("%{}%", super::escape_like(text));
+        query = query.filter(
+            upper(register_entries::ticker)
+                .eq(text.to_uppercase())
+                .or(register_entries::legal_name_en.ilike(pattern.clone()))
+                .or(register_entries::legal_name_ko.ilike(pattern.clone()))
+                .or(register_entries::token_name.ilike(pattern)),
+        );
+    }
+    if let Some(status) = search.status {
+        query = query.filter(register_entries::status.eq(status));
+    }
+    if let Some(currency) = &search.currency {
+        query = query.filter(register_entries::reference_currency.eq(currency.clone()));
+    }
+    if let Some(chain) = &search.chain {
+        let other = diesel::alias!(register_deployments as on_chain);
+        let on_chain = other
+            .select(other.field(register_deployments::registration_number))
+            .filter(other.field(register_deployments::chain).eq(chain.clone()));
+        query = query.filter(register_entries::registration_number.eq_any(on_chain));
+    }
+    let rows: Vec<(Entry, Option<(String, String)>)> = query.load(conn).await?;
+    let mut listed: Vec<Listed> = Vec::new();
+    for (entry, deployment) in rows {
+        let deployment = deployment.map(|(chain, contract_address)| Deployment {
+            chain,
+            contract_address,
+        });
+        match listed.last_mut() {
+            Some(last) if last.entry.registration_number == entry.registration_number => {
+                last.deployments.extend(deployment);
+            }
+            _ => listed.push(Listed {
+                entry,
+                deployments: deployment.into_iter().collect(),
+            }),
+        }
+    }
+    Ok(listed)
+}
+
+/// The deployments of an entry.
+pub async fn deployments_of(
+    conn: &mut AsyncPgConnection,
+    number: &str,
+) -> QueryResult<Vec<Deployment>> {
+    register_deployments::table
+        .filter(register_deployments::registration_number.eq(number))
+        .order((
+            register_deployments::chain,
+            register_deployments::contract_address,
+        ))
+        .select((
+            register_deployments::chain,
+            register_deployments::contract_address,
+        ))
+        .load(conn)
+        .await
+}
+
+/// The history of an entry, oldest first.
+pub async fn events_of(conn: &mut AsyncPgConnection, number: &str) -> QueryResult<Vec<EventRow>> {
+    register_events::table
+        .filter(register_events::registration_number.eq(number))
+        .order(register_events::seq)
+        .select(EVENT_COLUMNS)
+        .load(conn)
+        .await
+}
+
+/// Every event of the register, oldest first (the JSON's histories).
+pub async fn all_events(conn: &mut AsyncPgConnection) -> QueryResult<Vec<EventRow>> {
+    register_events::table
+        .order(register_events::seq)
+        .select(EVENT_COLUMNS)
+        .load(conn)
+        .await
+}
+
+/// The newest `limit` events with the names of their entries, newest first (the Atom feed).
+pub async fn latest_events(
+    conn: &mut AsyncPgConnection,
+    limit: i64,
+) -> QueryResult<Vec<NamedEvent>> {
+    let rows: Vec<(EventRow, String, String, String)> = register_events::table
+        .inner_join(register_entries::table)
+        .order(register_events::seq.desc())
+        .limit(limit)
+        .select((
+            EVENT_COLUMNS,
+            register_entries::legal_name_en,
+            register_entries::legal_name_ko,
+            register_entries::ticker,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(event, legal_name_en, legal_name_ko, ticker)| NamedEvent {
+            event,
+            legal_name_en,
+            legal_name_ko,
+            ticker,
+        })
+        .collect())
+}
+
+/// The entries with a deployment on `chain` at `address`: any case when `any_case` (EVM addresses
+/// are hex, their case only a checksum), else exactly. Uses the lookup index on
+/// `(chain, lower(contract_address))`.
+pub async fn lookup(
+    conn: &mut AsyncPgConnection,
+    chain: &str,
+    address: &str,
+    any_case: bool,
+) -> QueryResult<Vec<(Entry, Deployment)>> {
+    let mut query = register_deployments::table
+        .inner_join(register_entries::table)
+        .filter(register_deployments::chain.eq(chain))
+        .filter(lower(register_deployments::contract_address).eq(address.to_lowercase()))
+        .select((
+            Entry::as_select(),
+            (
+                register_deployments::chain,
+                register_deployments::contract_address,
+            ),
+        ))
+        .order(register_entries::registration_number)
+        .into_boxed();
+    if !any_case {
+        query = query.filter(register_deployments::contract_address.eq(address.to_owned()));
+    }
+    query.load(conn).await
+}

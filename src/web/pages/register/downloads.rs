@@ -1,0 +1,247 @@
+//! The register as data: `/register.csv` (one row per chain deployment, so a token on three chains
+//! is three rows) and `/register.json` (one object per entry with its deployments and history).
+//! The columns are stable: new ones are only ever added at the end; they are described on the
+//! register page and in the README. Dates are ISO 8601; one value per column.
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+
+use super::{PUBLIC_MAX_AGE, RegisterQuery, brn, percent};
+use crate::db::register::{Entry, EventRow, Listed};
+use crate::error::{AppError, AppResult};
+use crate::services::register as service;
+use crate::web::AppState;
+
+/// The CSV's columns in order, each with the catalogue key of its description (the JSON's entry
+/// fields have the same names, with `deployments` in place of `chain` and `contract_address`).
+pub const COLUMNS: &[(&str, &str)] = &[
+    ("registration_number", "register-column-registration_number"),
+    ("status", "register-column-status"),
+    ("status_since", "register-column-status_since"),
+    ("registered_on", "register-column-registered_on"),
+    ("legal_name_ko", "register-column-legal_name_ko"),
+    ("legal_name_en", "register-column-legal_name_en"),
+    ("lei", "register-column-lei"),
+    (
+        "business_registration_number",
+        "register-column-business_registration_number",
+    ),
+    ("address", "register-column-address"),
+    ("website", "register-column-website"),
+    ("token_name", "register-column-token_name"),
+    ("ticker", "register-column-ticker"),
+    ("reference_currency", "register-column-reference_currency"),
+    ("chain", "register-column-chain"),
+    ("contract_address", "register-column-contract_address"),
+    ("white_paper_url", "register-column-white_paper_url"),
+    ("white_paper_version", "register-column-white_paper_version"),
+    ("conditions", "register-column-conditions"),
+    (
+        "latest_attestation_on",
+        "register-column-latest_attestation_on",
+    ),
+    (
+        "latest_coverage_percent",
+        "register-column-latest_coverage_percent",
+    ),
+    ("updated_at", "register-column-updated_at"),
+];
+
+/// Text someone typed, kept from being read as a formula by a spreadsheet.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A moment in UTC, to the second (RFC 3339, which is ISO 8601).
+fn utc(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The CSV row of an entry on one chain (`None`: an entry without deployments, chain left empty).
+fn record(entry: &Entry, chain: Option<(&str, &str)>) -> Vec<String> {
+    let optional = |v: &Option<String>| v.as_deref().map(inert).unwrap_or_default();
+    vec![
+        entry.registration_number.clone(),
+        entry.status.as_str().to_owned(),
+        entry.status_since.to_string(),
+        entry.registered_on.to_string(),
+        inert(&entry.legal_name_ko),
+        inert(&entry.legal_name_en),
+        optional(&entry.lei),
+        brn(&entry.business_registration_number),
+        inert(&entry.address),
+        inert(&entry.website),
+        inert(&entry.token_name),
+        inert(&entry.ticker),
+        entry.reference_currency.clone(),
+        chain.map(|c| c.0.to_owned()).unwrap_or_default(),
+        chain.map(|c| inert(c.1)).unwrap_or_default(),
+        inert(&entry.white_paper_url),
+        inert(&entry.white_paper_version),
+        optional(&entry.conditions),
+        entry
+            .latest_attestation_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        entry.latest_coverage_bp.map(percent).unwrap_or_default(),
+        utc(&entry.updated_at),
+    ]
+}
+
+/// The whole register (or the part a query asks for) as CSV, header first.
+pub fn csv_of(listed: &[Listed]) -> AppResult<Vec<u8>> {
+    let failed = |e: csv::Error| AppError::Internal(e.into());
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record(COLUMNS.iter().map(|(name, _)| name))
+        .map_err(failed)?;
+    for l in listed {
+        if l.deployments.is_empty() {
+            csv.write_record(record(&l.entry, None)).map_err(failed)?;
+        }
+        for d in &l.deployments {
+            let chain = Some((d.chain.as_str(), d.contract_address.as_str()));
+            csv.write_record(record(&l.entry, chain)).map_err(failed)?;
+        }
+    }
+    csv.into_inner().map_err(|e| AppError::Internal(e.into()))
+}
+
+fn download(content_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CACHE_CONTROL, PUBLIC_MAX_AGE))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            ContentDisposition {
+                disposition: DispositionType::Inline,
+                parameters: vec![DispositionParam::Filename(name.into())],
+            },
+        ))
+        .body(body)
+}
+
+/// GET /register.csv (the search page's filters apply, as on the page).
+pub async fn csv(
+    state: web::Data<AppState>,
+    query: web::Query<RegisterQuery>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let listed = service::search(&mut conn, &query.search()).await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        "register.csv",
+        csv_of(&listed)?,
+    ))
+}
+
+#[derive(Serialize)]
+struct JsonRegister<'a> {
+    /// When this copy was made (RFC 3339, UTC).
+    generated_at: String,
+    entries: Vec<JsonEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDeployment<'a> {
+    chain: &'a str,
+    contract_address: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonEvent<'a> {
+    status: &'static str,
+    effective_on: String,
+    recorded_at: String,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonEntry<'a> {
+    registration_number: &'a str,
+    status: &'static str,
+    status_since: String,
+    registered_on: String,
+    legal_name_ko: &'a str,
+    legal_name_en: &'a str,
+    lei: Option<&'a str>,
+    business_registration_number: String,
+    address: &'a str,
+    website: &'a str,
+    token_name: &'a str,
+    ticker: &'a str,
+    reference_currency: &'a str,
+    deployments: Vec<JsonDeployment<'a>>,
+    white_paper_url: &'a str,
+    white_paper_version: &'a str,
+    conditions: Option<&'a str>,
+    latest_attestation_on: Option<String>,
+    latest_coverage_percent: Option<String>,
+    updated_at: String,
+    history: Vec<JsonEvent<'a>>,
+    url: String,
+}
+
+fn json_entry<'a>(l: &'a Listed, events: &'a [EventRow], base: &str) -> JsonEntry<'a> {
+    let e = &l.entry;
+    JsonEntry {
+        registration_number: &e.registration_number,
+        status: e.status.as_str(),
+        status_since: e.status_since.to_string(),
+        registered_on: e.registered_on.to_string(),
+        legal_name_ko: &e.legal_name_ko,
+        legal_name_en: &e.legal_name_en,
+        lei: e.lei.as_deref(),
+        business_registration_number: brn(&e.business_registration_number),
+        address: &e.address,
+        website: &e.website,
+        token_name: &e.token_name,
+        ticker: &e.ticker,
+        reference_currency: &e.reference_currency,
+        deployments: l
+            .deployments
+            .iter()
+            .map(|d| JsonDeployment {
+                chain: &d.chain,
+                contract_address: &d.contract_address,
+            })
+            .collect(),
+        white_paper_url: &e.white_paper_url,
+        white_paper_version: &e.white_paper_version,
+        conditions: e.conditions.as_deref(),
+        latest_attestation_on: e.latest_attestation_on.map(|d| d.to_string()),
+        latest_coverage_percent: e.latest_coverage_bp.map(percent),
+        updated_at: utc(&e.updated_at),
+        history: events
+            .iter()
+            .filter(|ev| ev.registration_number == e.registration_number)
+            .map(|ev| JsonEvent {
+                status: ev.status.as_str(),
+                effective_on: ev.effective_on.to_string(),
+                recorded_at: utc(&ev.occurred_at),
+                note: ev.note.as_deref(),
+            })
+            .collect(),
+        url: format!("{base}/register/{}", e.registration_number),
+    }
+}
+
+/// GET /register.json: every entry with its deployments and its history.
+pub async fn json(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let (listed, events) = service::everything(&mut conn).await?;
+    let base = state.settings.base_url.as_str().trim_end_matches('/');
+    let register = JsonRegister {
+        generated_at: utc(&chrono::Utc::now()),
+        entries: listed
+            .iter()
+            .map(|l| json_entry(l, &events, base))
+            .collect(),
+    };
+    let body = serde_json::to_vec_pretty(&register).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(download("application/json", "register.json", body))
+}

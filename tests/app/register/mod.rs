@@ -1,0 +1,7 @@
+//! The public register over HTTP: what approval publishes, found on the page, in the CSV and the
+//! JSON, by the lookup and in the Atom feed; suspensions and revocations shown at once.
+
+mod browser;
+pub mod fixture;
+mod public;
+mod status;

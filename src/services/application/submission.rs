@@ -9,6 +9,7 @@ use chrono::{Datelike, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use super::rules;
 use super::task_list::{self, Task};
 use crate::audit::{Action, ObjectType};
 use crate::db;
@@ -16,7 +17,7 @@ use crate::db::applications::Application;
 use crate::db::audit_log::AuditRow;
 use crate::domain::calendar::seoul_date;
 use crate::domain::reference::ApplicationReference;
-use crate::domain::review::clock::{ClockSettings, Phase};
+use crate::domain::review::clock::Phase;
 use crate::domain::review::state::ReviewState;
 use crate::domain::review::transition::{Actor as ReviewActor, Refused, Transition};
 use crate::error::{AppError, AppResult};
@@ -85,7 +86,7 @@ pub async fn submit(
         }
         db::applications::set_submitted(conn, id, &reference).await?;
         snapshot(conn, id, by, round, &tasks).await?;
-        let settings = ClockSettings::default();
+        let settings = rules(conn).await?.clock;
         clock::record(conn, id, Phase::Completeness, "started", &settings).await?;
         acknowledge(conn, cx, &application, &reference, &member.display_name).await?;
         Ok(Submitted::Done)
@@ -267,7 +268,7 @@ pub async fn completeness_due(
     if application.state != ReviewState::Submitted {
         return Ok(None);
     }
-    let settings = ClockSettings::default();
+    let settings = rules(conn).await?.clock;
     let status = clock::status(conn, application.id, Phase::Completeness, &settings).await?;
     Ok(status.filter(|s| !s.stopped).map(|s| s.deadline))
 }

@@ -27,13 +27,9 @@ use crate::services::Context;
 use crate::services::application::{answers_of, rules};
 use crate::services::review::{case, clock};
 
-/// The clock lengths: the defaults, or an admin's `clock` settings stored beside the checks' rules.
+/// The clock lengths: the defaults, or what an admin set on the settings page (part of `Rules`).
 pub async fn clock_settings(conn: &mut AsyncPgConnection) -> AppResult<ClockSettings> {
-    Ok(db::rule_settings::load(conn)
-        .await?
-        .and_then(|stored| stored.get("clock").cloned())
-        .and_then(|clock| serde_json::from_value(clock).ok())
-        .unwrap_or_default())
+    Ok(rules(conn).await?.clock)
 }
 
 /// One phase's clock as both sides see it today.

@@ -15,6 +15,7 @@ pub mod documents;
 pub mod enums;
 pub mod form_submissions;
 pub mod institutions;
+pub mod information_requests;
 pub mod invitations;
 pub mod outbox;
 pub mod pending_posts;

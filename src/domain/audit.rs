@@ -60,6 +60,7 @@ coded! {
         InformationRequested => "review.information_requested",
         InformationAnswered => "review.information_answered",
         InformationItemClosed => "review.information_item_closed",
+        InformationItemAnswered => "review.information_item_answered",
         ConsultationSent => "review.consultation_sent",
         OpinionRecorded => "review.opinion_recorded",
         DecisionProposed => "review.decision_proposed",

@@ -4,6 +4,7 @@
 mod address_in_use;
 mod application_received;
 mod email_change;
+mod information_request;
 mod invitation;
 mod password_reset;
 mod verify_email;
@@ -14,6 +15,7 @@ mod tests;
 pub use address_in_use::{AddressInUse, AddressUse};
 pub use application_received::ApplicationReceived;
 pub use email_change::{ConfirmNewAddress, EmailChangeRequested};
+pub use information_request::{InformationAnswered, InformationRequested};
 pub use invitation::{Invitation, InvitationRefused, InvitedTo};
 pub use password_reset::PasswordReset;
 pub use verify_email::VerifyEmail;

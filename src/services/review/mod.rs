@@ -4,6 +4,7 @@
 //! changed meanwhile is `Applied::Stale` (a 409 page), never a second change.
 
 pub mod clock;
+pub mod information_requests;
 
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;

@@ -19,7 +19,7 @@ pub mod reply;
 pub mod session;
 
 use pages::identity::{account, signup};
-use pages::{admin, application, demo_mail, health, home, identity, institution::members};
+use pages::{admin, application, demo_mail, health, home, identity, institution::members, review};
 
 pub use extract::PageContext;
 
@@ -177,6 +177,15 @@ route_table! {
     GET  "/applications/{id}/documents/{kind}" IssuerMember => application::documents::show,
     POST "/applications/{id}/documents/{kind}" IssuerMember => application::documents::upload,
     GET  "/applications/{id}/files/{document}" SignedIn     => application::documents::download,
+
+    GET  "/review/{id}/requests/new"           Regulator    => review::information_requests::new,
+    POST "/review/{id}/requests"               Regulator    => review::information_requests::send,
+    GET  "/review/{id}/requests/{request}"     Regulator    => review::information_requests::show,
+    POST "/review/{id}/requests/{request}/items/{item}/close" Regulator => review::information_requests::close,
+    POST "/review/{id}/requests/{request}/items/{item}/ask-again" Regulator => review::information_requests::ask_again,
+    GET  "/applications/{id}/requests/{request}" IssuerMember => application::information_requests::show,
+    POST "/applications/{id}/requests/{request}/items/{item}" IssuerMember => application::information_requests::answer,
+    POST "/applications/{id}/requests/{request}/send" IssuerMember => application::information_requests::send,
 
     GET  "/demo/mail"                          Demo         => demo_mail::list,
     GET  "/demo/mail/{id}"                     Demo         => demo_mail::show,

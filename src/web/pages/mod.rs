@@ -7,3 +7,4 @@ pub mod health;
 pub mod home;
 pub mod identity;
 pub mod institution;
+pub mod review;

@@ -4,6 +4,7 @@
 pub mod attestation;
 pub mod check;
 pub mod dashboard;
+pub mod information_requests;
 pub mod documents;
 pub mod section;
 pub mod task_list;

@@ -1,0 +1,3 @@
+//! The regulator's review of submitted cases.
+
+pub mod information_requests;

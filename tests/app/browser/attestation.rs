@@ -2,13 +2,12 @@
 //! a bad file's problems listed, and after a file with a coverage breach, each checked with axe-core
 //! at both widths and the Nu HTML Checker. The file is chosen in the file input as a person would.
 
-use std::time::{Duration, Instant};
-
 use fantoccini::Locator;
 use serde_json::json;
 use stablereg::domain::Role;
 use stablereg::domain::application::SectionKind;
 use stablereg::i18n::Lang;
+use std::time::{Duration, Instant};
 
 use crate::application::save_section;
 use crate::support::browser::Browser;
@@ -54,9 +53,10 @@ async fn the_import_page_a_bad_file_and_a_breach_pass_axe_in_both_languages() {
 
     let b = Browser::start().await;
     b.goto(&app.url("/login")).await;
-    fill(&b, "email", &member.email).await;
-    fill(&b, "password", &member.password).await;
-    click(&b, "main form[action='/login'] button[type='submit']").await;
+    b.fill("email", &member.email).await;
+    b.fill("password", &member.password).await;
+    b.click("main form[action='/login'] button[type='submit']")
+        .await;
     wait_for_path(&b, "/account").await;
 
     let page = format!("/applications/{application}/attestation/import");
@@ -67,7 +67,8 @@ async fn the_import_page_a_bad_file_and_a_breach_pass_axe_in_both_languages() {
         b.check_page().await;
 
         choose_file(&b, &bad).await;
-        click(&b, "main form[enctype='multipart/form-data'] button").await;
+        b.click("main form[enctype='multipart/form-data'] button")
+            .await;
         b.client
             .wait()
             .at_most(Duration::from_secs(15))
@@ -82,7 +83,8 @@ async fn the_import_page_a_bad_file_and_a_breach_pass_axe_in_both_languages() {
         b.check_page().await;
 
         choose_file(&b, &short).await;
-        click(&b, "main form[enctype='multipart/form-data'] button").await;
+        b.click("main form[enctype='multipart/form-data'] button")
+            .await;
         wait_for_path(
             &b,
             &format!("/applications/{application}/sections/attestation"),
@@ -107,24 +109,6 @@ async fn choose_file(b: &Browser, path: &std::path::Path) {
         .send_keys(path.to_str().expect("a UTF-8 path"))
         .await
         .expect("the file is chosen");
-}
-
-async fn fill(b: &Browser, id: &str, value: &str) {
-    let field = b.client.find(Locator::Id(id)).await.expect("the field");
-    field.clear().await.unwrap();
-    field.send_keys(value).await.expect("the field takes keys");
-}
-
-async fn click(b: &Browser, css: &str) {
-    let element = b.client.find(Locator::Css(css)).await.expect(css);
-    b.client
-        .execute(
-            "arguments[0].scrollIntoView({ block: 'center', behavior: 'instant' });",
-            vec![serde_json::to_value(&element).unwrap()],
-        )
-        .await
-        .unwrap();
-    element.click().await.expect("it can be clicked");
 }
 
 /// Waits (up to 15 s) until the browser is on `path` and its page has loaded.

@@ -2,8 +2,6 @@
 //! before sending): the page before, a refused file, a stored one and its replacement, each checked
 //! with axe-core at a desktop's and a phone's width, in Korean and in English.
 
-use std::time::{Duration, Instant};
-
 use fantoccini::Locator;
 use stablereg::i18n::Lang;
 
@@ -40,8 +38,9 @@ async fn upload_journey(lang: Lang) {
         .await;
     type_into(&b, "email", &member.email).await;
     type_into(&b, "password", &member.password).await;
-    click(&b, "main form[action='/login'] button[type='submit']").await;
-    wait_for(&b, "the sign-in to finish", || async {
+    b.click("main form[action='/login'] button[type='submit']")
+        .await;
+    b.wait_for("the sign-in to finish", || async {
         !b.client
             .current_url()
             .await
@@ -61,8 +60,8 @@ async fn upload_journey(lang: Lang) {
 
     // Not a PDF: the server's page comes back in place, with the message beside the field.
     choose_file(&b, &html).await;
-    click(&b, "form.portal-upload button[type='submit']").await;
-    wait_for(&b, "the refusal", || async {
+    b.click("form.portal-upload button[type='submit']").await;
+    b.wait_for("the refusal", || async {
         b.client
             .find(Locator::Css(".portal-error-summary"))
             .await
@@ -80,8 +79,8 @@ async fn upload_journey(lang: Lang) {
     for _ in 0..2 {
         b.goto(&page).await;
         choose_file(&b, &good).await;
-        click(&b, "form.portal-upload button[type='submit']").await;
-        wait_for(&b, "the upload to finish", || async {
+        b.click("form.portal-upload button[type='submit']").await;
+        b.wait_for("the upload to finish", || async {
             b.client
                 .current_url()
                 .await
@@ -91,7 +90,7 @@ async fn upload_journey(lang: Lang) {
         })
         .await;
         b.goto(&page).await;
-        wait_for(&b, "the version to be listed", || async {
+        b.wait_for("the version to be listed", || async {
             b.client.source().await.unwrap().contains("계획서.pdf")
         })
         .await;
@@ -123,18 +122,6 @@ async fn choose_file(b: &Browser, path: &std::path::Path) {
         .expect("the file is chosen");
 }
 
-async fn click(b: &Browser, css: &str) {
-    let element = b.client.find(Locator::Css(css)).await.expect(css);
-    b.client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
-            vec![serde_json::to_value(&element).unwrap()],
-        )
-        .await
-        .expect("scrolls");
-    element.click().await.expect("clicks");
-}
-
 async fn text(b: &Browser, css: &str) -> String {
     b.client
         .find(Locator::Css(css))
@@ -143,20 +130,4 @@ async fn text(b: &Browser, css: &str) -> String {
         .text()
         .await
         .unwrap()
-}
-
-async fn wait_for<F, Fut>(b: &Browser, what: &str, ready: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while !ready().await {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "waited in vain for {what}; the browser is on {}",
-            b.client.current_url().await.unwrap()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }

@@ -5,13 +5,12 @@
 //! enrolment page shows. Every page reached is checked, in Korean and in English, at a desktop's and
 //! a phone's width (`Browser::check_page`).
 
-use std::time::{Duration, Instant};
-
 use fantoccini::Locator;
 use serde_json::json;
 use stablereg::auth::totp;
 use stablereg::domain::Role;
 use stablereg::i18n::Lang;
+use std::time::{Duration, Instant};
 
 use crate::support::browser::Browser;
 use crate::support::harness::{TestApp, spawn_app};
@@ -41,7 +40,7 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
     let b = Browser::start().await;
     open_home(&b, app, lang).await;
 
-    click(&b, ".portal-nav a[href='/signup']").await;
+    b.click(".portal-nav a[href='/signup']").await;
     arrive(&b, lang, "/signup", &lang.t("signup-title")).await;
     let (legal_name_ko, legal_name_en) =
         ("한강디지털은행 주식회사", "Hangang Digital Bank Co., Ltd.");
@@ -49,30 +48,28 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
         Lang::Ko => "홍길동",
         Lang::En => "Gildong Hong",
     };
-    fill(&b, "legal_name_ko", legal_name_ko).await;
-    fill(&b, "legal_name_en", legal_name_en).await;
-    fill(&b, "business_registration_number", "124-81-00998").await;
-    fill(&b, "corporate_registration_number", "110111-1234569").await;
+    b.fill("legal_name_ko", legal_name_ko).await;
+    b.fill("legal_name_en", legal_name_en).await;
+    b.fill("business_registration_number", "124-81-00998").await;
+    b.fill("corporate_registration_number", "110111-1234569")
+        .await;
     choose(&b, "institution_type_bank").await;
-    fill(&b, "address", "서울특별시 중구 세종대로 110").await;
-    fill(&b, "contact_phone", "02-123-4567").await;
-    fill(&b, "name", name).await;
-    fill(&b, "email", &email).await;
-    fill(&b, "password", PASSWORD).await;
+    b.fill("address", "서울특별시 중구 세종대로 110").await;
+    b.fill("contact_phone", "02-123-4567").await;
+    b.fill("name", name).await;
+    b.fill("email", &email).await;
+    b.fill("password", PASSWORD).await;
     // A slip of the finger in the confirmation: the form comes back, with the error, and keeps
     // everything but the passwords.
-    fill(&b, "confirm", "Namsan-Tower-Evening-Walk-78").await;
-    click(&b, "main form[action='/signup'] button[type='submit']").await;
-    wait_for(
-        &b,
-        "the sign-up form to come back with its errors",
-        || async {
-            b.client
-                .find(Locator::Css(".portal-error-summary"))
-                .await
-                .is_ok()
-        },
-    )
+    b.fill("confirm", "Namsan-Tower-Evening-Walk-78").await;
+    b.click("main form[action='/signup'] button[type='submit']")
+        .await;
+    b.wait_for("the sign-up form to come back with its errors", || async {
+        b.client
+            .find(Locator::Css(".portal-error-summary"))
+            .await
+            .is_ok()
+    })
     .await;
     arrive(&b, lang, "/signup", &lang.t("signup-title")).await;
     assert!(
@@ -88,21 +85,22 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
     assert_eq!(value_of(&b, "#legal_name_ko").await, legal_name_ko);
     assert_eq!(value_of(&b, "#email").await, email);
     assert_eq!(value_of(&b, "#password").await, "");
-    fill(&b, "password", PASSWORD).await;
-    fill(&b, "confirm", PASSWORD).await;
-    click(&b, "main form[action='/signup'] button[type='submit']").await;
+    b.fill("password", PASSWORD).await;
+    b.fill("confirm", PASSWORD).await;
+    b.click("main form[action='/signup'] button[type='submit']")
+        .await;
     arrive(&b, lang, "/signup", &lang.t("signup-sent-title")).await;
     assert!(b.text_of("main [role='status']").await.contains(&email));
 
     // The page points to the demo mailbox, where the confirmation mail waits.
-    click(&b, "main a[href='/demo/mail']").await;
+    b.click("main a[href='/demo/mail']").await;
     arrive(&b, lang, "/demo/mail", &lang.t("demo-mail-title")).await;
     click_mail_to(&b, &email).await;
     arrive(&b, lang, "/demo/mail/*", &lang.t("mail-verify-subject")).await;
-    click(&b, "a.demo-mail-link").await;
+    b.click("a.demo-mail-link").await;
     arrive(&b, lang, "/verify-email/*", &lang.t("verify-title")).await;
     assert!(b.text_of("main p").await.contains(name));
-    click(&b, "main form button[type='submit']").await;
+    b.click("main form button[type='submit']").await;
     let url = arrive(&b, lang, "/login", &lang.t("login-title")).await;
     assert_eq!(url.query(), Some("notice=email-verified"));
     assert_eq!(
@@ -110,9 +108,10 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
         lang.t("notice-email-verified")
     );
 
-    fill(&b, "email", &email).await;
-    fill(&b, "password", PASSWORD).await;
-    click(&b, "main form[action='/login'] button[type='submit']").await;
+    b.fill("email", &email).await;
+    b.fill("password", PASSWORD).await;
+    b.click("main form[action='/login'] button[type='submit']")
+        .await;
     arrive(&b, lang, "/account", &lang.t("account-title")).await;
     assert!(b.text_of(".portal-nav").await.contains(name));
     let summary = b.text_of("main .portal-summary").await;
@@ -122,17 +121,14 @@ async fn institution_signs_up_verifies_signs_in_and_out(app: &TestApp, lang: Lan
 
     // The first user administers the institution's users: they invite a colleague, who is listed
     // among the invitations below the table of members until they accept.
-    click(&b, ".portal-nav a[href='/institution/members']").await;
+    b.click(".portal-nav a[href='/institution/members']").await;
     arrive(&b, lang, "/institution/members", &lang.t("members-title")).await;
     let colleague = format!("colleague.{}@hangang-bank.example", lang.code());
-    fill(&b, "name", "Seoyeon Park").await;
-    fill(&b, "email", &colleague).await;
+    b.fill("name", "Seoyeon Park").await;
+    b.fill("email", &colleague).await;
     choose(&b, &format!("lang_{}", lang.code())).await;
-    click(
-        &b,
-        "main form[action='/institution/members'] button[type='submit']",
-    )
-    .await;
+    b.click("main form[action='/institution/members'] button[type='submit']")
+        .await;
     let url = arrive(&b, lang, "/institution/members?*", &lang.t("members-title")).await;
     assert_eq!(url.query(), Some("notice=invited"));
     let members = b.text_of("main table").await;
@@ -165,25 +161,28 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
     // The admin signs in with password and code in browser A, and stays signed in.
     let a = Browser::start().await;
     open_home(&a, app, lang).await;
-    click(&a, ".portal-nav a[href='/login']").await;
+    a.click(".portal-nav a[href='/login']").await;
     arrive(&a, lang, "/login", &lang.t("login-title")).await;
-    fill(&a, "email", &admin.email).await;
-    fill(&a, "password", &admin.password).await;
-    click(&a, "main form[action='/login'] button[type='submit']").await;
+    a.fill("email", &admin.email).await;
+    a.fill("password", &admin.password).await;
+    a.click("main form[action='/login'] button[type='submit']")
+        .await;
     arrive(&a, lang, "/mfa", &lang.t("mfa-title")).await;
-    fill(&a, "code", &current_code(&admin_secret)).await;
-    click(&a, "main form[action='/mfa'] button[type='submit']").await;
+    a.fill("code", &current_code(&admin_secret)).await;
+    a.click("main form[action='/mfa'] button[type='submit']")
+        .await;
     arrive(&a, lang, "/account", &lang.t("account-title")).await;
 
-    click(&a, ".portal-nav a[href='/admin']").await;
+    a.click(".portal-nav a[href='/admin']").await;
     arrive(&a, lang, "/admin", &lang.t("admin-users")).await;
-    click(&a, ".portal-subnav a[href='/admin/users/new']").await;
+    a.click(".portal-subnav a[href='/admin/users/new']").await;
     arrive(&a, lang, "/admin/users/new", &lang.t("admin-invite")).await;
-    fill(&a, "name", reviewer_name).await;
-    fill(&a, "email", &reviewer_email).await;
+    a.fill("name", reviewer_name).await;
+    a.fill("email", &reviewer_email).await;
     choose(&a, "role_reviewer").await;
     choose(&a, &format!("lang_{}", lang.code())).await;
-    click(&a, "main form[action='/admin/users'] button[type='submit']").await;
+    a.click("main form[action='/admin/users'] button[type='submit']")
+        .await;
     let url = arrive(&a, lang, "/admin/users/*", reviewer_name).await;
     assert_eq!(url.query(), Some("notice=invited"));
     assert_eq!(a.text_of(".portal-notice").await, lang.t("notice-invited"));
@@ -198,11 +197,11 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
     // The reviewer, in browser B, opens the invitation mail and follows its link.
     let b = Browser::start().await;
     open_home(&b, app, lang).await;
-    click(&b, ".portal-nav a[href='/demo/mail']").await;
+    b.click(".portal-nav a[href='/demo/mail']").await;
     arrive(&b, lang, "/demo/mail", &lang.t("demo-mail-title")).await;
     click_mail_to(&b, &reviewer_email).await;
     arrive(&b, lang, "/demo/mail/*", &lang.t("mail-invite-subject")).await;
-    click(&b, "a.demo-mail-link").await;
+    b.click("a.demo-mail-link").await;
     arrive(
         &b,
         lang,
@@ -211,9 +210,9 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
     )
     .await;
     assert!(b.text_of("main p").await.contains(reviewer_name));
-    fill(&b, "password", PASSWORD).await;
-    fill(&b, "confirm", PASSWORD).await;
-    click(&b, "main form button[type='submit']").await;
+    b.fill("password", PASSWORD).await;
+    b.fill("confirm", PASSWORD).await;
+    b.click("main form button[type='submit']").await;
 
     // Regulator staff enrol their second factor straight away.
     arrive(&b, lang, "/mfa/enrol", &lang.t("enrol-title")).await;
@@ -224,8 +223,9 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
         .filter(|c| !c.is_whitespace())
         .collect();
     assert!(!secret.is_empty(), "the enrolment page shows the secret");
-    fill(&b, "code", &current_code(&secret)).await;
-    click(&b, "main form[action='/mfa/enrol'] button[type='submit']").await;
+    b.fill("code", &current_code(&secret)).await;
+    b.click("main form[action='/mfa/enrol'] button[type='submit']")
+        .await;
     arrive(&b, lang, "/mfa/enrol", &lang.t("recovery-title")).await;
     let codes = b
         .client
@@ -233,7 +233,7 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
         .await
         .unwrap();
     assert_eq!(codes.len(), 10, "ten recovery codes are shown");
-    click(&b, "main a.krds-btn[href='/account']").await;
+    b.click("main a.krds-btn[href='/account']").await;
     arrive(&b, lang, "/account", &lang.t("account-title")).await;
     let summary = b.text_of("main .portal-summary").await;
     assert!(summary.contains(&reviewer_email), "{summary}");
@@ -242,19 +242,21 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
 
     // Signing in again, with the password and a code from the authenticator.
     sign_out(&b, lang).await;
-    click(&b, ".portal-nav a[href='/login']").await;
+    b.click(".portal-nav a[href='/login']").await;
     arrive(&b, lang, "/login", &lang.t("login-title")).await;
-    fill(&b, "email", &reviewer_email).await;
-    fill(&b, "password", PASSWORD).await;
-    click(&b, "main form[action='/login'] button[type='submit']").await;
+    b.fill("email", &reviewer_email).await;
+    b.fill("password", PASSWORD).await;
+    b.click("main form[action='/login'] button[type='submit']")
+        .await;
     arrive(&b, lang, "/mfa", &lang.t("mfa-title")).await;
     // The enrolment used up the current time step; a code is accepted once per step.
     app.sql(&format!(
         "UPDATE users SET totp_last_step = NULL WHERE id = '{reviewer_id}'"
     ))
     .await;
-    fill(&b, "code", &current_code(&secret)).await;
-    click(&b, "main form[action='/mfa'] button[type='submit']").await;
+    b.fill("code", &current_code(&secret)).await;
+    b.click("main form[action='/mfa'] button[type='submit']")
+        .await;
     arrive(&b, lang, "/account", &lang.t("account-title")).await;
     assert!(b.text_of(".portal-nav").await.contains(reviewer_name));
 
@@ -265,14 +267,15 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
     assert!(summary.contains(&lang.t("status-active")), "{summary}");
     assert!(summary.contains(&lang.t("mfa-on")), "{summary}");
     // The account page asks first, on a page of its own that says what will happen.
-    click(&a, "main a[href$='/deactivate/confirm']").await;
+    a.click("main a[href$='/deactivate/confirm']").await;
     let confirm = format!("{reviewer_page}/deactivate/confirm");
     let question = lang.t_with(
         "confirm-deactivate-title",
         &[("name", reviewer_name.to_owned().into())],
     );
     arrive(&a, lang, &confirm, &question).await;
-    click(&a, "main form[action$='/deactivate'] button[type='submit']").await;
+    a.click("main form[action$='/deactivate'] button[type='submit']")
+        .await;
     let deactivated = format!("{reviewer_page}?notice=deactivated");
     arrive(&a, lang, &deactivated, reviewer_name).await;
     assert_eq!(
@@ -286,7 +289,8 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
     );
 
     // The admin finds the institution that signed up, and the deactivation in the audit log.
-    click(&a, ".portal-subnav a[href='/admin/institutions']").await;
+    a.click(".portal-subnav a[href='/admin/institutions']")
+        .await;
     arrive(
         &a,
         lang,
@@ -294,9 +298,9 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
         &lang.t("admin-institutions"),
     )
     .await;
-    click(&a, "main table a[href^='/admin/institutions/']").await;
+    a.click("main table a[href^='/admin/institutions/']").await;
     arrive(&a, lang, "/admin/institutions/*", "한강디지털은행 주식회사").await;
-    click(&a, ".portal-subnav a[href='/admin/audit']").await;
+    a.click(".portal-subnav a[href='/admin/audit']").await;
     arrive(&a, lang, "/admin/audit", &lang.t("admin-audit")).await;
     let rows = a
         .client
@@ -307,7 +311,7 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
 
     // The reviewer's open page fails on the next click: they land on a page that says the account
     // was deactivated and, for staff, that the portal's administrator can help…
-    click(&b, "main a[href='/account/password']").await;
+    b.click("main a[href='/account/password']").await;
     let deactivated = "/account/deactivated?account=staff";
     arrive(&b, lang, deactivated, &lang.t("account-deactivated-title")).await;
     assert!(
@@ -320,12 +324,13 @@ async fn admin_invites_a_reviewer_then_deactivates_them(app: &TestApp, lang: Lan
         "the header no longer shows the reviewer as signed in"
     );
     // …and signing in again is refused, with the same message as for a wrong password.
-    click(&b, "header a[href='/login']").await;
+    b.click("header a[href='/login']").await;
     arrive(&b, lang, "/login", &lang.t("login-title")).await;
-    fill(&b, "email", &reviewer_email).await;
-    fill(&b, "password", PASSWORD).await;
-    click(&b, "main form[action='/login'] button[type='submit']").await;
-    wait_for(&b, "the sign-in to be refused", || async {
+    b.fill("email", &reviewer_email).await;
+    b.fill("password", PASSWORD).await;
+    b.click("main form[action='/login'] button[type='submit']")
+        .await;
+    b.wait_for("the sign-in to be refused", || async {
         b.client
             .find(Locator::Css(".portal-error-summary"))
             .await
@@ -353,7 +358,8 @@ async fn open_home(b: &Browser, app: &TestApp, lang: Lang) {
 
 /// Signs out with the header's button and checks the home page says so.
 async fn sign_out(b: &Browser, lang: Lang) {
-    click(b, "header form[action='/logout'] button[type='submit']").await;
+    b.click("header form[action='/logout'] button[type='submit']")
+        .await;
     let url = arrive(b, lang, "/", &lang.t("home-title")).await;
     assert_eq!(url.query(), Some("notice=signed-out"));
     assert_eq!(
@@ -387,34 +393,10 @@ fn current_code(secret: &str) -> String {
     totp::code_at(secret, totp::now()).expect("a valid secret")
 }
 
-async fn click(b: &Browser, css: &str) {
-    let element = match b.client.find(Locator::Css(css)).await {
-        Ok(element) => element,
-        Err(e) => panic!("{} has no {css}: {e}", current_path(b).await),
-    };
-    scroll_to(b, &element).await;
-    element
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{css} can be clicked: {e}"));
-}
-
-/// Brings `element` into view at once. KRDS sets `scroll-behavior: smooth`, so the scroll WebDriver
-/// makes before a click would still be under way when the click lands.
-async fn scroll_to(b: &Browser, element: &fantoccini::elements::Element) {
-    b.client
-        .execute(
-            "arguments[0].scrollIntoView({ block: 'center', behavior: 'instant' });",
-            vec![serde_json::to_value(element).unwrap()],
-        )
-        .await
-        .expect("the page scrolls");
-}
-
 /// Picks a radio button by its label, as a person would (KRDS draws its own radio over the input),
 /// and checks it took.
 async fn choose(b: &Browser, id: &str) {
-    click(b, &format!("label[for='{id}']")).await;
+    b.click(&format!("label[for='{id}']")).await;
     let checked = b
         .client
         .find(Locator::Id(id))
@@ -424,17 +406,6 @@ async fn choose(b: &Browser, id: &str) {
         .await
         .unwrap();
     assert_eq!(checked.as_deref(), Some("true"), "#{id} is chosen");
-}
-
-/// Types `value` into the field with id `id`, as a person would, replacing what it held.
-async fn fill(b: &Browser, id: &str, value: &str) {
-    let field = match b.client.find(Locator::Id(id)).await {
-        Ok(field) => field,
-        Err(e) => panic!("{} has no field #{id}: {e}", current_path(b).await),
-    };
-    scroll_to(b, &field).await;
-    field.clear().await.expect("the field can be cleared");
-    field.send_keys(value).await.expect("the field takes keys");
 }
 
 async fn attr(b: &Browser, css: &str, name: &str) -> Option<String> {
@@ -458,42 +429,6 @@ async fn value_of(b: &Browser, css: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn current_path(b: &Browser) -> String {
-    b.client
-        .current_url()
-        .await
-        .map(|u| match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_owned(),
-        })
-        .unwrap_or_default()
-}
-
-/// The text of the page's h1, or nothing while there is none.
-async fn heading(b: &Browser) -> String {
-    match b.client.find(Locator::Css("h1")).await {
-        Ok(h1) => h1.text().await.unwrap_or_default(),
-        Err(_) => String::new(),
-    }
-}
-
-/// Waits (up to 15 s) until `ready` holds.
-async fn wait_for<F, Fut>(b: &Browser, what: &str, ready: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while !ready().await {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "waited in vain for {what}; the browser is on {}",
-            current_path(b).await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Waits until the browser is on `path` (and its query, if `path` has one; a trailing `*` matches
 /// any rest) showing `h1`, then checks the page is in `lang` and checks it as every page is checked
 /// (axe-core and sideways scrolling at both widths, the Nu HTML Checker). Returns the page's URL.
@@ -514,7 +449,7 @@ async fn arrive(b: &Browser, lang: Lang, path: &str, h1: &str) -> url::Url {
         // would otherwise pair the old page's URL with the new page's heading.
         let url = b.client.current_url().await.expect("a current URL");
         if matches(&url)
-            && heading(b).await == h1
+            && b.heading().await == h1
             && b.client.current_url().await.expect("a current URL") == url
         {
             break url;
@@ -522,8 +457,8 @@ async fn arrive(b: &Browser, lang: Lang, path: &str, h1: &str) -> url::Url {
         assert!(
             started.elapsed() < Duration::from_secs(15),
             "expected {path} with heading {h1:?}; the browser is on {} with heading {:?}",
-            current_path(b).await,
-            heading(b).await
+            b.current_path().await,
+            b.heading().await
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };

@@ -5,4 +5,5 @@ mod attestation;
 mod documents;
 mod identity;
 mod pages;
+mod sections;
 mod submission;

@@ -309,6 +309,85 @@ impl Browser {
         let _ = self.client.clone().close().await;
         nu_checker::assert_valid(&pages).await;
     }
+
+    /// Clicks the element `css` finds, brought into view at once first: KRDS sets
+    /// `scroll-behavior: smooth`, so the scroll WebDriver makes before a click would still be under
+    /// way when the click lands.
+    pub async fn click(&self, css: &str) {
+        let element = match self.client.find(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(e) => panic!("{} has no {css}: {e}", self.current_path().await),
+        };
+        self.scroll_to(&element).await;
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{css} can be clicked: {e}"));
+    }
+
+    async fn scroll_to(&self, element: &fantoccini::elements::Element) {
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center', behavior: 'instant' });",
+                vec![serde_json::to_value(element).unwrap()],
+            )
+            .await
+            .expect("the page scrolls");
+    }
+
+    /// Types `value` into the field with id `id`, as a person would, replacing what it held.
+    pub async fn fill(&self, id: &str, value: &str) {
+        let field = match self.client.find(Locator::Id(id)).await {
+            Ok(field) => field,
+            Err(e) => panic!("{} has no field #{id}: {e}", self.current_path().await),
+        };
+        self.scroll_to(&field).await;
+        field.clear().await.expect("the field can be cleared");
+        field.send_keys(value).await.expect("the field takes keys");
+    }
+
+    /// The path (and query) the browser is on.
+    pub async fn current_path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .map(|u| match u.query() {
+                Some(q) => format!("{}?{q}", u.path()),
+                None => u.path().to_owned(),
+            })
+            .unwrap_or_default()
+    }
+
+    /// The text of the page's h1, or nothing while there is none.
+    pub async fn heading(&self) -> String {
+        match self.client.find(Locator::Css("h1")).await {
+            Ok(h1) => h1.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Waits (up to 15 s) until `ready` holds.
+    pub async fn wait_for<F, Fut>(&self, what: &str, ready: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let started = Instant::now();
+        while !ready().await {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "waited in vain for {what}; the browser is on {}",
+                self.current_path().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page's h1 reads `h1`.
+    pub async fn wait_for_heading(&self, h1: &str) {
+        self.wait_for(h1, || async { self.heading().await == h1 })
+            .await;
+    }
 }
 
 /// chromedriver's `goog/cdp/execute`: one DevTools command, answered with its result.

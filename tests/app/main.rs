@@ -8,5 +8,6 @@ mod browser;
 mod identity;
 mod institution;
 mod platform;
+mod review;
 mod security;
 mod support;

@@ -209,7 +209,13 @@ mod tests {
         }
         let field = Target::parse("field:institution:legal_name_ko");
         assert!(
-            matches!(field, Some(Target::Field { section: SectionKind::Institution, .. })),
+            matches!(
+                field,
+                Some(Target::Field {
+                    section: SectionKind::Institution,
+                    ..
+                })
+            ),
             "{field:?}"
         );
         assert_eq!(

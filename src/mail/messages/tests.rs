@@ -190,7 +190,11 @@ fn information_answered() {
                 late,
                 link: "https://portal.example/review/ID/requests/RID",
             };
-            let name = if late { "information_answered_late" } else { "information_answered" };
+            let name = if late {
+                "information_answered_late"
+            } else {
+                "information_answered"
+            };
             snapshot(name, lang, &mail);
         }
     }

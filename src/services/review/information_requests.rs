@@ -153,7 +153,14 @@ async fn open_request(
     let details = serde_json::json!({
         "request": request, "targets": targets, "due_on": due_on, "days": days.get(),
     });
-    let applied = review::apply(conn, cx, case, Transition::RequestInformation, actor, details);
+    let applied = review::apply(
+        conn,
+        cx,
+        case,
+        Transition::RequestInformation,
+        actor,
+        details,
+    );
     match applied.await? {
         Applied::Done(_) => {}
         Applied::Refused(refused) => return Ok(Outcome::Refused(refused)),
@@ -224,7 +231,10 @@ pub async fn shown(
             (item, target)
         })
         .collect();
-    let late = is_late(request.due_on, request.answered_on.unwrap_or_else(clock::today));
+    let late = is_late(
+        request.due_on,
+        request.answered_on.unwrap_or_else(clock::today),
+    );
     Ok(Shown {
         request,
         items,
@@ -285,7 +295,11 @@ pub async fn close_item(
             return Ok(Outcome::Stale);
         }
         let details = serde_json::json!({"request": request, "item": item, "status": "closed"});
-        let event = Event::new(Action::InformationItemClosed, ObjectType::Application, case.id);
+        let event = Event::new(
+            Action::InformationItemClosed,
+            ObjectType::Application,
+            case.id,
+        );
         audit::record(conn, cx.audit_key, cx.actor, event.with(details)).await?;
         Ok(Outcome::Done(request))
     })
@@ -331,8 +345,13 @@ pub async fn ask_again(
                 other => return Err(rollback(other)),
             }
         };
-        let details = serde_json::json!({"request": request, "item": item, "status": "asked_again"});
-        let event = Event::new(Action::InformationItemClosed, ObjectType::Application, case.id);
+        let details =
+            serde_json::json!({"request": request, "item": item, "status": "asked_again"});
+        let event = Event::new(
+            Action::InformationItemClosed,
+            ObjectType::Application,
+            case.id,
+        );
         audit::record(conn, cx.audit_key, cx.actor, event.with(details)).await?;
         Ok(outcome)
     })
@@ -383,7 +402,10 @@ pub async fn answer_item(
     answer: &str,
 ) -> AppResult<Answered> {
     conn.transaction::<_, AppError, _>(async |conn| {
-        if open_request_of(conn, id, institution, request).await?.is_none() {
+        if open_request_of(conn, id, institution, request)
+            .await?
+            .is_none()
+        {
             return Ok(Answered::Closed);
         }
         if !db::information_requests::answer_item(conn, request, item, answer).await? {
@@ -415,8 +437,12 @@ pub async fn send_answers(
         }
         let today = clock::today();
         let late = is_late(request.due_on, today);
-        let phase = case.state.information_requested().ok_or(AppError::Conflict)?;
-        let details = serde_json::json!({"request": request.id, "due_on": request.due_on, "late": late});
+        let phase = case
+            .state
+            .information_requested()
+            .ok_or(AppError::Conflict)?;
+        let details =
+            serde_json::json!({"request": request.id, "due_on": request.due_on, "late": late});
         let actor = Actor::Member { signatory: false };
         let transition = Transition::AnswerInformationRequest;
         match review::apply(conn, cx, &case, transition, actor, details).await? {

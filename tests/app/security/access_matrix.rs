@@ -58,6 +58,9 @@ enum Cell {
     /// As `SignIn`, but a post is kept for its member and answered 303 to sign in and come back
     /// (a section saved after the session ended).
     SignInKept,
+    /// Admitted, but the object does not exist for them (a draft is no case for staff; the
+    /// information request named is nobody's): 404 on every object.
+    Missing,
 }
 
 const Y: Cell = Cell::Reach;
@@ -66,6 +69,7 @@ const IN: Cell = Cell::SignIn;
 const NO: Cell = Cell::Forbidden;
 const HOME: Cell = Cell::Home;
 const KEPT: Cell = Cell::SignInKept;
+const NF: Cell = Cell::Missing;
 
 /// The expected table. Legend: `Y` reached, `OWN` reached on own institution's object and 404 on
 /// another's, `IN` sent to sign in (GET 303 to /login, POST 403), `NO` refused with 403.
@@ -153,6 +157,15 @@ const EXPECTED: &[(&str, &str, [Cell; 7])] = &[
     ("POST", "/applications/{id}/documents/{kind}",  [IN,  IN,  OWN, OWN, NO,  NO,  NO ]),
     ("GET",  "/applications/{id}/files/{document}",  [IN,  IN,  OWN, OWN, Y,   Y,   Y  ]),
 
+    ("GET",  "/review/{id}/requests/new",            [IN,  IN,  NO,  NO,  NF,  NF,  NF ]),
+    ("POST", "/review/{id}/requests",                [IN,  IN,  NO,  NO,  NF,  NF,  NF ]),
+    ("GET",  "/review/{id}/requests/{request}",      [IN,  IN,  NO,  NO,  NF,  NF,  NF ]),
+    ("POST", "/review/{id}/requests/{request}/items/{item}/close", [IN, IN, NO, NO, NF, NF, NF ]),
+    ("POST", "/review/{id}/requests/{request}/items/{item}/ask-again", [IN, IN, NO, NO, NF, NF, NF ]),
+    ("GET",  "/applications/{id}/requests/{request}", [IN, IN,  NF,  NF,  NO,  NO,  NO ]),
+    ("POST", "/applications/{id}/requests/{request}/items/{item}", [IN, IN, NF, NF, NO, NO, NO ]),
+    ("POST", "/applications/{id}/requests/{request}/send", [IN, IN, NF, NF, NO, NO, NO ]),
+
     ("GET",  "/demo/mail",                           [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
     ("GET",  "/demo/mail/{id}",                      [Y,   Y,   Y,   Y,   Y,   Y,   Y  ]),
 
@@ -200,6 +213,7 @@ fn outcome(cell: Cell, object: Object) -> Outcome {
         (Cell::Forbidden, _) => Outcome::Forbidden,
         (Cell::Home, _) => Outcome::Home,
         (Cell::SignInKept, _) => Outcome::Kept,
+        (Cell::Missing, _) => Outcome::NotFound,
     }
 }
 
@@ -242,7 +256,10 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
     if !path.contains('{') {
         return path.to_owned();
     }
-    if path.starts_with("/applications/{id}/") {
+    // An information request and item nobody made.
+    let nobody = "00000000-0000-7000-8000-000000000000";
+    let path = &path.replace("{request}", nobody).replace("{item}", nobody);
+    if path.starts_with("/applications/{id}/") || path.starts_with("/review/{id}") {
         // A document page names its kind; a download names a document of that application.
         return path
             .replace("{id}", &fx.pick(fx.applications, object).to_string())

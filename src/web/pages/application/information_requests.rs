@@ -47,13 +47,23 @@ async fn render(
         .items
         .iter()
         .map(|(_, t)| match t {
-            Some(t) => (label(&ctx, t), format!("/applications/{id}{}", t.issuer_path())),
+            Some(t) => (
+                label(&ctx, t),
+                format!("/applications/{id}{}", t.issuer_path()),
+            ),
             None => (String::new(), format!("/applications/{id}")),
         })
         .collect();
-    let open = shown.request.answered_on.is_none()
-        && application.state.information_requested().is_some();
-    Ok(RequestPage { ctx, application, shown, places, open, errors })
+    let open =
+        shown.request.answered_on.is_none() && application.state.information_requested().is_some();
+    Ok(RequestPage {
+        ctx,
+        application,
+        shown,
+        places,
+        open,
+        errors,
+    })
 }
 
 pub async fn show(
@@ -97,7 +107,10 @@ pub async fn answer(
     let cx = state.services(&actor);
     let ids = (id, member.institution);
     match service::answer_item(&mut conn, &cx, ids, (request, item), answer).await? {
-        Answered::Done => Ok(redirect(&format!("{}#item-{item}", request_url(id, request)))),
+        Answered::Done => Ok(redirect(&format!(
+            "{}#item-{item}",
+            request_url(id, request)
+        ))),
         _ => Err(AppError::Conflict),
     }
 }

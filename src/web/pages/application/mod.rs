@@ -4,8 +4,8 @@
 pub mod attestation;
 pub mod check;
 pub mod dashboard;
-pub mod information_requests;
 pub mod documents;
+pub mod information_requests;
 pub mod section;
 pub mod task_list;
 pub mod view;

@@ -11,8 +11,8 @@ use crate::db::applications::Application;
 use crate::domain::review::information_request::{ResponseDays, Target};
 use crate::domain::review::transition::Refused;
 use crate::error::{AppError, AppResult};
-use crate::services::review::{self, information_requests as service};
 use crate::services::review::information_requests::{NewItem, Outcome, Shown, Staff};
+use crate::services::review::{self, information_requests as service};
 use crate::web::extract::{Actor, Form, Regulator};
 use crate::web::forms::{Errors, at_most};
 use crate::web::reply::{form_with_errors, page, redirect};
@@ -20,12 +20,20 @@ use crate::web::{AppState, PageContext};
 
 /// The most items one request holds, and each row's field names.
 const QUESTIONS: [&str; 10] = [
-    "question-0", "question-1", "question-2", "question-3", "question-4", "question-5",
-    "question-6", "question-7", "question-8", "question-9",
+    "question-0",
+    "question-1",
+    "question-2",
+    "question-3",
+    "question-4",
+    "question-5",
+    "question-6",
+    "question-7",
+    "question-8",
+    "question-9",
 ];
 const TARGETS: [&str; 10] = [
-    "target-0", "target-1", "target-2", "target-3", "target-4", "target-5", "target-6",
-    "target-7", "target-8", "target-9",
+    "target-0", "target-1", "target-2", "target-3", "target-4", "target-5", "target-6", "target-7",
+    "target-8", "target-9",
 ];
 
 /// One row of the form as typed.
@@ -108,7 +116,14 @@ fn new_page(ctx: PageContext, case: Application, rows: Vec<Row>, days: String) -
             label: label(&ctx, t),
         })
         .collect();
-    NewPage { ctx, case, rows, days, targets, errors: Errors::default() }
+    NewPage {
+        ctx,
+        case,
+        rows,
+        days,
+        targets,
+        errors: Errors::default(),
+    }
 }
 
 pub async fn new(
@@ -128,7 +143,10 @@ pub async fn new(
 }
 
 fn value<'a>(posted: &'a [(String, String)], name: &str) -> &'a str {
-    posted.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    posted
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
 }
 
 /// The rows posted, with the one added or removed as the reviewer asked.
@@ -144,12 +162,17 @@ fn rows_of(posted: &[(String, String)]) -> (Vec<Row>, bool) {
         rows.push(Row::at(rows.len(), "", ""));
         return (rows, true);
     }
-    if let Some(index) = action.strip_prefix("remove:").and_then(|i| i.parse::<usize>().ok()) {
+    if let Some(index) = action
+        .strip_prefix("remove:")
+        .and_then(|i| i.parse::<usize>().ok())
+    {
         if index < rows.len() && rows.len() > 1 {
             rows.remove(index);
         }
         let rows = rows.iter().enumerate();
-        let rows = rows.map(|(i, r)| Row::at(i, &r.target, &r.question)).collect();
+        let rows = rows
+            .map(|(i, r)| Row::at(i, &r.target, &r.question))
+            .collect();
         return (rows, true);
     }
     (rows, false)
@@ -170,7 +193,10 @@ fn checked(rows: &[Row], days: &str) -> Result<(Vec<NewItem>, ResponseDays), Err
         }
         at_most(question, service::MAX_QUESTION, QUESTIONS[i], &mut errors);
         if let Some(target) = target {
-            items.push(NewItem { target, question: question.to_owned() });
+            items.push(NewItem {
+                target,
+                question: question.to_owned(),
+            });
         }
     }
     if rows.is_empty() {
@@ -206,7 +232,10 @@ pub async fn send(
         _ if changed => return page(&new_page(ctx, case, rows, days), StatusCode::OK),
         Ok(checked) => checked,
         Err(errors) => {
-            return form_with_errors(&NewPage { errors, ..new_page(ctx, case, rows, days) });
+            return form_with_errors(&NewPage {
+                errors,
+                ..new_page(ctx, case, rows, days)
+            });
         }
     };
     let cx = state.services(&actor);
@@ -243,7 +272,13 @@ pub async fn show(
             None => String::new(),
         })
         .collect();
-    let shown = ShowPage { ctx, case, shown, labels, compares };
+    let shown = ShowPage {
+        ctx,
+        case,
+        shown,
+        labels,
+        compares,
+    };
     page(&shown, StatusCode::OK)
 }
 
@@ -277,11 +312,12 @@ pub async fn ask_again(
     Form(form): Form<AskAgainForm>,
 ) -> AppResult<HttpResponse> {
     let ids = path.into_inner();
+    let mut conn = state.pool.get().await?;
+    review::case(&mut conn, ids.0).await?;
     let question = form.question.trim();
     if question.is_empty() || question.chars().count() > service::MAX_QUESTION {
         return Err(AppError::BadRequest);
     }
-    let mut conn = state.pool.get().await?;
     let cx = state.services(&actor);
     match service::ask_again(&mut conn, &cx, ids, staff(&user), question).await? {
         Outcome::Done(request) => Ok(redirect(&format!("/review/{}/requests/{request}", ids.0))),

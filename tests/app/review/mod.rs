@@ -1,0 +1,3 @@
+//! The regulator's review of submitted applications.
+
+mod information_requests;

@@ -284,12 +284,12 @@ pub async fn close_item(
 ) -> AppResult<Outcome> {
     conn.transaction::<_, AppError, _>(async |conn| {
         let case = locked_case(conn, id).await?;
-        if let Err(refused) = may_work(actor_of(conn, id, staff).await?) {
-            return Ok(Outcome::Refused(refused));
-        }
         db::information_requests::find(conn, id, request)
             .await?
             .ok_or(AppError::NotFound)?;
+        if let Err(refused) = may_work(actor_of(conn, id, staff).await?) {
+            return Ok(Outcome::Refused(refused));
+        }
         let from = ["open", "answered"];
         if !db::information_requests::set_item_status(conn, request, item, &from, "closed").await? {
             return Ok(Outcome::Stale);
@@ -317,10 +317,10 @@ pub async fn ask_again(
 ) -> AppResult<Outcome> {
     conn.transaction::<_, AppError, _>(async |conn| {
         let case = locked_case(conn, id).await?;
+        let shown = shown(conn, id, request).await?;
         if let Err(refused) = may_work(actor_of(conn, id, staff).await?) {
             return Ok(Outcome::Refused(refused));
         }
-        let shown = shown(conn, id, request).await?;
         let (old, _) = shown
             .items
             .iter()

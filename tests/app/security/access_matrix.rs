@@ -264,6 +264,7 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
         return path
             .replace("{id}", &fx.pick(fx.applications, object).to_string())
             .replace("{kind}", "business_plan")
+            .replace("{section}", "institution")
             .replace("{document}", &fx.pick(fx.documents, object).to_string());
     }
     let id = if path.starts_with("/admin/users/") || path.starts_with("/institution/members/") {

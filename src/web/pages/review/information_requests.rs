@@ -314,6 +314,7 @@ pub async fn ask_again(
     let ids = path.into_inner();
     let mut conn = state.pool.get().await?;
     review::case(&mut conn, ids.0).await?;
+    service::shown(&mut conn, ids.0, ids.1).await?;
     let question = form.question.trim();
     if question.is_empty() || question.chars().count() > service::MAX_QUESTION {
         return Err(AppError::BadRequest);

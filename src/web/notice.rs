@@ -25,6 +25,7 @@ coded! {
         Imported => "imported",
         Withdrawn => "withdrawn",
         Uploaded => "uploaded",
+        AnswersSent => "answers-sent",
     }
 }
 
@@ -58,6 +59,7 @@ impl Notice {
             Notice::Imported => "notice-imported",
             Notice::Withdrawn => "notice-withdrawn",
             Notice::Uploaded => "notice-uploaded",
+            Notice::AnswersSent => "notice-answers-sent",
         }
     }
 }

@@ -250,6 +250,12 @@ pub async fn open_of(conn: &mut AsyncPgConnection, application: Uuid) -> AppResu
     }
 }
 
+/// Working days left to answer `request` from today (0 on and after its due date).
+pub async fn days_left(conn: &mut AsyncPgConnection, request: &Request) -> AppResult<u32> {
+    let calendar = clock::calendar(conn).await?;
+    Ok(calendar.working_days_between(clock::today(), request.due_on))
+}
+
 /// Every request of `application`, newest first.
 pub async fn requests_of(
     conn: &mut AsyncPgConnection,

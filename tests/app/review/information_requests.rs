@@ -220,6 +220,19 @@ async fn a_request_stops_the_clock_until_the_answers_restart_it() {
         "/applications/{}/documents/business_plan",
         case.id
     )));
+    let tasks = case
+        .issuer
+        .page(&format!("/applications/{}", case.id))
+        .await;
+    assert!(
+        tasks.contains("The regulator requests information"),
+        "{tasks}"
+    );
+    assert!(tasks.contains(&format!(
+        "/applications/{}/sections/institution#legal_name_en",
+        case.id
+    )));
+    assert!(tasks.contains(&format!("/applications/{}/requests/{rid}", case.id)));
     let before = versions(&app, case.id).await;
     assert_eq!(
         save_field(&case, "Hanbit Bank Ltd").await.status(),
@@ -258,10 +271,11 @@ async fn a_request_stops_the_clock_until_the_answers_restart_it() {
         case.id
     ))
     .await;
-    assert_eq!(
-        send_answers(&case, rid).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let res = send_answers(&case, rid).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let tasks = case.issuer.page(&location(&res)).await;
+    assert!(tasks.contains("Your answers were sent"), "{tasks}");
+    assert!(!tasks.contains("The regulator requests information"));
     let (state, due) = case_row(&app, case.id).await;
     assert_eq!(state, "submitted");
     let mut conn = app.db().await;

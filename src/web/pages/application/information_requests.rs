@@ -29,6 +29,47 @@ struct RequestPage {
     errors: Errors,
 }
 
+/// The open request as the task list shows it: when it is due, and each item at its place.
+pub struct Summary {
+    pub url: String,
+    pub due_on: String,
+    pub days_left: u32,
+    pub late: bool,
+    pub items: Vec<(String, String)>,
+}
+
+/// The application's open request, if one waits for answers.
+pub async fn summary(
+    conn: &mut crate::db::Connection,
+    ctx: &PageContext,
+    application: &Application,
+) -> AppResult<Option<Summary>> {
+    let id = application.id;
+    let Some(shown) = service::open_of(conn, id).await? else {
+        return Ok(None);
+    };
+    let days_left = service::days_left(conn, &shown.request).await?;
+    let items = shown
+        .items
+        .iter()
+        .filter(|(item, _)| item.status == "open" || item.status == "answered")
+        .filter_map(|(_, t)| t.as_ref())
+        .map(|t| {
+            (
+                label(ctx, t),
+                format!("/applications/{id}{}", t.issuer_path()),
+            )
+        })
+        .collect();
+    Ok(Some(Summary {
+        url: request_url(id, shown.request.id),
+        due_on: shown.request.due_on.to_string(),
+        days_left,
+        late: shown.late,
+        items,
+    }))
+}
+
 fn request_url(id: Uuid, request: Uuid) -> String {
     format!("/applications/{id}/requests/{request}")
 }

@@ -23,6 +23,8 @@ struct TaskListPage {
     tasks: Vec<TaskView>,
     ready: bool,
     editable: bool,
+    /// The information request waiting for the members' answers, if any.
+    request: Option<super::information_requests::Summary>,
 }
 
 /// A line of the task list in the page's language.
@@ -53,12 +55,14 @@ pub async fn show(
     let ready = task_list::all_completed(&tasks);
     let tasks = tasks.iter().map(|t| view(&ctx, &application, t)).collect();
     let editable = service::sections::editable(&application);
+    let request = super::information_requests::summary(&mut conn, &ctx, &application).await?;
     let page_ = TaskListPage {
         ctx,
         application,
         tasks,
         ready,
         editable,
+        request,
     };
     page(&page_, StatusCode::OK)
 }

@@ -98,7 +98,7 @@ mod tests {
         for action in Action::ALL {
             assert_eq!(action.as_str().parse::<Action>(), Ok(*action));
         }
-        assert_eq!(Action::ALL.len(), 60);
+        assert_eq!(Action::ALL.len(), 61);
         assert!("user.exploded".parse::<Action>().is_err());
         assert_eq!(Action::SignOut.to_string(), "sign_out");
         assert_eq!(ObjectType::Institution.as_str(), "institution");

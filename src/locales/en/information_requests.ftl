@@ -46,3 +46,7 @@ inforeq-days-left = Working days left
 inforeq-overdue = Past the due date
 inforeq-answer-request = Answer the request
 notice-answers-sent = Your answers were sent to the regulator. The review clock runs again.
+inforeq-status-open = Waiting for an answer
+inforeq-status-answered = Answered
+inforeq-status-closed = Closed
+inforeq-status-asked-again = Asked again

@@ -46,3 +46,7 @@ inforeq-days-left = 남은 영업일
 inforeq-overdue = 답변 기한 경과
 inforeq-answer-request = 보완 요청에 답변하기
 notice-answers-sent = 답변을 감독기관에 보냈습니다. 심사 처리 기간이 다시 진행됩니다.
+inforeq-status-open = 답변 대기
+inforeq-status-answered = 답변 완료
+inforeq-status-closed = 종결
+inforeq-status-asked-again = 재요청

@@ -99,6 +99,16 @@ fn refused(outcome: Outcome) -> AppError {
     }
 }
 
+/// The catalogue key of an item's status.
+pub fn status_key(status: &str) -> &'static str {
+    match status {
+        "answered" => "inforeq-status-answered",
+        "closed" => "inforeq-status-closed",
+        "asked_again" => "inforeq-status-asked-again",
+        _ => "inforeq-status-open",
+    }
+}
+
 /// Each target's label: its section's title, then what it names in the section.
 pub fn label(ctx: &PageContext, target: &Target) -> String {
     let section = ctx.t(target.section().title_key());

@@ -18,6 +18,7 @@ pub mod documents;
 pub mod enums;
 pub mod form_submissions;
 pub mod holidays;
+pub mod information_requests;
 pub mod institutions;
 pub mod invitations;
 pub mod outbox;

@@ -60,6 +60,7 @@ coded! {
         InformationRequested => "review.information_requested",
         InformationAnswered => "review.information_answered",
         InformationItemClosed => "review.information_item_closed",
+        InformationItemAnswered => "review.information_item_answered",
         ConsultationSent => "review.consultation_sent",
         OpinionRecorded => "review.opinion_recorded",
         DecisionProposed => "review.decision_proposed",
@@ -99,7 +100,7 @@ mod tests {
         for action in Action::ALL {
             assert_eq!(action.as_str().parse::<Action>(), Ok(*action));
         }
-        assert_eq!(Action::ALL.len(), 60);
+        assert_eq!(Action::ALL.len(), 61);
         assert!("user.exploded".parse::<Action>().is_err());
         assert_eq!(Action::SignOut.to_string(), "sign_out");
         assert_eq!(ObjectType::Institution.as_str(), "institution");

@@ -29,6 +29,7 @@ coded! {
         OpinionRecorded => "opinion-recorded",
         DecisionProposed => "decision-proposed",
         Decided => "decided",
+        AnswersSent => "answers-sent",
     }
 }
 
@@ -66,6 +67,7 @@ impl Notice {
             Notice::OpinionRecorded => "notice-opinion-recorded",
             Notice::DecisionProposed => "notice-decision-proposed",
             Notice::Decided => "notice-decided",
+            Notice::AnswersSent => "notice-answers-sent",
         }
     }
 }

@@ -4,6 +4,9 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::application::form::Section;
+use crate::domain::application::sections::section;
+use crate::domain::application::{DocumentKind, SectionKind};
 use crate::domain::calendar::Calendar;
 
 /// Working days an issuer has to answer when the reviewer does not say.
@@ -64,6 +67,108 @@ pub fn is_late(due: NaiveDate, answered: NaiveDate) -> bool {
     answered > due
 }
 
+/// What an item of a request is about, as stored: `section:<code>`, `field:<section>:<name>` (a
+/// field or a repeating group of the section's declaration) or `document:<kind>`. Only what the
+/// declarations hold parses, so a stored target always points at a real place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Section(SectionKind),
+    Field {
+        section: SectionKind,
+        /// The field's or group's name in the declaration.
+        name: &'static str,
+        /// The catalogue key of its label.
+        label: &'static str,
+    },
+    Document(DocumentKind),
+}
+
+impl Target {
+    /// Every target a reviewer may choose, section by section in the task list's order.
+    pub fn all() -> Vec<Target> {
+        let mut all = Vec::new();
+        for &kind in SectionKind::ALL {
+            let declared = section(kind);
+            all.push(Target::Section(kind));
+            all.extend(named(declared).map(|(name, label)| Target::Field {
+                section: kind,
+                name,
+                label,
+            }));
+            all.extend(documents_of(declared).map(Target::Document));
+        }
+        all
+    }
+
+    pub fn parse(stored: &str) -> Option<Target> {
+        let mut parts = stored.splitn(3, ':');
+        match (parts.next()?, parts.next()?, parts.next()) {
+            ("section", code, None) => code.parse::<SectionKind>().ok().map(Target::Section),
+            ("document", code, None) => code.parse::<DocumentKind>().ok().map(Target::Document),
+            ("field", code, Some(wanted)) => {
+                let kind: SectionKind = code.parse().ok()?;
+                named(section(kind))
+                    .find(|(name, _)| *name == wanted)
+                    .map(|(name, label)| Target::Field {
+                        section: kind,
+                        name,
+                        label,
+                    })
+            }
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> String {
+        match self {
+            Target::Section(kind) => format!("section:{}", kind.as_str()),
+            Target::Field { section, name, .. } => format!("field:{}:{name}", section.as_str()),
+            Target::Document(kind) => format!("document:{}", kind.as_str()),
+        }
+    }
+
+    /// The section the target is in: answering it reopens that section.
+    pub fn section(&self) -> SectionKind {
+        match self {
+            Target::Section(kind) | Target::Field { section: kind, .. } => *kind,
+            Target::Document(kind) => kind.section(),
+        }
+    }
+
+    /// The catalogue key of what the target names (without its section).
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            Target::Section(kind) => kind.title_key(),
+            Target::Field { label, .. } => label,
+            Target::Document(kind) => kind.label_key(),
+        }
+    }
+
+    /// Where the issuer answers it, under `/applications/{id}`: the field on its section page,
+    /// the section page, or the document's upload page.
+    pub fn issuer_path(&self) -> String {
+        match self {
+            Target::Section(kind) => format!("/sections/{}", kind.as_str()),
+            Target::Field { section, name, .. } => {
+                format!("/sections/{}#{name}", section.as_str())
+            }
+            Target::Document(kind) => format!("/documents/{}", kind.as_str()),
+        }
+    }
+}
+
+/// The fields and groups of a section, by name and label key.
+fn named(declared: &'static Section) -> impl Iterator<Item = (&'static str, &'static str)> {
+    let fields = declared.fields().map(|f| (f.name, f.label));
+    fields.chain(declared.groups().map(|g| (g.name, g.label)))
+}
+
+/// The documents of a section, asked once or once per row.
+fn documents_of(declared: &'static Section) -> impl Iterator<Item = DocumentKind> {
+    let per_row = declared.groups().filter_map(|g| g.row_document);
+    declared.documents().chain(per_row)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +198,43 @@ mod tests {
         assert!(!is_late(due, d(2026, 9, 23)));
         let shortest = ResponseDays::new(1).unwrap().due(&calendar, d(2026, 9, 23));
         assert_eq!(shortest, d(2026, 9, 28));
+    }
+
+    #[test]
+    fn every_target_reads_back_as_itself() {
+        let all = Target::all();
+        assert!(all.len() > SectionKind::ALL.len() * 2);
+        for target in &all {
+            assert_eq!(Target::parse(&target.as_str()).as_ref(), Some(target));
+        }
+        let field = Target::parse("field:institution:legal_name_ko");
+        assert!(
+            matches!(
+                field,
+                Some(Target::Field {
+                    section: SectionKind::Institution,
+                    ..
+                })
+            ),
+            "{field:?}"
+        );
+        assert_eq!(
+            Target::parse("document:aml_policy").map(|t| t.section()),
+            Some(SectionKind::Documents)
+        );
+        for wrong in [
+            "",
+            "section",
+            "section:nothing",
+            "section:institution:x",
+            "field:institution",
+            "field:institution:no_such_field",
+            "field:nothing:legal_name_ko",
+            "document:nothing",
+            "paper:institution",
+        ] {
+            assert_eq!(Target::parse(wrong), None, "{wrong}");
+        }
     }
 
     #[test]

@@ -206,6 +206,21 @@ fn consultation_requested() {
 }
 
 #[test]
+fn information_requested() {
+    for lang in Lang::ALL {
+        let mail = InformationRequested {
+            to: recipient(lang),
+            institution: institution(lang),
+            reference: "APP-2026-000123",
+            items: 2,
+            due_on: "2026-12-10",
+            link: "https://portal.example/applications/ID/requests/RID",
+        };
+        snapshot("information_requested", lang, &mail);
+    }
+}
+
+#[test]
 fn decision_made() {
     for lang in Lang::ALL {
         let approved = DecisionMade {
@@ -222,5 +237,26 @@ fn decision_made() {
             ..approved
         };
         snapshot("decision_rejected", lang, &rejected);
+    }
+}
+
+#[test]
+fn information_answered() {
+    for lang in Lang::ALL {
+        for late in [false, true] {
+            let mail = InformationAnswered {
+                to: recipient(lang),
+                institution: institution(lang),
+                reference: "APP-2026-000123",
+                late,
+                link: "https://portal.example/review/ID/requests/RID",
+            };
+            let name = if late {
+                "information_answered_late"
+            } else {
+                "information_answered"
+            };
+            snapshot(name, lang, &mail);
+        }
     }
 }

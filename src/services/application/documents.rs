@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::Context;
 use crate::storage::{ObjectKey, Storage};
 
-use super::sections::editable;
+use super::sections::section_editable;
 
 /// The group of the management section whose rows each need a CV.
 const DIRECTORS: &str = "directors";
@@ -203,7 +203,7 @@ pub async fn history(
     Ok(History {
         subject,
         versions,
-        editable: editable(application),
+        editable: section_editable(conn, application, kind.section()).await?,
     })
 }
 
@@ -250,7 +250,7 @@ async fn record(
             db::applications::lock_of_institution(conn, application.id, application.institution_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-        if !editable(&locked) {
+        if !section_editable(conn, &locked, new.kind.section()).await? {
             return Ok(Err(Refused::Closed));
         }
         let room = room(conn, cx, locked.id, new.kind, new.subject).await?;
@@ -290,7 +290,7 @@ pub async fn prepare(
     kind: DocumentKind,
     subject: &str,
 ) -> AppResult<Result<(Subject, Room), Refused>> {
-    if !editable(application) {
+    if !section_editable(conn, application, kind.section()).await? {
         return Ok(Err(Refused::Closed));
     }
     let Some(subject) = self::subject(conn, application.id, kind, subject).await? else {

@@ -39,6 +39,19 @@ pub fn editable(application: &Application) -> bool {
     application.state == ReviewState::Draft
 }
 
+/// Whether members may change `section` now: in a draft, or while an information request waits
+/// for answers on it.
+pub async fn section_editable(
+    conn: &mut AsyncPgConnection,
+    application: &Application,
+    section: SectionKind,
+) -> AppResult<bool> {
+    if editable(application) {
+        return Ok(true);
+    }
+    crate::services::review::information_requests::reopened(conn, application, section).await
+}
+
 /// Saves `answers` as the version after `base` (0 when the member started from a blank section).
 pub async fn save(
     conn: &mut AsyncPgConnection,
@@ -48,7 +61,7 @@ pub async fn save(
     base: i32,
     answers: &Answers,
 ) -> AppResult<Saved> {
-    if !editable(application) {
+    if !section_editable(conn, application, section).await? {
         return Ok(Saved::Closed);
     }
     let by = cx.actor.user_id.ok_or(AppError::Forbidden)?;

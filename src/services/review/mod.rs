@@ -8,6 +8,7 @@ pub mod clock;
 pub mod completeness;
 pub mod consultation;
 pub mod decisions;
+pub mod information_requests;
 pub mod queue;
 pub mod workspace;
 

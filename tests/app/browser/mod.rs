@@ -4,6 +4,7 @@
 mod attestation;
 mod documents;
 mod identity;
+mod information_requests;
 mod pages;
 mod review;
 mod sections;

@@ -1,8 +1,10 @@
-//! The regulator's review over HTTP: the queue, assignment, the workspace and completeness.
+//! The regulator's review over HTTP: the queue, assignment, the workspace, completeness and
+//! information requests, consultation and decisions.
 
 mod browser;
 mod consultation;
 pub mod decisions;
+mod information_requests;
 mod queue;
 mod workspace;
 

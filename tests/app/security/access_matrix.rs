@@ -189,6 +189,16 @@ const EXPECTED: &[(&str, &str, [Cell; 8])] = &[
     ("POST", "/review/{id}/sections/{section}/outcome", [IN, IN, NO, NO,  Y,   Y,   NO, NO ]),
     ("POST", "/review/{id}/notes",                   [IN,  IN,  NO,  NO,  Y,   Y,   NO, NO ]),
     ("POST", "/review/{id}/complete",                [IN,  IN,  NO,  NO,  Y,   Y,   NO, NO ]),
+    // Information requests: only the assigned staff may ask (the cases are another reviewer's:
+    // 403); a request and item nobody made are 404 to whoever may reach them.
+    ("GET",  "/review/{id}/requests/new",            [IN,  IN,  NO,  NO,  NO,  NO,  NO, NO ]),
+    ("POST", "/review/{id}/requests",                [IN,  IN,  NO,  NO,  Y,   Y,   NO, NO ]),
+    ("GET",  "/review/{id}/requests/{request}",      [IN,  IN,  NO,  NO,  GONE, GONE, NO, NO ]),
+    ("POST", "/review/{id}/requests/{request}/items/{item}/close", [IN, IN, NO, NO, GONE, GONE, NO, NO ]),
+    ("POST", "/review/{id}/requests/{request}/items/{item}/ask-again", [IN, IN, NO, NO, GONE, GONE, NO, NO ]),
+    ("GET",  "/applications/{id}/requests/{request}", [IN, IN,  GONE, GONE, NO, NO, NO, NO ]),
+    ("POST", "/applications/{id}/requests/{request}/items/{item}", [IN, IN, GONE, GONE, NO, NO, NO, NO ]),
+    ("POST", "/applications/{id}/requests/{request}/send", [IN, IN, GONE, GONE, NO, NO, NO, NO ]),
 
     ("GET",  "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
     ("POST", "/review/{id}/consultations",           [IN,  IN,  NO,  NO,  Y,   Y,   NO,  NO ]),
@@ -302,6 +312,9 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
     if !path.contains('{') {
         return path.to_owned();
     }
+    // An information request and item nobody made.
+    let nobody = "00000000-0000-7000-8000-000000000000";
+    let path = &path.replace("{request}", nobody).replace("{item}", nobody);
     if path.ends_with("/letter") {
         return path.replace("{id}", &fx.pick(fx.decided, object).to_string());
     }
@@ -312,6 +325,7 @@ fn concrete(path: &str, object: Object, fx: &Fixture) -> String {
             .replace("{id}", &fx.pick(fx.applications, object).to_string())
             .replace("{section}", "institution")
             .replace("{kind}", "business_plan")
+            .replace("{section}", "institution")
             .replace("{document}", &fx.pick(fx.documents, object).to_string());
     }
     let id = if path.starts_with("/admin/users/") || path.starts_with("/institution/members/") {

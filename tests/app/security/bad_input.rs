@@ -282,10 +282,8 @@ impl<'a> World<'a> {
         let consultee = app.visitor();
         consultee.sign_in(&consultee_account).await;
         let case = crate::review::decisions::case_under_assessment(app, approver_account.id).await;
-        // A submitted institution section, so the workspace renders its outcome buttons.
-        let answers = serde_json::json!({"values": {"legal_name_en": "Fuzz Co."}});
-        let section = stablereg::domain::application::SectionKind::Institution;
-        crate::review::save(app, case, section, 1, answers, owner.id).await;
+        // Its institution section (saved with the case) is submitted, so the workspace renders
+        // its outcome buttons.
         app.sql(&format!(
             "INSERT INTO submissions (application_id, round, submitted_by, sections, documents) \
              VALUES ('{case}', 1, '{}', '{{\"institution\": 1}}', '{{}}')",
@@ -424,7 +422,10 @@ impl<'a> World<'a> {
             };
             return link.split('?').next().unwrap().to_owned();
         }
-        if route.starts_with("/applications/{id}/") {
+        // An information request and item nobody made (the draft is no case for staff either).
+        let nobody = "00000000-0000-7000-8000-000000000000";
+        let route = &route.replace("{request}", nobody).replace("{item}", nobody);
+        if route.starts_with("/applications/{id}/") || route.starts_with("/review/{id}/") {
             return route
                 .replace("{id}", &self.application.to_string())
                 .replace("{kind}", "business_plan")

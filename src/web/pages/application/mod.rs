@@ -5,6 +5,7 @@ pub mod attestation;
 pub mod check;
 pub mod dashboard;
 pub mod documents;
+pub mod information_requests;
 pub mod section;
 pub mod task_list;
 pub mod view;

@@ -67,6 +67,8 @@ struct Found {
     documents: Vec<Document>,
     all: AllAnswers,
     rules: Rules,
+    /// Members may change it: a draft, or reopened by an information request.
+    editable: bool,
 }
 
 impl Found {
@@ -86,12 +88,14 @@ async fn find(
     let documents = service::documents(&mut conn, id).await?;
     let all = service::all_answers(&mut conn, id).await?;
     let rules = service::rules(&mut conn).await?;
+    let editable = service::sections::section_editable(&mut conn, &application, kind).await?;
     let found = Found {
         application,
         kind,
         documents,
         all,
         rules,
+        editable,
     };
     Ok((found, conn))
 }
@@ -302,7 +306,7 @@ fn render(
         intro: ctx.t(declared.intro),
         view,
         base_version,
-        editable: service::sections::editable(&found.application),
+        editable: found.editable,
         restored: false,
         conflict: None,
         application: id,

@@ -27,6 +27,8 @@ struct TaskListPage {
     editable: bool,
     /// The statutory clock of the phase the case is in, as the regulator sees it.
     clock: Option<ClockView>,
+    /// The information request waiting for the members' answers, if any.
+    request: Option<super::information_requests::Summary>,
 }
 
 /// A line of the task list in the page's language.
@@ -61,6 +63,7 @@ pub async fn show(
         .await?
         .as_ref()
         .map(ClockView::of);
+    let request = super::information_requests::summary(&mut conn, &ctx, &application).await?;
     let page_ = TaskListPage {
         ctx,
         application,
@@ -68,6 +71,7 @@ pub async fn show(
         ready,
         editable,
         clock,
+        request,
     };
     page(&page_, StatusCode::OK)
 }

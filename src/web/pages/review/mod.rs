@@ -1,12 +1,13 @@
 //! The regulator's review: the queue of cases, the workspace of one case (with its clocks and the
 //! comparison of section versions), and the actions staff take there (take, assign, outcomes,
-//! notes, confirm complete).
+//! notes, confirm complete, request information).
 
 pub mod actions;
 pub mod case;
 pub mod compare;
 pub mod consultation;
 pub mod decisions;
+pub mod information_requests;
 pub mod letter;
 pub mod queue;
 

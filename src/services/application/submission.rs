@@ -214,11 +214,27 @@ pub async fn withdraw(
     .await
 }
 
-/// The actions an issuer's timeline tells of (the review's own events join it later).
-pub const TIMELINE_ACTIONS: [Action; 3] = [
+/// The actions an issuer's timeline tells of: their own, and the regulator's steps meant for
+/// them. Internal steps of the review (assignment, notes, outcomes, consultation, proposals) are
+/// not.
+pub const TIMELINE_ACTIONS: [Action; 8] = [
     Action::ApplicationStarted,
     Action::ApplicationSubmitted,
     Action::ApplicationWithdrawn,
+    Action::CompletenessConfirmed,
+    Action::InformationRequested,
+    Action::InformationAnswered,
+    Action::ApplicationApproved,
+    Action::ApplicationRejected,
+];
+
+/// The regulator's steps on the timeline: told as the regulator's, without the name of the
+/// member of staff who took them.
+const REGULATOR_ACTIONS: [Action; 4] = [
+    Action::CompletenessConfirmed,
+    Action::InformationRequested,
+    Action::ApplicationApproved,
+    Action::ApplicationRejected,
 ];
 
 /// How many events the timeline shows.
@@ -251,6 +267,7 @@ pub async fn timeline(
         .map(|row| {
             let by = names
                 .iter()
+                .filter(|_| !REGULATOR_ACTIONS.contains(&row.action))
                 .find(|(id, _, _)| Some(*id) == row.actor_id)
                 .map(|(_, name, _)| name.clone())
                 .unwrap_or_default();

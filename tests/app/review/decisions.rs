@@ -268,6 +268,18 @@ async fn a_proposal_approved_by_another_approver_numbers_registers_and_writes_th
         count(&app.audit_actions().await, "register.status_changed"),
         1
     );
+    // The issuer's timeline tells of the approval as the regulator's, without staff names, and
+    // not of the internal proposal.
+    let dashboard = as_member.page("/applications").await;
+    assert!(
+        dashboard.contains("등록 승인"),
+        "the approval is on the timeline"
+    );
+    assert!(
+        !dashboard.contains("결정안 상신"),
+        "the proposal is internal"
+    );
+    assert!(!dashboard.contains("Test approver") && !dashboard.contains("Test reviewer"));
     let staff_letter = as_approver.page(&format!("/review/{case}/letter")).await;
     assert!(staff_letter.contains(&number));
     // Another institution's member finds no letter.

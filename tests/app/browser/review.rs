@@ -16,7 +16,8 @@ async fn the_queue_and_the_workspace_pass_axe_in_both_languages() {
         "values": {"legal_name_ko": "한빛디지털 주식회사", "legal_name_en": "Hanbit Digital Assets Co., Ltd."},
         "rows": {"shareholders": [{"id": "r1", "values": {"name": "한빛은행", "share": "55", "is_bank": "yes"}}]}
     });
-    crate::review::save(&app, case, SectionKind::Institution, 2, answers, issuer.id).await;
+    crate::application::save_section(&app, case, SectionKind::Institution, 2, answers, issuer.id)
+        .await;
     // Submitted a fortnight ago, so the day-by-day log has weekends and counted days to show.
     app.sql(&format!(
         "UPDATE clock_events SET on_date = on_date - 14 WHERE application_id = '{case}'"

@@ -11,6 +11,7 @@ mod workspace;
 use stablereg::domain::application::SectionKind;
 use uuid::Uuid;
 
+use crate::application::save_section;
 use crate::support::harness::TestApp;
 
 /// A case as submission leaves it: the application submitted with reference `APP-2026-<n>`, the
@@ -23,7 +24,7 @@ pub async fn submitted_case(app: &TestApp, institution: Uuid, by: Uuid, n: u32) 
                    "website": "https://www.hanbit.example.kr"},
         "rows": {"shareholders": [{"id": "r1", "values": {"name": "한빛은행", "share": "60", "is_bank": "yes"}}]}
     });
-    save(app, id, SectionKind::Institution, 1, answers, by).await;
+    save_section(app, id, SectionKind::Institution, 1, answers, by).await;
     app.sql(&format!(
         "UPDATE applications SET state = 'submitted', reference = 'APP-2026-{n:06}', \
          submitted_at = now(), version = 2 WHERE id = '{id}'"
@@ -39,27 +40,4 @@ pub async fn submitted_case(app: &TestApp, institution: Uuid, by: Uuid, n: u32) 
         .await
         .expect("the completeness clock starts");
     id
-}
-
-/// Saves `answers` as `version` of `section`, as a member's save would.
-pub async fn save(
-    app: &TestApp,
-    application: Uuid,
-    section: SectionKind,
-    version: i32,
-    answers: serde_json::Value,
-    by: Uuid,
-) {
-    let mut conn = app.db().await;
-    let kept = stablereg::db::section_versions::insert(
-        &mut conn,
-        application,
-        section,
-        version,
-        &answers,
-        by,
-    )
-    .await
-    .expect("the version is saved");
-    assert!(kept, "version {version} was free");
 }

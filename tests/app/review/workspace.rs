@@ -163,7 +163,8 @@ async fn two_versions_of_a_section_are_compared_field_by_field() {
                    "website": "https://www.hanbit.example.kr"},
         "rows": {"shareholders": [{"id": "r1", "values": {"name": "한빛은행", "share": "55", "is_bank": "yes"}}]}
     });
-    super::save(&app, case, SectionKind::Institution, 2, answers, issuer.id).await;
+    crate::application::save_section(&app, case, SectionKind::Institution, 2, answers, issuer.id)
+        .await;
 
     let page = reviewer
         .page(&format!("/review/{case}/sections/institution/compare"))
@@ -293,7 +294,8 @@ async fn the_latest_submission_is_shown_with_the_attestations_figures() {
         "id": "0123456789abcdef0123456789abcdef",
         "values": {"chain": "ethereum", "minted": "1,000,000"}
     }]}});
-    super::save(&app, case, SectionKind::Attestation, 1, supply, issuer.id).await;
+    crate::application::save_section(&app, case, SectionKind::Attestation, 1, supply, issuer.id)
+        .await;
     // A second round: the institution section as first submitted, and now the attestation.
     app.sql(&format!(
         "INSERT INTO submissions (application_id, round, submitted_by, sections, documents) \

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{applications, decision_proposals, users};
+use crate::db::schema::{decision_proposals, users};
 use crate::domain::review::consultation::{Decision, ProposedOutcome};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -124,18 +124,6 @@ pub async fn decide(
     .execute(conn)
     .await
     .map(|n| n == 1)
-}
-
-/// Who a case is assigned to, if anyone.
-pub async fn assignee_of(
-    conn: &mut AsyncPgConnection,
-    application: Uuid,
-) -> QueryResult<Option<Uuid>> {
-    applications::table
-        .find(application)
-        .select(applications::assignee_id)
-        .first(conn)
-        .await
 }
 
 /// A person as a decision names them.

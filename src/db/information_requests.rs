@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{applications, information_request_items, information_requests};
+use crate::db::schema::{information_request_items, information_requests};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = information_requests)]
@@ -205,17 +205,5 @@ pub async fn open_targets(
         .filter(information_requests::answered_on.is_null())
         .select(information_request_items::target)
         .load(conn)
-        .await
-}
-
-/// The reviewer or approver the case is assigned to, if anyone.
-pub async fn assignee_of(
-    conn: &mut AsyncPgConnection,
-    application: Uuid,
-) -> QueryResult<Option<Uuid>> {
-    applications::table
-        .find(application)
-        .select(applications::assignee_id)
-        .first(conn)
         .await
 }

@@ -60,6 +60,18 @@ pub async fn record_clock_event(
         .map(drop)
 }
 
+/// Whom case `application` is assigned to, as it stands in the database now.
+pub async fn assignee_of(
+    conn: &mut AsyncPgConnection,
+    application: Uuid,
+) -> QueryResult<Option<Uuid>> {
+    applications::table
+        .find(application)
+        .select(applications::assignee_id)
+        .first(conn)
+        .await
+}
+
 /// Keeps the case's deadline (what the queue sorts by) in step with its clock.
 pub async fn set_due_on(
     conn: &mut AsyncPgConnection,

@@ -35,7 +35,7 @@ pub async fn actor_of(
     case: &Application,
     staff: StaffMember,
 ) -> AppResult<Actor> {
-    let assigned = db::decisions::assignee_of(conn, case.id).await? == Some(staff.id);
+    let assigned = db::review::assignee_of(conn, case.id).await? == Some(staff.id);
     Ok(match staff.role {
         Role::Reviewer => Actor::Reviewer { assigned },
         Role::Approver => {

@@ -443,7 +443,7 @@ async fn tell_assignee(
     request: Uuid,
     late: bool,
 ) -> AppResult<()> {
-    let Some(assignee) = db::information_requests::assignee_of(conn, case.id).await? else {
+    let Some(assignee) = db::review::assignee_of(conn, case.id).await? else {
         return Ok(());
     };
     let Some(user) = db::users::find(conn, assignee).await?.filter(|u| u.active) else {

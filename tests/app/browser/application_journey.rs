@@ -112,7 +112,11 @@ async fn journey(lang: Lang) {
             }
         }
         j.back_to_task_list().await;
-        assert_eq!(j.status(kind).await, lang.t("progress-completed"), "{kind:?}");
+        assert_eq!(
+            j.status(kind).await,
+            lang.t("progress-completed"),
+            "{kind:?}"
+        );
     }
 
     // Check your answers: every section, nothing flagged, printable; then the declaration.
@@ -392,8 +396,13 @@ impl Journey<'_> {
         for item in section(kind).items {
             if let Item::Document(document) = item {
                 let slot = format!("document-{}", document.as_str());
-                self.upload(kind, &slot, *document, &format!("{}.pdf", document.as_str()))
-                    .await;
+                self.upload(
+                    kind,
+                    &slot,
+                    *document,
+                    &format!("{}.pdf", document.as_str()),
+                )
+                .await;
             }
         }
     }
@@ -406,10 +415,7 @@ impl Journey<'_> {
         let page = format!("{}/documents/{}", self.task_list, document.as_str());
         let label = self.lang.t(document.label_key());
         b.wait_for(&format!("the upload page {page}"), || async {
-            b.client
-                .current_url()
-                .await
-                .is_ok_and(|u| u.path() == page)
+            b.client.current_url().await.is_ok_and(|u| u.path() == page)
                 && b.heading().await.starts_with(&label)
                 && self.loaded().await
         })
@@ -443,7 +449,11 @@ impl Journey<'_> {
             .await
             .expect("script runs");
         let seen: Value = serde_json::from_str(seen.as_str().unwrap_or("null")).unwrap();
-        assert_eq!(seen["shown"], json!(true), "the progress bar showed: {seen}");
+        assert_eq!(
+            seen,
+            json!({ "shown": true, "percent": 100 }),
+            "the progress bar showed and filled"
+        );
         b.check_page().await;
     }
 
@@ -474,8 +484,13 @@ impl Journey<'_> {
         self.b.check_page().await;
         for index in 0..answers.rows("directors").len() {
             let slot = format!("directors-{index}-document");
-            self.upload(kind, &slot, DocumentKind::DirectorCv, &format!("cv-{index}.pdf"))
-                .await;
+            self.upload(
+                kind,
+                &slot,
+                DocumentKind::DirectorCv,
+                &format!("cv-{index}.pdf"),
+            )
+            .await;
         }
         self.save_and_continue(kind).await;
     }
@@ -490,10 +505,7 @@ impl Journey<'_> {
         self.b.click(".portal-actions button[value='later']").await;
         self.arrive(&self.task_list, "task-list-title").await;
         self.b.check_page().await;
-        assert_eq!(
-            self.status(kind).await,
-            self.lang.t("progress-in-progress")
-        );
+        assert_eq!(self.status(kind).await, self.lang.t("progress-in-progress"));
         self.open(kind).await;
 
         let short = self.csv("short.csv", Reserve::Short);

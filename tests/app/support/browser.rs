@@ -202,7 +202,7 @@ impl Browser {
     }
 
     /// A Chrome DevTools Protocol command, through chromedriver's own endpoint for them.
-    async fn cdp(&self, cmd: &'static str, params: Value) -> Result<Value, CmdError> {
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Result<Value, CmdError> {
         self.client.issue_cmd(Cdp { cmd, params }).await
     }
 

@@ -34,11 +34,12 @@ pub enum Applied {
     Stale,
 }
 
-/// A submitted case, as regulator staff find it; a draft is not a case yet (404).
+/// A submitted case, as regulator staff find it; an application never submitted (a draft, or a
+/// draft withdrawn) is not a case (404).
 pub async fn case(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Application> {
     db::applications::find(conn, id)
         .await?
-        .filter(|a| a.state != ReviewState::Draft)
+        .filter(|a| a.state != ReviewState::Draft && a.submitted_at.is_some())
         .ok_or(AppError::NotFound)
 }
 

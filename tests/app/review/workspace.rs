@@ -314,3 +314,37 @@ async fn the_latest_submission_is_shown_with_the_attestations_figures() {
     );
     assert!(page.contains("Coverage ratio"));
 }
+
+#[tokio::test]
+async fn a_draft_withdrawn_before_submission_is_no_case_for_staff() {
+    let app = spawn_app().await;
+    let issuer = app.create_issuer_admin("Hanbit").await;
+    let draft = app
+        .create_application(issuer.institution.unwrap(), issuer.id)
+        .await;
+    // Withdrawn as a draft: closed, never submitted.
+    app.sql(&format!(
+        "UPDATE applications SET state = 'withdrawn', closed_at = now(), \
+         withdrawal_reason = 'Not ready' WHERE id = '{draft}'"
+    ))
+    .await;
+    let account = app.create_account(Role::Reviewer, None, false).await;
+    let reviewer = app.visitor();
+    reviewer.sign_in(&account).await;
+    let res = reviewer.get(&format!("/review/{draft}")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let token = reviewer.token("/review").await;
+    let res = reviewer
+        .post(
+            &format!("/review/{draft}/notes"),
+            &token,
+            &[("body", "A note")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let actions = app.audit_actions().await;
+    assert!(
+        !actions.iter().any(|a| a.starts_with("review.note")),
+        "no note was kept"
+    );
+}

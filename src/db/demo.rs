@@ -6,11 +6,12 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{applications, clock_events, information_requests, submissions};
+use crate::db::schema::{applications, clock_events, information_requests};
 
 /// The days an application's submission and its one information request happened on, as if
-/// they had happened then: the submission's time (`submitted_at`), the completeness clock's start
-/// and stop, and the request's sending and due dates. The audit log keeps the real times.
+/// they had happened then: the application's `submitted_at`, the completeness clock's start and
+/// stop, and the request's sending and due dates. The audit log and the submission's snapshot
+/// (rows the database refuses to change) keep the real times.
 pub struct BackDated {
     pub submitted_at: DateTime<Utc>,
     pub submitted_on: NaiveDate,
@@ -26,10 +27,6 @@ pub async fn back_date_request(
 ) -> QueryResult<()> {
     diesel::update(applications::table.find(application))
         .set(applications::submitted_at.eq(dates.submitted_at))
-        .execute(conn)
-        .await?;
-    diesel::update(submissions::table.filter(submissions::application_id.eq(application)))
-        .set(submissions::submitted_at.eq(dates.submitted_at))
         .execute(conn)
         .await?;
     let of_case = clock_events::application_id

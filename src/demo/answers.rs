@@ -249,7 +249,10 @@ pub fn complete(section: SectionKind, applicant: &Applicant, reserve: Reserve) -
         ),
         SectionKind::ReservePolicy => answers(
             &[
-                ("custodians", &format!("{} 신탁부, 한국증권금융.", applicant.short_ko)),
+                (
+                    "custodians",
+                    &format!("{} 신탁부, 한국증권금융.", applicant.short_ko),
+                ),
                 ("segregation", "trust"),
                 ("valuation_frequency", "daily"),
                 ("stress_test", "30% 일시 상환 시나리오에서 T+1 지급 가능."),
@@ -335,14 +338,21 @@ fn institution(applicant: &Applicant) -> Answers {
             ("institution_type", "bank"),
             (
                 "group_structure",
-                &format!("{}과 은행 세 곳, 핀테크 한 곳이 세운 합작법인.", applicant.short_ko),
+                &format!(
+                    "{}과 은행 세 곳, 핀테크 한 곳이 세운 합작법인.",
+                    applicant.short_ko
+                ),
             ),
         ],
         vec![(
             "shareholders",
             vec![
                 // Banks together hold the majority, none over the Banking Act's 15% cap.
-                row(&[("name", applicant.short_ko), ("share", "15"), ("is_bank", "yes")]),
+                row(&[
+                    ("name", applicant.short_ko),
+                    ("share", "15"),
+                    ("is_bank", "yes"),
+                ]),
                 row(&[("name", "다온은행"), ("share", "15"), ("is_bank", "yes")]),
                 row(&[("name", "새봄은행"), ("share", "15"), ("is_bank", "yes")]),
                 row(&[("name", "누리은행"), ("share", "15"), ("is_bank", "yes")]),
@@ -454,7 +464,11 @@ mod tests {
             for kind in SectionKind::ALL {
                 let answers = complete(*kind, applicant, Reserve::Sound);
                 let problems = section(*kind).problems(&answers);
-                assert!(problems.is_empty(), "{}, {kind:?}: {problems:?}", applicant.name_en);
+                assert!(
+                    problems.is_empty(),
+                    "{}, {kind:?}: {problems:?}",
+                    applicant.name_en
+                );
             }
         }
     }
@@ -465,10 +479,23 @@ mod tests {
         use crate::domain::token::{Chain, ContractAddress};
         let mut seen = std::collections::HashSet::new();
         for a in ALL {
-            assert!(BusinessRegistrationNumber::parse(a.brn).is_ok(), "{}", a.brn);
-            assert!(CorporateRegistrationNumber::parse(a.crn).is_ok(), "{}", a.crn);
+            assert!(
+                BusinessRegistrationNumber::parse(a.brn).is_ok(),
+                "{}",
+                a.brn
+            );
+            assert!(
+                CorporateRegistrationNumber::parse(a.crn).is_ok(),
+                "{}",
+                a.crn
+            );
             let contract = ContractAddress::parse(Chain::Ethereum, a.contract).unwrap();
-            assert_eq!(contract.as_str(), a.contract, "EIP-55 form of {}", a.name_en);
+            assert_eq!(
+                contract.as_str(),
+                a.contract,
+                "EIP-55 form of {}",
+                a.name_en
+            );
             for unique in [a.name_ko, a.brn, a.crn, a.ticker, a.contract, a.domain] {
                 assert!(seen.insert(unique), "{unique} used twice");
             }

@@ -167,21 +167,33 @@ pub async fn seed_story(
     };
     fill(conn, cast, member, id, applicant, reserve).await?;
     let submitted = submission::submit(conn, &member_cx, id, institution).await?;
-    expect(matches!(submitted, Submitted::Done), "submission", applicant)?;
+    expect(
+        matches!(submitted, Submitted::Done),
+        "submission",
+        applicant,
+    )?;
     match story {
         Story::Submitted | Story::CoverageBreach => return Ok(id),
         Story::Withdrawn => {
             let reason = "이사회에서 토큰 출시 일정을 내년으로 미루기로 했습니다. \
                           The board postponed the token's launch to next year.";
             let withdrawn = submission::withdraw(conn, &member_cx, id, institution, reason).await?;
-            expect(matches!(withdrawn, Withdrawn::Done), "withdrawal", applicant)?;
+            expect(
+                matches!(withdrawn, Withdrawn::Done),
+                "withdrawal",
+                applicant,
+            )?;
             return Ok(id);
         }
         _ => {}
     }
     let reviewer_cx = cast.cx(&cast.reviewer);
     let taken = assignment::take(conn, &reviewer_cx, id).await?;
-    expect(taken == assignment::Assigned::Done, "taking the case", applicant)?;
+    expect(
+        taken == assignment::Assigned::Done,
+        "taking the case",
+        applicant,
+    )?;
     if story == Story::InformationOverdue {
         ask_overdue(conn, cast, id, applicant).await?;
         return Ok(id);
@@ -266,7 +278,11 @@ async fn upload(
     let Ok((subject, _room)) = prepared else {
         anyhow::bail!("demo: {} refused for {}", kind.as_str(), applicant.name_en);
     };
-    let title = format!("{} - {}", applicant.name_en, kind.as_str().replace('_', " "));
+    let title = format!(
+        "{} - {}",
+        applicant.name_en,
+        kind.as_str().replace('_', " ")
+    );
     let bytes = pdf::one_page(&title);
     let mut file = tempfile::NamedTempFile::new()?;
     file.write_all(&bytes)?;
@@ -316,11 +332,15 @@ async fn ask_overdue(
     let days = ResponseDays::default();
     let staff = cast.reviewer.staff();
     let sent = requests::send(conn, &reviewer_cx, id, staff, &items, days).await?;
-    expect(matches!(sent, Outcome::Done(_)), "the information request", applicant)?;
+    expect(
+        matches!(sent, Outcome::Done(_)),
+        "the information request",
+        applicant,
+    )?;
     // The demo's one change outside the services: the submission and the request are moved back
     // (submitted 25 working days ago, asked 3 working days later, due 10 working days after that)
     // so the request shows as overdue. The clock events and dates move together; the audit log
-    // keeps the real times.
+    // and the submission's snapshot (never changed) keep the real times.
     let calendar = clock::calendar(conn).await?;
     let submitted_on = working_days_before(&calendar, clock::today(), 25);
     let sent_on = calendar.add_working_days(submitted_on, 3);
@@ -335,7 +355,11 @@ async fn ask_overdue(
 }
 
 /// The working day `n` working days before `day`.
-fn working_days_before(calendar: &crate::domain::calendar::Calendar, day: NaiveDate, n: u32) -> NaiveDate {
+fn working_days_before(
+    calendar: &crate::domain::calendar::Calendar,
+    day: NaiveDate,
+    n: u32,
+) -> NaiveDate {
     let mut date = day;
     let mut left = n;
     while left > 0 {
@@ -369,7 +393,11 @@ async fn consult(
     let seen = version(conn, id).await?;
     let cx = cast.cx(&cast.reviewer);
     let sent = consultation::send(conn, &cx, id, seen, cast.reviewer.staff(), &request).await?;
-    expect(matches!(sent, Applied::Done(_)), "the consultation", applicant)
+    expect(
+        matches!(sent, Applied::Done(_)),
+        "the consultation",
+        applicant,
+    )
 }
 
 /// A proposal by the demo reviewer.
@@ -420,5 +448,9 @@ async fn decide(
     let cx = cast.cx(&cast.approver);
     let staff = cast.approver.staff();
     let made = decisions::decide(conn, &cx, id, seen, staff, decision, None).await?;
-    expect(matches!(made.applied, Applied::Done(_)), "the decision", applicant)
+    expect(
+        matches!(made.applied, Applied::Done(_)),
+        "the decision",
+        applicant,
+    )
 }

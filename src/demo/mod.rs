@@ -160,8 +160,16 @@ pub const INSTITUTIONS: [DemoInstitution; 10] = [
 fn staff_accounts() -> Vec<DemoAccount> {
     let staff = [
         (Role::Admin, "admin@demo.stablereg.kr", "관리자 Admin"),
-        (Role::Approver, "approver@demo.stablereg.kr", "승인자 Approver"),
-        (Role::Reviewer, "reviewer@demo.stablereg.kr", "심사자 Reviewer"),
+        (
+            Role::Approver,
+            "approver@demo.stablereg.kr",
+            "승인자 Approver",
+        ),
+        (
+            Role::Reviewer,
+            "reviewer@demo.stablereg.kr",
+            "심사자 Reviewer",
+        ),
         (
             Role::Consultee,
             "consultee@demo.stablereg.kr",
@@ -261,8 +269,7 @@ pub async fn seed_into(
             insert_account(conn, key, &account, id, Some(institution.id), &hash).await?;
             match demo.story {
                 None => {
-                    applications::seed_draft(conn, key, institution.id, id, demo.applicant)
-                        .await?;
+                    applications::seed_draft(conn, key, institution.id, id, demo.applicant).await?;
                 }
                 Some(story) => {
                     let member = Person::new(id, Role::Issuer, demo.email);

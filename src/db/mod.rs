@@ -14,6 +14,7 @@ pub mod case_file;
 pub mod client_attempts;
 pub mod consultations;
 pub mod decisions;
+pub mod demo;
 pub mod documents;
 pub mod enums;
 pub mod form_submissions;

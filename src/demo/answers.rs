@@ -12,6 +12,12 @@ pub struct Applicant {
     pub name_en: &'static str,
     /// A business registration number with a valid check digit.
     pub brn: &'static str,
+    /// A corporate registration number with a valid check digit.
+    pub crn: &'static str,
+    /// The short name its own staff use (the custodian trust department, the first shareholder).
+    pub short_ko: &'static str,
+    /// The web domain of its site and mail addresses.
+    pub domain: &'static str,
     pub token_name: &'static str,
     pub ticker: &'static str,
     /// An Ethereum contract address (EIP-55 mixed case).
@@ -22,10 +28,135 @@ pub const HANBIT: Applicant = Applicant {
     name_ko: "한빛은행 주식회사",
     name_en: "Hanbit Bank Co., Ltd.",
     brn: "124-81-00998",
+    crn: "110111-1234569",
+    short_ko: "한빛은행",
+    domain: "hanbit.example.kr",
     token_name: "Hanbit Won",
     ticker: "HBKRW",
     contract: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
 };
+
+/// The demo's application submitted, complete.
+pub const DASOM: Applicant = Applicant {
+    name_ko: "다솜은행 주식회사",
+    name_en: "Dasom Bank Co., Ltd.",
+    brn: "201-81-64682",
+    crn: "110111-6825545",
+    short_ko: "다솜은행",
+    domain: "dasom.example.kr",
+    token_name: "Dasom Won",
+    ticker: "DSKRW",
+    contract: "0x123B1612dd272d1371C17149D439536B3216FDAe",
+};
+
+/// The demo's application asked for information, answer overdue.
+pub const GARAM: Applicant = Applicant {
+    name_ko: "가람은행 주식회사",
+    name_en: "Garam Bank Co., Ltd.",
+    brn: "220-81-59249",
+    crn: "110111-3143289",
+    short_ko: "가람은행",
+    domain: "garam.example.kr",
+    token_name: "Garam Won",
+    ticker: "GRKRW",
+    contract: "0x75729faE923D5a4fD12aABfE228f219E9cB0Eb53",
+};
+
+/// The demo's application under assessment.
+pub const ONNURI: Applicant = Applicant {
+    name_ko: "온누리은행 주식회사",
+    name_en: "Onnuri Bank Co., Ltd.",
+    brn: "104-81-35756",
+    crn: "110111-8055504",
+    short_ko: "온누리은행",
+    domain: "onnuri.example.kr",
+    token_name: "Onnuri Won",
+    ticker: "ONKRW",
+    contract: "0x947cCf25eC84D8DBc74254770F58904dBa41ECCc",
+};
+
+/// The demo's application out for consultation to the Bank of Korea.
+pub const BADA: Applicant = Applicant {
+    name_ko: "바다은행 주식회사",
+    name_en: "Bada Bank Co., Ltd.",
+    brn: "104-81-78890",
+    crn: "110111-6651007",
+    short_ko: "바다은행",
+    domain: "bada.example.kr",
+    token_name: "Bada Won",
+    ticker: "BDKRW",
+    contract: "0xc1626e53A13043b026C48BBf33FEfF9243a8F506",
+};
+
+/// The demo's application decision proposed.
+pub const HANGYEOL: Applicant = Applicant {
+    name_ko: "한결은행 주식회사",
+    name_en: "Hangyeol Bank Co., Ltd.",
+    brn: "110-81-24012",
+    crn: "110111-7235884",
+    short_ko: "한결은행",
+    domain: "hangyeol.example.kr",
+    token_name: "Hangyeol Won",
+    ticker: "HGKRW",
+    contract: "0x0928B5b7A767c76Fb008F86bebb2737f6a6F0FB2",
+};
+
+/// The demo's application approved and on the register.
+pub const MIRINAE: Applicant = Applicant {
+    name_ko: "미리내은행 주식회사",
+    name_en: "Mirinae Bank Co., Ltd.",
+    brn: "104-81-63650",
+    crn: "110111-8203046",
+    short_ko: "미리내은행",
+    domain: "mirinae.example.kr",
+    token_name: "Mirinae Won",
+    ticker: "MRKRW",
+    contract: "0x6f5Da2CEc255404e4FB440034D6608697a8D41be",
+};
+
+/// The demo's application rejected.
+pub const BYEOLBIT: Applicant = Applicant {
+    name_ko: "별빛은행 주식회사",
+    name_en: "Byeolbit Bank Co., Ltd.",
+    brn: "106-81-84665",
+    crn: "110111-4410603",
+    short_ko: "별빛은행",
+    domain: "byeolbit.example.kr",
+    token_name: "Byeolbit Won",
+    ticker: "BBKRW",
+    contract: "0x440E50454f31Af3176813E02EA68ef786E4d3CEA",
+};
+
+/// The demo's application withdrawn.
+pub const MIR: Applicant = Applicant {
+    name_ko: "미르은행 주식회사",
+    name_en: "Mir Bank Co., Ltd.",
+    brn: "201-81-70170",
+    crn: "110111-0766729",
+    short_ko: "미르은행",
+    domain: "mir.example.kr",
+    token_name: "Mir Won",
+    ticker: "MIKRW",
+    contract: "0x6934B484e73Cf575DcaD6BA2B0aEe0ca92373288",
+};
+
+/// The demo's application submitted with a reserve short of its tokens.
+pub const SOLBIT: Applicant = Applicant {
+    name_ko: "솔빛은행 주식회사",
+    name_en: "Solbit Bank Co., Ltd.",
+    brn: "201-81-44309",
+    crn: "110111-7924891",
+    short_ko: "솔빛은행",
+    domain: "solbit.example.kr",
+    token_name: "Solbit Won",
+    ticker: "SBKRW",
+    contract: "0x4d8c4fa2815d2802827283e0ad84173581569969",
+};
+
+/// Every demo applicant, the draft's first.
+pub const ALL: [&Applicant; 10] = [
+    &HANBIT, &DASOM, &GARAM, &ONNURI, &BADA, &HANGYEOL, &MIRINAE, &BYEOLBIT, &MIR, &SOLBIT,
+];
 
 /// How the attestation's reserve compares with the tokens outstanding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +249,10 @@ pub fn complete(section: SectionKind, applicant: &Applicant, reserve: Reserve) -
         ),
         SectionKind::ReservePolicy => answers(
             &[
-                ("custodians", "한빛은행 신탁부, 한국증권금융."),
+                (
+                    "custodians",
+                    &format!("{} 신탁부, 한국증권금융.", applicant.short_ko),
+                ),
                 ("segregation", "trust"),
                 ("valuation_frequency", "daily"),
                 ("stress_test", "30% 일시 상환 시나리오에서 T+1 지급 가능."),
@@ -147,7 +281,7 @@ pub fn complete(section: SectionKind, applicant: &Applicant, reserve: Reserve) -
         SectionKind::Risk => answers(
             &[
                 ("aml_officer_name", "최준호"),
-                ("aml_officer_email", "aml@hanbit.example.kr"),
+                ("aml_officer_email", &format!("aml@{}", applicant.domain)),
                 (
                     "travel_rule",
                     "VerifyVASP 연동, 100만 원 이상 이전 시 정보 송수신.",
@@ -181,7 +315,7 @@ pub fn complete(section: SectionKind, applicant: &Applicant, reserve: Reserve) -
                 ],
             )],
         ),
-        SectionKind::Attestation => attestation(reserve),
+        SectionKind::Attestation => attestation(applicant, reserve),
         SectionKind::Documents | SectionKind::Declaration => Answers::default(),
     }
 }
@@ -194,28 +328,35 @@ fn institution(applicant: &Applicant) -> Answers {
             ("legal_form", "stock_company"),
             ("incorporated_on", "2019-04-01"),
             ("business_registration_number", applicant.brn),
-            ("corporate_registration_number", "110111-1234569"),
+            ("corporate_registration_number", applicant.crn),
             ("lei", ""),
             ("head_office_address", "서울특별시 중구 세종대로 110"),
-            ("website", "https://www.hanbit.example.kr"),
+            ("website", &format!("https://www.{}", applicant.domain)),
             ("contact_name", "김하늘"),
-            ("contact_email", "compliance@hanbit.example.kr"),
+            ("contact_email", &format!("compliance@{}", applicant.domain)),
             ("contact_phone", "02-1234-5678"),
             ("institution_type", "bank"),
             (
                 "group_structure",
-                "은행 네 곳과 한빛핀테크가 세운 합작법인.",
+                &format!(
+                    "{}과 은행 세 곳, 핀테크 한 곳이 세운 합작법인.",
+                    applicant.short_ko
+                ),
             ),
         ],
         vec![(
             "shareholders",
             vec![
                 // Banks together hold the majority, none over the Banking Act's 15% cap.
-                row(&[("name", "한빛은행"), ("share", "15"), ("is_bank", "yes")]),
+                row(&[
+                    ("name", applicant.short_ko),
+                    ("share", "15"),
+                    ("is_bank", "yes"),
+                ]),
                 row(&[("name", "다온은행"), ("share", "15"), ("is_bank", "yes")]),
                 row(&[("name", "새봄은행"), ("share", "15"), ("is_bank", "yes")]),
                 row(&[("name", "누리은행"), ("share", "15"), ("is_bank", "yes")]),
-                row(&[("name", "한빛핀테크"), ("share", "40"), ("is_bank", "no")]),
+                row(&[("name", "케이페이먼츠"), ("share", "40"), ("is_bank", "no")]),
             ],
         )],
     )
@@ -233,7 +374,7 @@ fn token(applicant: &Applicant) -> Answers {
             ),
             (
                 "white_paper_url",
-                "https://www.hanbit.example.kr/whitepaper.pdf",
+                &format!("https://www.{}/whitepaper.pdf", applicant.domain),
             ),
             ("white_paper_version", "1.2"),
             ("no_rewards", "yes"),
@@ -248,7 +389,7 @@ fn token(applicant: &Applicant) -> Answers {
     )
 }
 
-fn attestation(reserve: Reserve) -> Answers {
+fn attestation(applicant: &Applicant, reserve: Reserve) -> Answers {
     // 100 billion won outstanding; the reserve covers 102% or, short, 95%.
     let treasury = match reserve {
         Reserve::Sound => "31,000,000,000",
@@ -274,7 +415,7 @@ fn attestation(reserve: Reserve) -> Answers {
                 vec![
                     row(&[
                         ("asset_class", "cash_demand_deposits"),
-                        ("custodian", "한빛은행 신탁부"),
+                        ("custodian", &format!("{} 신탁부", applicant.short_ko)),
                         ("custodian_kind", "trust"),
                         ("segregated", "yes"),
                         ("amount", "40,000,000,000"),
@@ -318,11 +459,46 @@ mod tests {
     }
 
     #[test]
-    fn every_section_is_complete_and_valid() {
-        for kind in SectionKind::ALL {
-            let answers = complete(*kind, &HANBIT, Reserve::Sound);
-            let problems = section(*kind).problems(&answers);
-            assert!(problems.is_empty(), "{kind:?}: {problems:?}");
+    fn every_section_of_every_applicant_is_complete_and_valid() {
+        for applicant in ALL {
+            for kind in SectionKind::ALL {
+                let answers = complete(*kind, applicant, Reserve::Sound);
+                let problems = section(*kind).problems(&answers);
+                assert!(
+                    problems.is_empty(),
+                    "{}, {kind:?}: {problems:?}",
+                    applicant.name_en
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_applicant_has_its_own_valid_numbers_and_an_eip55_contract() {
+        use crate::domain::identifiers::{BusinessRegistrationNumber, CorporateRegistrationNumber};
+        use crate::domain::token::{Chain, ContractAddress};
+        let mut seen = std::collections::HashSet::new();
+        for a in ALL {
+            assert!(
+                BusinessRegistrationNumber::parse(a.brn).is_ok(),
+                "{}",
+                a.brn
+            );
+            assert!(
+                CorporateRegistrationNumber::parse(a.crn).is_ok(),
+                "{}",
+                a.crn
+            );
+            let contract = ContractAddress::parse(Chain::Ethereum, a.contract).unwrap();
+            assert_eq!(
+                contract.as_str(),
+                a.contract,
+                "EIP-55 form of {}",
+                a.name_en
+            );
+            for unique in [a.name_ko, a.brn, a.crn, a.ticker, a.contract, a.domain] {
+                assert!(seen.insert(unique), "{unique} used twice");
+            }
         }
     }
 

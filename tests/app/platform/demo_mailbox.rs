@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use stablereg::audit::AuditKey;
+use stablereg::config::Settings;
 
 use crate::support::harness::{TestApp, TestConfig, TestDatabase, spawn_app, spawn_app_with};
 
@@ -21,7 +22,14 @@ async fn serve(base_url: &str, demo_data: bool) -> (TestApp, TestDatabase) {
     if demo_data {
         let key = AuditKey::new(&config.env["AUDIT_KEY"]);
         let mut conn = AsyncPgConnection::establish(&db.url).await.unwrap();
-        stablereg::demo::seed_into(&mut conn, &key).await.unwrap();
+        // The demo's documents go to a store of their own; the mailbox needs none of them.
+        let data = tempfile::tempdir().unwrap();
+        let mut env = config.env.clone();
+        env.insert("DATA_DIR", data.path().to_string_lossy().into_owned());
+        let settings = Settings::from_lookup(|k| env.get(k).cloned()).unwrap();
+        stablereg::demo::seed_into(&mut conn, &settings, &key)
+            .await
+            .unwrap();
     }
     (spawn_app_with(config).await, db)
 }

@@ -83,6 +83,9 @@ pub struct Settings {
     pub upload_max_file_bytes: u64,
     /// The most the current documents of one application may add up to (UPLOAD_MAX_APPLICATION_BYTES).
     pub upload_max_application_bytes: u64,
+    /// How old an unreferenced stored object or a temporary upload file must be before the worker
+    /// sweeps it (SWEEP_GRACE_SECONDS): longer than any upload takes.
+    pub sweep_grace: std::time::Duration,
 }
 
 /// Upload limits of SECURITY.md: 25 MiB a file, 200 MiB an application.
@@ -203,6 +206,9 @@ impl Settings {
                 "UPLOAD_MAX_APPLICATION_BYTES",
                 DEFAULT_UPLOAD_MAX_APPLICATION_BYTES,
             )? as u64,
+            sweep_grace: std::time::Duration::from_secs(
+                parse_count(&lookup, "SWEEP_GRACE_SECONDS", 3600)? as u64,
+            ),
         };
         settings.check_production()?;
         Ok(settings)
@@ -268,6 +274,11 @@ impl Settings {
 
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
+    }
+
+    /// Where uploads are received into temporary files (`upload-*`) before they are stored.
+    pub fn upload_dir(&self) -> PathBuf {
+        self.data_dir.join("tmp")
     }
 
     /// The portal's address of `path` ("/login"), as mails and links give it: BASE_URL without its

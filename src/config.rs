@@ -206,9 +206,11 @@ impl Settings {
                 "UPLOAD_MAX_APPLICATION_BYTES",
                 DEFAULT_UPLOAD_MAX_APPLICATION_BYTES,
             )? as u64,
-            sweep_grace: std::time::Duration::from_secs(
-                parse_count(&lookup, "SWEEP_GRACE_SECONDS", 3600)? as u64,
-            ),
+            sweep_grace: std::time::Duration::from_secs(parse_count(
+                &lookup,
+                "SWEEP_GRACE_SECONDS",
+                3600,
+            )? as u64),
         };
         settings.check_production()?;
         Ok(settings)

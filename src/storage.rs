@@ -308,11 +308,10 @@ impl Storage {
             return Ok(Vec::new());
         };
         let root = root.join(CONTENT_PREFIX);
-        let removed = tokio::task::spawn_blocking(move || {
-            remove_files_where(&root, before, |name| is_staging_name(name))
-        })
-        .await
-        .map_err(std::io::Error::other)??;
+        let removed =
+            tokio::task::spawn_blocking(move || remove_files_where(&root, before, is_staging_name))
+                .await
+                .map_err(std::io::Error::other)??;
         Ok(removed)
     }
 
@@ -617,6 +616,65 @@ mod tests {
             read_all(&storage, &key).await,
             (content.len() as u64, content)
         );
+    }
+
+    #[tokio::test]
+    async fn only_the_documents_objects_are_listed_and_only_old_staging_files_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let storage = Storage::directory(root.path()).unwrap();
+        let key = ObjectKey::content_addressed(HEX).unwrap();
+        storage
+            .put_bytes(&key, Bytes::from_static(b"a"))
+            .await
+            .unwrap();
+        let checkpoint = ObjectKey::audit_checkpoint(1);
+        storage
+            .put_bytes(&checkpoint, Bytes::from_static(b"{}"))
+            .await
+            .unwrap();
+        // A staging file of a put that never finished, and a file that is no content key.
+        let staging = root.path().join(format!("{key}#123"));
+        std::fs::write(&staging, b"half").unwrap();
+        std::fs::write(root.path().join("sha256/ab/12/notes.txt"), b"x").unwrap();
+        let listed: Vec<Listed> = storage.list_documents().try_collect().await.unwrap();
+        assert_eq!(
+            listed.iter().map(|l| l.key.clone()).collect::<Vec<_>>(),
+            vec![key.clone()]
+        );
+        assert!(listed[0].last_modified <= Utc::now());
+        assert!(storage.last_modified(&key).await.unwrap().is_some());
+        assert!(storage.last_modified(&checkpoint).await.unwrap().is_some());
+
+        let an_hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
+        assert!(
+            storage
+                .remove_stale_staging(an_hour_ago)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let later = SystemTime::now() + std::time::Duration::from_secs(1);
+        assert_eq!(
+            storage.remove_stale_staging(later).await.unwrap(),
+            vec![staging.clone()]
+        );
+        assert!(!staging.exists());
+        assert_eq!(storage.size(&key).await.unwrap(), Some(1));
+        assert!(root.path().join("sha256/ab/12/notes.txt").exists());
+    }
+
+    #[test]
+    fn staging_names_are_a_name_a_hash_sign_and_digits() {
+        assert!(is_staging_name(&format!("{HEX}#123")));
+        for name in [
+            HEX,
+            "#123",
+            &format!("{HEX}#"),
+            &format!("{HEX}#12a"),
+            "upload-x",
+        ] {
+            assert!(!is_staging_name(name), "{name}");
+        }
     }
 
     #[test]

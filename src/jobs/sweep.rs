@@ -50,7 +50,10 @@ pub async fn files(
         }
         let names: Vec<String> = old.iter().map(|k| k.as_str().to_owned()).collect();
         let named = db::documents::referenced_keys(conn, &names).await?;
-        for key in old.into_iter().filter(|k| !named.iter().any(|n| n == k.as_str())) {
+        for key in old
+            .into_iter()
+            .filter(|k| !named.iter().any(|n| n == k.as_str()))
+        {
             if remove_orphan(conn, storage, &key, cutoff).await? {
                 tracing::info!(key = %key, "an unreferenced stored object was swept");
                 swept.objects.push(key);
@@ -81,7 +84,10 @@ async fn remove_orphan(
     conn.transaction::<bool, anyhow::Error, _>(async |conn| {
         db::documents::lock_object(conn, key.as_str()).await?;
         let name = [key.as_str().to_owned()];
-        if !db::documents::referenced_keys(conn, &name).await?.is_empty() {
+        if !db::documents::referenced_keys(conn, &name)
+            .await?
+            .is_empty()
+        {
             return Ok(false);
         }
         match storage.last_modified(key).await? {

@@ -92,7 +92,11 @@ async fn saves_answered_before_the_database_stopped_survive_it_and_saving_resume
     let answers_seen = Arc::new(Mutex::new(Vec::<Answer>::new()));
     let running = Arc::new(AtomicBool::new(true));
     let writer = {
-        let (seen, running, url) = (answers_seen.clone(), running.clone(), app.database_url.clone());
+        let (seen, running, url) = (
+            answers_seen.clone(),
+            running.clone(),
+            app.database_url.clone(),
+        );
         let client = browser.client.clone();
         let page = page.clone();
         tokio::spawn(async move {
@@ -151,7 +155,10 @@ async fn saves_answered_before_the_database_stopped_survive_it_and_saving_resume
             matches!(answer.status, Some(303 | 409 | 503)),
             "every save is answered within 2 s, as saved, as a conflict or as a 503: {answer:?}"
         );
-        assert!(answer.answered - answer.sent < super::ANSWER_WITHIN, "{answer:?}");
+        assert!(
+            answer.answered - answer.sent < super::ANSWER_WITHIN,
+            "{answer:?}"
+        );
     }
     let before: Vec<&Answer> = seen.iter().filter(|a| a.answered < stopping).collect();
     assert!(
@@ -178,7 +185,10 @@ async fn saves_answered_before_the_database_stopped_survive_it_and_saving_resume
     let stored = versions_of(&app.database_url, application).await;
     let acked: Vec<i32> = seen.iter().filter_map(|a| a.saved).collect();
     let lost: Vec<&i32> = acked.iter().filter(|v| !stored.contains(v)).collect();
-    assert!(lost.is_empty(), "saved versions lost: {lost:?} of {acked:?}");
+    assert!(
+        lost.is_empty(),
+        "saved versions lost: {lost:?} of {acked:?}"
+    );
     let before_stop = before.iter().filter(|a| a.saved.is_some()).count();
     assert!(
         stored.len() >= before_stop,

@@ -70,7 +70,10 @@ async fn the_directory_store_loses_only_old_unnamed_objects_and_stale_temporary_
 
     // Within the grace period nothing goes: it may be an upload in flight.
     let swept = sweep_with(&app, HOUR).await;
-    assert!(swept.objects.is_empty() && swept.files.is_empty(), "{swept:?}");
+    assert!(
+        swept.objects.is_empty() && swept.files.is_empty(),
+        "{swept:?}"
+    );
     assert_eq!(app.stored_files().len(), stored_before);
     assert_eq!(app.temporary_files().len(), 2);
 
@@ -84,7 +87,10 @@ async fn the_directory_store_loses_only_old_unnamed_objects_and_stale_temporary_
     assert_eq!(app.temporary_files(), vec![tmp.join("notes.txt")]);
     // Nothing more the second time.
     let swept = sweep_with(&app, Duration::ZERO).await;
-    assert!(swept.objects.is_empty() && swept.files.is_empty(), "{swept:?}");
+    assert!(
+        swept.objects.is_empty() && swept.files.is_empty(),
+        "{swept:?}"
+    );
 }
 
 #[tokio::test]
@@ -102,7 +108,10 @@ async fn a_bucket_loses_only_old_unnamed_objects() {
     for n in 0..1000u32 {
         let digest = <sha2::Sha256 as sha2::Digest>::digest(n.to_be_bytes());
         let key = ObjectKey::for_sha256(&digest.into());
-        storage.put_bytes(&key, Bytes::from(vec![1u8])).await.unwrap();
+        storage
+            .put_bytes(&key, Bytes::from(vec![1u8]))
+            .await
+            .unwrap();
         orphans.push(key);
     }
 

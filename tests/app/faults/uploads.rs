@@ -57,7 +57,11 @@ async fn assert_rows_name_whole_objects(app: &TestApp) {
         let bytes = bytes.concat();
         assert_eq!(bytes.len() as i64, size, "{key} is whole");
         assert_eq!(hex::encode(Sha256::digest(&bytes)), hash, "{key} is whole");
-        assert_eq!(key.as_str(), stored_key, "a row names its object by its hash");
+        assert_eq!(
+            key.as_str(),
+            stored_key,
+            "a row names its object by its hash"
+        );
     }
 }
 
@@ -121,7 +125,11 @@ async fn uploads_cut_anywhere_leave_no_row_naming_a_partial_file_and_the_sweep_c
     .await
     .unwrap();
     eprintln!("swept {swept:?}");
-    assert!(app.temporary_files().is_empty(), "{:?}", app.temporary_files());
+    assert!(
+        app.temporary_files().is_empty(),
+        "{:?}",
+        app.temporary_files()
+    );
     let named: Vec<String> = rows(&app).await.into_iter().map(|(k, _, _)| k).collect();
     let files_root = app.data_dir.path().join("files");
     for stored in app.stored_files() {

@@ -383,6 +383,18 @@ mod tests {
         assert!(!s.secure_cookies());
         assert_eq!(s.upload_max_file_bytes, 25 * 1024 * 1024);
         assert_eq!(s.upload_max_application_bytes, 200 * 1024 * 1024);
+        assert_eq!(s.sweep_grace, std::time::Duration::from_secs(3600));
+        assert_eq!(s.upload_dir(), s.data_dir.join("tmp"));
+    }
+
+    #[test]
+    fn the_sweep_grace_is_a_positive_number_of_seconds() {
+        let s = settings(&[("SWEEP_GRACE_SECONDS", "600")]).unwrap();
+        assert_eq!(s.sweep_grace, std::time::Duration::from_secs(600));
+        for bad in ["0", "-1", "an hour"] {
+            let err = settings(&[("SWEEP_GRACE_SECONDS", bad)]).unwrap_err();
+            assert_eq!(err.name, "SWEEP_GRACE_SECONDS");
+        }
     }
 
     #[test]

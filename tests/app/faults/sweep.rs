@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::StreamExt;
 use stablereg::domain::application::DocumentKind;
 use stablereg::jobs::sweep::{self, Swept};
 use stablereg::storage::{ObjectKey, Storage};
@@ -103,17 +104,27 @@ async fn a_bucket_loses_only_old_unnamed_objects() {
     let storage = app.storage();
     assert!(storage.is_bucket());
     let (named, orphan, checkpoint) = fill(&app, &storage).await;
-    // More than one page of the bucket's listing (1,000 keys) of objects nobody names.
+    // Fifty more objects nobody names (the listing's paging is object_store's; each removal is a
+    // lock, a HEAD and a DELETE, slow on moto).
     let mut orphans = vec![orphan.clone()];
-    for n in 0..1000u32 {
-        let digest = <sha2::Sha256 as sha2::Digest>::digest(n.to_be_bytes());
-        let key = ObjectKey::for_sha256(&digest.into());
-        storage
-            .put_bytes(&key, Bytes::from(vec![1u8]))
-            .await
-            .unwrap();
-        orphans.push(key);
-    }
+    let more: Vec<ObjectKey> = (0..50u32)
+        .map(|n| {
+            ObjectKey::for_sha256(&<sha2::Sha256 as sha2::Digest>::digest(n.to_be_bytes()).into())
+        })
+        .collect();
+    // Put several at a time: the test stays well inside its minute.
+    futures_util::stream::iter(more.clone())
+        .for_each_concurrent(16, |key| {
+            let storage = storage.clone();
+            async move {
+                storage
+                    .put_bytes(&key, Bytes::from(vec![1u8]))
+                    .await
+                    .unwrap()
+            }
+        })
+        .await;
+    orphans.extend(more);
 
     let swept = sweep_with(&app, HOUR).await;
     assert!(swept.objects.is_empty(), "{swept:?}");
@@ -132,4 +143,70 @@ async fn a_bucket_loses_only_old_unnamed_objects() {
         .collect();
     assert_eq!(left, vec![format!("portal/{named}")]);
     assert!(present(&storage, &checkpoint).await);
+}
+
+/// An upload recording its row holds the object's lock: a sweep that found the object unnamed
+/// waits for it, then sees the row and keeps the object.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweep_waits_for_an_upload_recording_its_row_and_then_keeps_the_object() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    use sha2::Digest;
+    let app = spawn_app().await;
+    let storage = app.storage();
+    let member = app.create_issuer_admin("한빛").await;
+    let application = app
+        .create_application(member.institution.unwrap(), member.id)
+        .await;
+    let bytes = b"%PDF-1.7 being recorded".to_vec();
+    let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
+    let key = ObjectKey::content_addressed(&sha256).unwrap();
+    storage
+        .put_bytes(&key, Bytes::from(bytes.clone()))
+        .await
+        .unwrap();
+
+    let mut upload = app.db().await;
+    diesel::sql_query("BEGIN")
+        .execute(&mut upload)
+        .await
+        .unwrap();
+    stablereg::db::documents::lock_object(&mut upload, key.as_str())
+        .await
+        .unwrap();
+    let sweeping = {
+        let (url, storage, dir) = (
+            app.database_url.clone(),
+            storage.clone(),
+            app.settings.upload_dir(),
+        );
+        tokio::spawn(async move {
+            let mut conn = AsyncPgConnection::establish(&url).await.unwrap();
+            sweep::files(&mut conn, &storage, &dir, Duration::ZERO)
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !sweeping.is_finished(),
+        "the sweep waits for the object's lock"
+    );
+    diesel::sql_query(format!(
+        "INSERT INTO documents (id, application_id, kind, subject, version, file_name, \
+         size_bytes, sha256, storage_key, uploaded_by) VALUES ('{}', '{application}', \
+         'business_plan', '', 1, 'plan.pdf', {}, '{sha256}', '{key}', '{}')",
+        uuid::Uuid::now_v7(),
+        bytes.len(),
+        member.id
+    ))
+    .execute(&mut upload)
+    .await
+    .unwrap();
+    diesel::sql_query("COMMIT")
+        .execute(&mut upload)
+        .await
+        .unwrap();
+    let swept = sweeping.await.unwrap();
+    assert!(swept.objects.is_empty(), "{swept:?}");
+    assert!(present(&storage, &key).await, "the recorded object stays");
 }

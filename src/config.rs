@@ -83,6 +83,9 @@ pub struct Settings {
     pub upload_max_file_bytes: u64,
     /// The most the current documents of one application may add up to (UPLOAD_MAX_APPLICATION_BYTES).
     pub upload_max_application_bytes: u64,
+    /// How old an unreferenced stored object or a temporary upload file must be before the worker
+    /// sweeps it (SWEEP_GRACE_SECONDS): longer than any upload takes.
+    pub sweep_grace: std::time::Duration,
 }
 
 /// Upload limits of SECURITY.md: 25 MiB a file, 200 MiB an application.
@@ -203,6 +206,11 @@ impl Settings {
                 "UPLOAD_MAX_APPLICATION_BYTES",
                 DEFAULT_UPLOAD_MAX_APPLICATION_BYTES,
             )? as u64,
+            sweep_grace: std::time::Duration::from_secs(parse_count(
+                &lookup,
+                "SWEEP_GRACE_SECONDS",
+                3600,
+            )? as u64),
         };
         settings.check_production()?;
         Ok(settings)
@@ -268,6 +276,11 @@ impl Settings {
 
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
+    }
+
+    /// Where uploads are received into temporary files (`upload-*`) before they are stored.
+    pub fn upload_dir(&self) -> PathBuf {
+        self.data_dir.join("tmp")
     }
 
     /// The portal's address of `path` ("/login"), as mails and links give it: BASE_URL without its
@@ -370,6 +383,18 @@ mod tests {
         assert!(!s.secure_cookies());
         assert_eq!(s.upload_max_file_bytes, 25 * 1024 * 1024);
         assert_eq!(s.upload_max_application_bytes, 200 * 1024 * 1024);
+        assert_eq!(s.sweep_grace, std::time::Duration::from_secs(3600));
+        assert_eq!(s.upload_dir(), s.data_dir.join("tmp"));
+    }
+
+    #[test]
+    fn the_sweep_grace_is_a_positive_number_of_seconds() {
+        let s = settings(&[("SWEEP_GRACE_SECONDS", "600")]).unwrap();
+        assert_eq!(s.sweep_grace, std::time::Duration::from_secs(600));
+        for bad in ["0", "-1", "an hour"] {
+            let err = settings(&[("SWEEP_GRACE_SECONDS", bad)]).unwrap_err();
+            assert_eq!(err.name, "SWEEP_GRACE_SECONDS");
+        }
     }
 
     #[test]

@@ -90,6 +90,8 @@ impl Application {
             checkpoint_key: CheckpointKey::new(&audit_key),
             checkpoint_file: checkpoint::default_path(&settings),
             storage: storage.clone(),
+            upload_dir: settings.upload_dir(),
+            sweep_grace: settings.sweep_grace,
         };
         let worker = tokio::spawn(worker.run());
         let state = web::Data::new(AppState {

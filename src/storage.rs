@@ -15,8 +15,10 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
@@ -34,6 +36,8 @@ const PART_SIZE: usize = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT: usize = 2;
 /// How much of the file is read at a time.
 const READ_CHUNK: usize = 256 * 1024;
+/// Where uploaded documents live, each under its SHA-256.
+const CONTENT_PREFIX: &str = "sha256";
 
 /// Why a file could not be stored or read.
 #[derive(Debug, thiserror::Error)]
@@ -80,7 +84,7 @@ impl ObjectKey {
             return Err(NotASha256(sha256_hex.to_owned()));
         }
         Ok(ObjectKey(format!(
-            "sha256/{}/{}/{sha256_hex}",
+            "{CONTENT_PREFIX}/{}/{}/{sha256_hex}",
             &sha256_hex[..2],
             &sha256_hex[2..4]
         )))
@@ -264,6 +268,53 @@ impl Storage {
         }
     }
 
+    /// Every uploaded document's object (the keys under `sha256/`) with when it was last written,
+    /// as the store lists them (in pages for a bucket). Anything else under that prefix that is not
+    /// a content key is left out; the directory store's staging files are not listed.
+    pub fn list_documents(&self) -> BoxStream<'static, Result<Listed>> {
+        self.store
+            .list(Some(&StorePath::from(CONTENT_PREFIX)))
+            .filter_map(|item| async move {
+                match item {
+                    Err(e) => Some(Err(StorageError::from(e))),
+                    Ok(meta) => {
+                        let location = meta.location.to_string();
+                        let hex = location.rsplit('/').next().unwrap_or_default();
+                        let key = ObjectKey::content_addressed(hex).ok()?;
+                        (key.as_str() == location).then_some(Ok(Listed {
+                            key,
+                            last_modified: meta.last_modified,
+                        }))
+                    }
+                }
+            })
+            .boxed()
+    }
+
+    /// When `key` was last written, or `None` when there is no such object.
+    pub async fn last_modified(&self, key: &ObjectKey) -> Result<Option<DateTime<Utc>>> {
+        match self.store.head(&key.path()).await {
+            Ok(meta) => Ok(Some(meta.last_modified)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// In the directory store, removes the staging files (`<name>#<digits>`) of puts that never
+    /// finished (the process stopped mid-copy) last written before `before`; the paths removed.
+    /// A bucket has none: an unfinished multipart upload is the bucket's lifecycle rule's to clear.
+    pub async fn remove_stale_staging(&self, before: SystemTime) -> Result<Vec<PathBuf>> {
+        let Backend::Directory(root) = &self.backend else {
+            return Ok(Vec::new());
+        };
+        let root = root.join(CONTENT_PREFIX);
+        let removed =
+            tokio::task::spawn_blocking(move || remove_files_where(&root, before, is_staging_name))
+                .await
+                .map_err(std::io::Error::other)??;
+        Ok(removed)
+    }
+
     /// One request for a small file; a multipart upload for a big one, at most PARTS_IN_FLIGHT
     /// parts uploading while the next is read, aborted (its parts removed) when anything fails.
     async fn put_remote(&self, key: &ObjectKey, path: &Path) -> Result<()> {
@@ -312,6 +363,61 @@ async fn copy_into(file: &mut tokio::fs::File, writer: &mut WriteMultipart) -> R
             .map_err(StorageError::Store)?;
         writer.write(&buf[..n]);
     }
+}
+
+/// A listed object: its key and when it was last written.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub key: ObjectKey,
+    pub last_modified: DateTime<Utc>,
+}
+
+/// Whether `name` is a staging file `put_local` writes: `<name>#<digits>`.
+fn is_staging_name(name: &str) -> bool {
+    name.rsplit_once('#').is_some_and(|(base, digits)| {
+        !base.is_empty() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Removes the regular files under `dir` (all levels) whose name `matches` and that were last
+/// modified before `before`; the paths removed. A missing `dir` has nothing to remove.
+pub fn remove_files_where(
+    dir: &Path,
+    before: SystemTime,
+    matches: impl Fn(&str) -> bool,
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(current) = todo.pop() {
+        let entries = match std::fs::read_dir(&current) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            // Not followed: a link is never taken for a folder or removed as a file.
+            let kind = entry.file_type()?;
+            let path = entry.path();
+            if kind.is_dir() {
+                todo.push(path);
+                continue;
+            }
+            let name = entry.file_name();
+            if !kind.is_file() || !matches(&name.to_string_lossy()) {
+                continue;
+            }
+            if entry.metadata()?.modified()? < before {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => removed.push(path),
+                    // Gone meanwhile: its owner removed it.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(removed)
 }
 
 enum Source<'a> {
@@ -510,6 +616,65 @@ mod tests {
             read_all(&storage, &key).await,
             (content.len() as u64, content)
         );
+    }
+
+    #[tokio::test]
+    async fn only_the_documents_objects_are_listed_and_only_old_staging_files_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let storage = Storage::directory(root.path()).unwrap();
+        let key = ObjectKey::content_addressed(HEX).unwrap();
+        storage
+            .put_bytes(&key, Bytes::from_static(b"a"))
+            .await
+            .unwrap();
+        let checkpoint = ObjectKey::audit_checkpoint(1);
+        storage
+            .put_bytes(&checkpoint, Bytes::from_static(b"{}"))
+            .await
+            .unwrap();
+        // A staging file of a put that never finished, and a file that is no content key.
+        let staging = root.path().join(format!("{key}#123"));
+        std::fs::write(&staging, b"half").unwrap();
+        std::fs::write(root.path().join("sha256/ab/12/notes.txt"), b"x").unwrap();
+        let listed: Vec<Listed> = storage.list_documents().try_collect().await.unwrap();
+        assert_eq!(
+            listed.iter().map(|l| l.key.clone()).collect::<Vec<_>>(),
+            vec![key.clone()]
+        );
+        assert!(listed[0].last_modified <= Utc::now());
+        assert!(storage.last_modified(&key).await.unwrap().is_some());
+        assert!(storage.last_modified(&checkpoint).await.unwrap().is_some());
+
+        let an_hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
+        assert!(
+            storage
+                .remove_stale_staging(an_hour_ago)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let later = SystemTime::now() + std::time::Duration::from_secs(1);
+        assert_eq!(
+            storage.remove_stale_staging(later).await.unwrap(),
+            vec![staging.clone()]
+        );
+        assert!(!staging.exists());
+        assert_eq!(storage.size(&key).await.unwrap(), Some(1));
+        assert!(root.path().join("sha256/ab/12/notes.txt").exists());
+    }
+
+    #[test]
+    fn staging_names_are_a_name_a_hash_sign_and_digits() {
+        assert!(is_staging_name(&format!("{HEX}#123")));
+        for name in [
+            HEX,
+            "#123",
+            &format!("{HEX}#"),
+            &format!("{HEX}#12a"),
+            "upload-x",
+        ] {
+            assert!(!is_staging_name(name), "{name}");
+        }
     }
 
     #[test]

@@ -130,3 +130,27 @@ pub async fn find_in(
         .await
         .optional()
 }
+
+/// Which of `keys` some document version names as its stored object.
+pub async fn referenced_keys(
+    conn: &mut AsyncPgConnection,
+    keys: &[String],
+) -> QueryResult<Vec<String>> {
+    documents::table
+        .filter(documents::storage_key.eq_any(keys))
+        .select(documents::storage_key)
+        .distinct()
+        .load(conn)
+        .await
+}
+
+/// Takes, until the transaction ends, the lock on the stored object `key`: the sweep holds it
+/// while it checks that no row names the object and removes it, and an upload holds it while it
+/// checks the object is there and records its row, so neither can slip between the other's steps.
+pub async fn lock_object(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 727101))")
+        .bind::<diesel::sql_types::Text, _>(key)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

@@ -1,5 +1,5 @@
 //! The background worker inside `stablereg serve`: delivers the outbox, sweeps away expired
-//! sessions and old sign-in counters, and writes the audit log's checkpoints (copied to the bucket
+//! sessions and old sign-in counters, and what uploads leave behind (`sweep`), and writes the audit log's checkpoints (copied to the bucket
 //! when STORAGE is S3). Every instance runs one; the database shares the work, and each instance
 //! keeps its own checkpoint file.
 
@@ -14,11 +14,14 @@ use crate::db::{self, Pool};
 use crate::mail::{Transport, Undelivered};
 
 mod checkpoints;
+pub mod sweep;
 
 /// How often the worker looks for due mail when the last look found none.
 const IDLE_POLL: Duration = Duration::from_millis(500);
 /// Expired sessions are swept this often.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// Stored objects and temporary files are swept this often (a bucket is listed in pages of 1,000).
+const FILE_SWEEP_EVERY: Duration = Duration::from_secs(15 * 60);
 
 pub struct Worker {
     pub pool: Pool,
@@ -28,6 +31,10 @@ pub struct Worker {
     pub checkpoint_file: PathBuf,
     /// Where checkpoints are copied when it is a bucket.
     pub storage: crate::storage::Storage,
+    /// Where uploads are received into temporary files.
+    pub upload_dir: PathBuf,
+    /// How old an unreferenced object or a temporary file must be to be swept.
+    pub sweep_grace: Duration,
 }
 
 impl Worker {
@@ -39,6 +46,7 @@ impl Worker {
 
     async fn deliver_and_sweep(&self) {
         let mut last_sweep = std::time::Instant::now();
+        let mut last_file_sweep = None::<std::time::Instant>;
         loop {
             match self.deliver_next().await {
                 Ok(true) => continue,
@@ -50,6 +58,12 @@ impl Worker {
                     tracing::warn!(error = %e, "sweep failed");
                 }
                 last_sweep = std::time::Instant::now();
+                if last_file_sweep.is_none_or(|t| t.elapsed() >= FILE_SWEEP_EVERY) {
+                    if let Err(e) = self.sweep_files().await {
+                        tracing::warn!(error = %e, "sweep of stored files failed");
+                    }
+                    last_file_sweep = Some(last_sweep);
+                }
             }
             tokio::time::sleep(IDLE_POLL).await;
         }
@@ -91,6 +105,18 @@ impl Worker {
         db::client_attempts::sweep(&mut conn).await?;
         db::sign_in_failures::sweep(&mut conn).await?;
         db::form_submissions::sweep(&mut conn).await?;
+        Ok(())
+    }
+
+    async fn sweep_files(&self) -> anyhow::Result<()> {
+        let mut conn = self.pool.get().await?;
+        let (storage, dir) = (&self.storage, &self.upload_dir);
+        let swept = sweep::files(&mut conn, storage, dir, self.sweep_grace).await?;
+        tracing::info!(
+            objects = swept.objects.len(),
+            files = swept.files.len(),
+            "stored files swept"
+        );
         Ok(())
     }
 }

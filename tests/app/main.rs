@@ -5,6 +5,7 @@
 mod admin;
 mod application;
 mod browser;
+mod faults;
 mod identity;
 mod institution;
 mod platform;

@@ -241,7 +241,7 @@ async fn check_pdf(received: &Received) -> AppResult<bool> {
 /// more checking what may have changed while it was received: the application's state and room.
 async fn record(
     conn: &mut AsyncPgConnection,
-    cx: &Context<'_>,
+    (cx, storage): (&Context<'_>, &Storage),
     application: &Application,
     new: NewDocument<'_>,
 ) -> AppResult<Result<Document, Refused>> {
@@ -257,6 +257,7 @@ async fn record(
         if new.size_bytes as u64 > room.bytes {
             return Ok(Err(room.refusal));
         }
+        stored_whole(conn, storage, &new).await?;
         let version = db::documents::latest_version(conn, locked.id, new.kind, new.subject).await?;
         let new = NewDocument {
             version: version + 1,
@@ -279,6 +280,28 @@ async fn record(
         stored.ok_or(AppError::NotFound).map(Ok)
     })
     .await
+}
+
+/// Holds the stored object's lock to the end of the transaction and checks, under it, that the
+/// object is there whole: the sweep removes an unreferenced object only under the same lock, so
+/// one swept between its put and this row is seen here (and the upload fails) rather than named
+/// by a row.
+async fn stored_whole(
+    conn: &mut AsyncPgConnection,
+    storage: &Storage,
+    new: &NewDocument<'_>,
+) -> AppResult<()> {
+    db::documents::lock_object(conn, new.storage_key).await?;
+    let key = ObjectKey::content_addressed(new.sha256).map_err(|e| AppError::Internal(e.into()))?;
+    let size = storage
+        .size(&key)
+        .await
+        .map_err(|e| AppError::Unavailable(e.into()))?;
+    if size != Some(new.size_bytes as u64) {
+        let lost = anyhow::anyhow!("the stored object {key} went before its row was recorded");
+        return Err(AppError::Unavailable(lost));
+    }
+    Ok(())
 }
 
 /// Before a file is received: whether the application still takes documents, whom this one is
@@ -334,7 +357,7 @@ pub async fn store(
         storage_key: key.as_str(),
         uploaded_by: by,
     };
-    record(conn, cx, application, new).await
+    record(conn, (cx, storage), application, new).await
 }
 
 /// Whether the signed-in user may read the documents of `application`: its institution's members,

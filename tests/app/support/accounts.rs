@@ -387,6 +387,14 @@ pub struct Visitor<'a> {
 }
 
 impl Visitor<'_> {
+    /// The same browser (its cookies, so its session) talking to another instance of the portal.
+    pub fn on<'b>(&self, app: &'b TestApp) -> Visitor<'b> {
+        Visitor {
+            app,
+            client: self.client.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         self.app.url(path)
     }

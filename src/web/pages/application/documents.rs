@@ -172,7 +172,7 @@ async fn receive(
         Ok(ready) => ready,
         Err(refused) => return Ok(Err(upload.refuse(refused).await)),
     };
-    let dir = state.settings.data_dir.join("tmp");
+    let dir = state.settings.upload_dir();
     match upload.receive(&dir, room).await? {
         Outcome::Refused(refused) => Ok(Err(refused)),
         Outcome::Received(received) => {

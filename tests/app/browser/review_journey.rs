@@ -384,6 +384,10 @@ async fn register(app: &TestApp, b: &Browser, number: &str, lang: Lang) {
     go(b, "header a[href='/register']", "/register").await;
     let entry = format!("/register/{number}");
     go(b, &format!("main a[href='{entry}']"), &entry).await;
+    // The entry is the application as approved: with the name as the issuer corrected it.
+    let text = b.text_of("main").await;
+    assert!(text.contains(CORRECTED), "{text}");
+    assert!(text.contains("Issuance at most 100 billion won."), "{text}");
     go(b, &format!("main a[href='/register']"), "/register").await;
     go(b, "main a[href='/register/lookup']", "/register/lookup").await;
     b.click("#chain option[value='ethereum']").await;

@@ -94,9 +94,18 @@ async fn sign_in(app: &TestApp, b: &Browser, account: &Account, lang: Lang) {
     b.wait_for_heading(&lang.t("account-title")).await;
 }
 
-/// Clicks `css` and waits for the page at `path` to load, then checks it.
-async fn go(b: &Browser, css: &str, path: &str) {
+/// Clicks `css` and waits until the page it was on is gone: many steps here (a form sent back to
+/// its own page) end on the path they started from, which is no sign that the next page came.
+async fn click_away(b: &Browser, css: &str) {
+    let before = b.client.find(Locator::Css("html")).await.unwrap();
     b.click(css).await;
+    b.wait_for("the next page", || async { before.tag_name().await.is_err() })
+        .await;
+}
+
+/// Clicks `css` and waits for the next page, at `path`, to load, then checks it.
+async fn go(b: &Browser, css: &str, path: &str) {
+    click_away(b, css).await;
     b.wait_for_path(path).await;
     b.check_page().await;
 }
@@ -235,8 +244,7 @@ async fn answer(app: &TestApp, b: &Browser, people: &People, (id, request): (Uui
             .remove(n);
         let id = field.attr("id").await.unwrap().unwrap();
         b.fill(&id, text).await;
-        b.click(&format!("#{id} ~ button, form:has(#{id}) button"))
-            .await;
+        click_away(b, &format!("form:has(#{id}) button")).await;
         b.wait_for_path(&page).await;
     }
     b.check_page().await;
@@ -276,7 +284,7 @@ async fn complete_and_consult(
     b.goto(&app.url(&page)).await;
     b.wait_for_path(&page).await;
     for _ in 0..2 {
-        b.click("main form[action$='/close'] button").await;
+        click_away(b, "main form[action$='/close'] button").await;
         b.wait_for_path(&page).await;
     }
     assert!(
@@ -311,7 +319,7 @@ async fn opinion(app: &TestApp, b: &Browser, people: &People, lang: Lang) {
     let path = b.current_path().await;
     b.click("label[for='opinion_no_objection']").await;
     b.fill("reasons", "Custody at two banks is sound.").await;
-    b.click("main form button[type='submit']").await;
+    click_away(b, "main form button[type='submit']").await;
     b.wait_for_path(&path).await;
     assert!(b.text_of("main").await.contains(&lang.t("opinion-no_objection")));
     b.check_page().await;

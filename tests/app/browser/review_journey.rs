@@ -99,8 +99,10 @@ async fn sign_in(app: &TestApp, b: &Browser, account: &Account, lang: Lang) {
 async fn click_away(b: &Browser, css: &str) {
     let before = b.client.find(Locator::Css("html")).await.unwrap();
     b.click(css).await;
-    b.wait_for("the next page", || async { before.tag_name().await.is_err() })
-        .await;
+    b.wait_for("the next page", || async {
+        before.tag_name().await.is_err()
+    })
+    .await;
 }
 
 /// Clicks `css` and waits for the next page, at `path`, to load, then checks it.
@@ -181,7 +183,13 @@ async fn request_information(
 
 /// The issuer finds the request on the task list, corrects the field, uploads a new version of the
 /// document, answers both items and sends the answers.
-async fn answer(app: &TestApp, b: &Browser, people: &People, (id, request): (Uuid, Uuid), lang: Lang) {
+async fn answer(
+    app: &TestApp,
+    b: &Browser,
+    people: &People,
+    (id, request): (Uuid, Uuid),
+    lang: Lang,
+) {
     sign_in(app, b, &people.issuer, lang).await;
     go(b, "header a[href='/applications']", "/applications").await;
     let task_list = format!("/applications/{id}");
@@ -321,7 +329,11 @@ async fn opinion(app: &TestApp, b: &Browser, people: &People, lang: Lang) {
     b.fill("reasons", "Custody at two banks is sound.").await;
     click_away(b, "main form button[type='submit']").await;
     b.wait_for_path(&path).await;
-    assert!(b.text_of("main").await.contains(&lang.t("opinion-no_objection")));
+    assert!(
+        b.text_of("main")
+            .await
+            .contains(&lang.t("opinion-no_objection"))
+    );
     b.check_page().await;
 }
 
@@ -333,10 +345,17 @@ async fn propose_and_approve(app: &TestApp, b: &Browser, people: &People, id: Uu
     go(b, &format!("main a[href='{case}']"), &case).await;
     let decision = format!("{case}/decision");
     go(b, &format!("main a[href='{decision}']"), &decision).await;
-    assert!(b.text_of("main").await.contains("Custody at two banks is sound."));
+    assert!(
+        b.text_of("main")
+            .await
+            .contains("Custody at two banks is sound.")
+    );
     b.click("label[for='outcome_approve']").await;
-    b.fill("reasons", "Reserves are fully backed and held at two banks.")
-        .await;
+    b.fill(
+        "reasons",
+        "Reserves are fully backed and held at two banks.",
+    )
+    .await;
     b.fill("conditions", "Issuance at most 100 billion won.")
         .await;
     go(

@@ -7,8 +7,7 @@ use reqwest::StatusCode;
 use stablereg::domain::reference::RegistrationNumber;
 
 use super::fixture::{
-    EVM_ADDRESS, EVM_CHECKSUMMED, SOLANA_MINT, approve_and_publish, publish,
-    save_register_sections,
+    EVM_ADDRESS, EVM_CHECKSUMMED, SOLANA_MINT, approve_and_publish, publish, save_register_sections,
 };
 use crate::support::harness::{TestApp, spawn_app};
 

@@ -415,7 +415,7 @@ async fn register(app: &TestApp, b: &Browser, number: &str, lang: Lang) {
     let text = b.text_of("main").await;
     assert!(text.contains(CORRECTED), "{text}");
     assert!(text.contains("Issuance at most 100 billion won."), "{text}");
-    go(b, &format!("main a[href='/register']"), "/register").await;
+    go(b, "main a[href='/register']", "/register").await;
     go(b, "main a[href='/register/lookup']", "/register/lookup").await;
     b.click("#chain option[value='ethereum']").await;
     b.fill("address", CONTRACT).await;

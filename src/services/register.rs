@@ -52,16 +52,24 @@ pub async fn publish(
     Ok(())
 }
 
-/// The answers of `section` as submitted: the version named by the latest submission, or the
-/// newest version for a case submitted before snapshots were kept.
+/// The answers of `section` as the regulator approved them: the version named by the latest
+/// submission; or the newest version once the issuer has answered an information request, since
+/// answers change sections (a section is open only while a request about it waits for answers,
+/// and no decision is taken while one waits, so the newest version is the last one answered); or
+/// the newest version for a case submitted before snapshots were kept.
 async fn submitted_answers(
     conn: &mut AsyncPgConnection,
     case: &Application,
     section: SectionKind,
 ) -> AppResult<Answers> {
+    let answered = db::information_requests::of_application(conn, case.id)
+        .await?
+        .iter()
+        .any(|r| r.answered_on.is_some());
     let submitted = db::submissions::of_application(conn, case.id).await?;
     let version = submitted
         .last()
+        .filter(|_| !answered)
         .and_then(|s| s.sections.get(section.as_str()))
         .and_then(serde_json::Value::as_i64)
         .and_then(|v| i32::try_from(v).ok());

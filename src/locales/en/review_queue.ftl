@@ -89,3 +89,7 @@ mail-completeness-body = Application { $reference } was confirmed complete on { 
 mail-completeness-deadline = The assessment is due by { $deadline }, counted in working days; the clock stops while you answer any request for information.
 mail-completeness-action = Open your application
 mail-completeness-footnote = You receive this mail as a member of the applicant institution.
+review-requests = Information requests
+review-no-requests = No information has been requested.
+review-request-waiting = waiting for the answers
+review-consultation-and-decision = Consultation and decision

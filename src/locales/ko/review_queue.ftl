@@ -89,3 +89,7 @@ mail-completeness-body = 신청 { $reference } 건이 { $date }에 완비로 확
 mail-completeness-deadline = 심사 기한은 영업일 기준 { $deadline }까지이며, 보완 요청에 답변하는 동안에는 기간이 정지됩니다.
 mail-completeness-action = 신청서 열기
 mail-completeness-footnote = 신청 기관의 구성원이므로 이 메일을 받습니다.
+review-requests = 보완 요청
+review-no-requests = 보완을 요청한 적이 없습니다.
+review-request-waiting = 답변 대기 중
+review-consultation-and-decision = 협의와 결정

@@ -255,6 +255,21 @@ pub async fn letter(conn: &mut AsyncPgConnection, case: Application) -> AppResul
     })
 }
 
+/// The decided ones among `applications`, each with its registration number (none for a
+/// rejection): the issuer's dashboard shows the number and links the letter.
+pub async fn decided_of(
+    conn: &mut AsyncPgConnection,
+    applications: &[Application],
+) -> AppResult<Vec<(Uuid, Option<String>)>> {
+    let mut decided = Vec::new();
+    for case in applications.iter().filter(|a| a.state.is_decided()) {
+        if let Some(proposal) = db::decisions::final_of(conn, case.id).await? {
+            decided.push((case.id, proposal.registration_number));
+        }
+    }
+    Ok(decided)
+}
+
 /// The case's proposals, oldest first, with the people who made and decided them.
 pub async fn proposals(
     conn: &mut AsyncPgConnection,

@@ -97,6 +97,8 @@ pub struct CaseFile {
     pub submitted_documents: Vec<Uuid>,
     pub notes: Vec<Note>,
     pub clocks: Vec<PhaseClock>,
+    /// Every information request of the case, newest first.
+    pub requests: Vec<db::information_requests::Request>,
 }
 
 /// The case file of case `id` (a 404 for a draft or an unknown id).
@@ -146,6 +148,7 @@ pub async fn case_file(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Case
         documents: db::case_file::documents_with_history(conn, id).await?,
         notes: db::case_file::notes_of(conn, id).await?,
         clocks: clocks(conn, id).await?,
+        requests: db::information_requests::of_application(conn, id).await?,
         application,
         institution,
         assignment,

@@ -207,6 +207,16 @@ impl PageContext {
             .is_some_and(|u| u.role == crate::domain::Role::Issuer)
     }
 
+    /// A reviewer or an approver: the review queue is theirs.
+    pub fn is_review_staff(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            matches!(
+                u.role,
+                crate::domain::Role::Reviewer | crate::domain::Role::Approver
+            )
+        })
+    }
+
     pub fn is_issuer_admin(&self) -> bool {
         self.user
             .as_ref()

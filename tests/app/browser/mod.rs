@@ -8,5 +8,6 @@ mod identity;
 mod information_requests;
 mod pages;
 mod review;
+mod review_journey;
 mod sections;
 mod submission;

@@ -111,6 +111,16 @@ pub async fn publish(
     // Saved after submission: not what was approved, so never on the register.
     let later = token_answers("LATER", currency, &[("ethereum", EVM_ADDRESS)]);
     save_section(app, application, SectionKind::Token, 2, later, member.id).await;
+    approve_and_publish(app, application, sequence).await
+}
+
+/// Approves `application` and publishes it as registration number `sequence` of 2026, as the
+/// approval does.
+pub async fn approve_and_publish(
+    app: &TestApp,
+    application: uuid::Uuid,
+    sequence: u32,
+) -> Published {
     // A reference of a year no other fixture uses: references are unique.
     app.sql(&format!(
         "UPDATE applications SET state = 'approved', reference = 'APP-2025-{:06}' \

@@ -6,7 +6,9 @@
 use reqwest::StatusCode;
 use stablereg::domain::reference::RegistrationNumber;
 
-use super::fixture::{EVM_ADDRESS, EVM_CHECKSUMMED, SOLANA_MINT, publish};
+use super::fixture::{
+    EVM_ADDRESS, EVM_CHECKSUMMED, SOLANA_MINT, approve_and_publish, publish, save_register_sections,
+};
 use crate::support::harness::{TestApp, spawn_app};
 
 /// Tether's address on Ethereum: valid, and on no one's entry here.
@@ -359,4 +361,51 @@ async fn the_latest_attestation_shows_and_an_older_one_does_not_replace_it() {
         .unwrap();
     let row = csv.lines().nth(1).unwrap();
     assert!(row.contains(",2026-10-31,102.35,"), "{row}");
+}
+
+/// An issuer that corrected an answer at the regulator's request is registered as corrected: the
+/// approval publishes the application as answered, not as first submitted.
+#[tokio::test]
+async fn an_issuer_is_registered_with_what_it_answered_to_a_request() {
+    let app = spawn_app().await;
+    let member = app.create_issuer_admin("Hanul").await;
+    let application = app
+        .create_application(member.institution.unwrap(), member.id)
+        .await;
+    save_register_sections(&app, application, "Hanul", "HKRW", member.id).await;
+    app.sql(&format!(
+        "INSERT INTO submissions (application_id, round, submitted_by, sections, documents) \
+         VALUES ('{application}', 1, '{}', '{{\"institution\": 1, \"token\": 1}}', '{{}}')",
+        member.id
+    ))
+    .await;
+    // Asked about the English name, the issuer corrected it and sent the answers.
+    app.sql(&format!(
+        "INSERT INTO information_requests (id, application_id, phase, sent_by, sent_on, due_on, answered_on) \
+         VALUES ('{}', '{application}', 'completeness', '{}', CURRENT_DATE, CURRENT_DATE + 14, CURRENT_DATE)",
+        uuid::Uuid::now_v7(),
+        member.id
+    ))
+    .await;
+    let corrected = serde_json::json!({"values": {
+        "legal_name_ko": "Hanul 주식회사",
+        "legal_name_en": "Hanul Digital Assets Co., Ltd.",
+        "business_registration_number": "124-81-00998",
+        "head_office_address": "서울특별시 중구 세종대로 110",
+    }});
+    crate::application::save_section(
+        &app,
+        application,
+        stablereg::domain::application::SectionKind::Institution,
+        2,
+        corrected,
+        member.id,
+    )
+    .await;
+    let published = approve_and_publish(&app, application, 1).await;
+    let page = app
+        .page(&format!("/register/{}?lang=en", published.number))
+        .await;
+    assert!(page.contains("Hanul Digital Assets Co., Ltd."), "{page}");
+    assert!(!page.contains("Hanul Co., Ltd."), "{page}");
 }

@@ -280,6 +280,18 @@ async fn a_proposal_approved_by_another_approver_numbers_registers_and_writes_th
         "the proposal is internal"
     );
     assert!(!dashboard.contains("Test approver") && !dashboard.contains("Test reviewer"));
+    // The dashboard shows the number and links the letter: the issuer need not keep the mail.
+    assert!(dashboard.contains(&format!("<strong>{number}</strong>")));
+    assert!(dashboard.contains(&format!("href=\"/applications/{case}/letter\"")));
+    // Staff find the queue in the header, and from the case its consultation and decision pages.
+    let workspace = as_approver.page(&format!("/review/{case}")).await;
+    for link in [
+        "/review".to_owned(),
+        format!("/review/{case}/consultations"),
+        format!("/review/{case}/decision"),
+    ] {
+        assert!(workspace.contains(&format!("href=\"{link}\"")), "{link}");
+    }
     let staff_letter = as_approver.page(&format!("/review/{case}/letter")).await;
     assert!(staff_letter.contains(&number));
     // Another institution's member finds no letter.

@@ -198,7 +198,14 @@ async fn a_request_stops_the_clock_until_the_answers_restart_it() {
         StatusCode::CONFLICT
     );
 
+    // The assignee finds the request form from the case, and then the request sent.
+    let workspace = format!("/review/{}", case.id);
+    let new = format!("href=\"/review/{}/requests/new\"", case.id);
+    assert!(case.staff.page(&workspace).await.contains(&new));
     let rid = request(&app, &case, "10").await;
+    let page = case.staff.page(&workspace).await;
+    assert!(page.contains(&format!("href=\"/review/{}/requests/{rid}\"", case.id)));
+    assert!(!page.contains(&new), "one request at a time");
     let (state, due) = case_row(&app, case.id).await;
     assert_eq!(state, "information_requested_completeness");
     assert_eq!(due, None, "the clock stopped");

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use uuid::Uuid;
 
 use crate::db::applications::Application;
 use crate::error::AppResult;
@@ -20,6 +21,18 @@ struct DashboardPage {
     applications: Vec<Application>,
     has_open: bool,
     timeline: Vec<TimelineView>,
+    /// The decided applications, each with its registration number (none for a rejection).
+    decided: Vec<(Uuid, Option<String>)>,
+}
+
+impl DashboardPage {
+    /// Application `id`'s decision: `Some(number)` once decided (the number empty for a rejection).
+    fn decision_of(&self, id: &Uuid) -> Option<&str> {
+        self.decided
+            .iter()
+            .find(|(decided, _)| decided == id)
+            .map(|(_, number)| number.as_deref().unwrap_or_default())
+    }
 }
 
 /// An event of the timeline in the page's language.
@@ -71,6 +84,7 @@ pub async fn list(
     let applications = service::of_institution(&mut conn, member.institution).await?;
     let has_open = applications.iter().any(|a| !a.state.is_closed());
     let events = submission::timeline(&mut conn, &applications).await?;
+    let decided = crate::services::review::decisions::decided_of(&mut conn, &applications).await?;
     let timeline = events
         .into_iter()
         .map(|e| timeline_view(&ctx, &applications, e))
@@ -81,6 +95,7 @@ pub async fn list(
             applications,
             has_open,
             timeline,
+            decided,
         },
         StatusCode::OK,
     )

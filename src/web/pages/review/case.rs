@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::db::case_file::Note;
 use crate::db::documents::Document;
+use crate::db::information_requests::Request;
 use crate::db::queue::Assignable;
 use crate::domain::Role;
 use crate::domain::application::sections::section;
@@ -45,6 +46,7 @@ pub(super) struct CasePage {
     sections: Vec<SectionShown>,
     documents: Vec<DocumentShown>,
     notes: Vec<NoteShown>,
+    requests: Vec<Request>,
     errors: Errors,
     note_body: String,
 }
@@ -137,6 +139,7 @@ fn view(
         sections,
         documents,
         notes,
+        requests: file.requests,
         errors,
         note_body: String::new(),
         ctx,
@@ -223,6 +226,15 @@ impl CasePage {
 
     fn can_complete(&self) -> bool {
         self.mine && self.state == ReviewState::Submitted
+    }
+
+    /// The assignee may ask for information while checking completeness or assessing.
+    fn may_request(&self) -> bool {
+        self.mine
+            && matches!(
+                self.state,
+                ReviewState::Submitted | ReviewState::UnderAssessment
+            )
     }
 
     fn is_open(&self) -> bool {

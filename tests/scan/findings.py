@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 
 LEVELS = {0: "info", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 FAILING = 2  # medium and above
+# A scan that reached fewer pages than this saw too little to vouch for anything (the portal down, a
+# session lost before the crawl): it fails rather than passing on nothing.
+MIN_PAGES = 10
 
 
 def false_positives(path):
@@ -31,6 +34,11 @@ def false_positives(path):
                 sys.exit(f"{path}:{number}: expected `category | path | reason`, got: {line}")
             entries.append({"category": parts[0], "path": parts[1], "reason": parts[2], "used": 0})
     return entries
+
+
+def crawled(report_path):
+    with open(report_path, encoding="utf-8") as f:
+        return int((json.load(f).get("infos") or {}).get("crawled_pages_nbr") or 0)
 
 
 def findings(report_path):
@@ -56,7 +64,12 @@ def main(argv):
         sys.exit(__doc__)
     known = false_positives(argv[1])
     real, excused, minor = [], [], 0
+    too_little = []
     for report_path in argv[2:]:
+        pages = crawled(report_path)
+        print(f"{report_path}: {pages} pages crawled")
+        if pages < MIN_PAGES:
+            too_little.append(report_path)
         for finding in findings(report_path):
             if finding["level"] < FAILING:
                 minor += 1
@@ -93,6 +106,9 @@ def main(argv):
         )
     if real:
         print(f"{len(real)} medium or high findings: the scan fails")
+        return 1
+    if too_little:
+        print(f"fewer than {MIN_PAGES} pages crawled in {', '.join(too_little)}: the scan fails")
         return 1
     print("no medium or high findings")
     return 0

@@ -8,11 +8,12 @@
 # interface. Besides, the modules that call out (ssrf, log4shell, wapp, nikto, takeover) are not
 # loaded, xxe's endpoint is a closed loopback port, and wapiti's crash reports are switched off.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+SELF=$(realpath "$0")
+cd "$(dirname "$SELF")/../.."
 
 if [ -z "${SCAN_ISOLATED:-}" ]; then
   if unshare --net true 2>/dev/null; then
-    exec unshare --net env SCAN_ISOLATED=1 bash "$0" "$@"
+    exec unshare --net env SCAN_ISOLATED=1 bash "$SELF" "$@"
   fi
   echo "scan: no network namespace here (needs root); relying on wapiti's options to stay on loopback" >&2
 elif [ "$SCAN_ISOLATED" = 1 ]; then
@@ -26,7 +27,7 @@ OUT=scan-report
 WAPITI_DIR=.tools/wapiti
 # Bounds: crawling per identity, and each attack module per identity. Most modules end sooner.
 CRAWL_SECONDS=${SCAN_CRAWL_SECONDS:-40}
-ATTACK_SECONDS=${SCAN_ATTACK_SECONDS:-10}
+ATTACK_SECONDS=${SCAN_ATTACK_SECONDS:-15}
 MODULES=cookieflags,csp,http_headers,csrf,crlf,methods,redirect,exec,file,sql,ldap,xss,permanentxss,upload,xxe
 # Nothing listens there: xxe's out-of-band checks find nothing rather than calling a public host.
 ENDPOINT=http://127.0.0.1:9/
@@ -97,14 +98,22 @@ scan() {
   local name=$1 start=() cookie=()
   shift
   for path in "$@"; do start+=(-s "$BASE$path"); done
-  [ -n "${COOKIE:-}" ] && cookie=(-C "$COOKIE")
+  # The session goes into wapiti's cookie jar (a file of its own format), not into a Cookie header:
+  # the jar's cookies replace such a header, so the first other cookie the portal sets (the
+  # language's, on a ?lang= link) would silently make the rest of the scan anonymous.
+  if [ -n "${COOKIE:-}" ]; then
+    python3 -c 'import json, sys; print(json.dumps({"127.0.0.1": {"/": {"session": {
+      "value": sys.argv[1].split("=", 1)[1], "expires": None, "secure": False, "port": None,
+      "version": 0}}}}))' "$COOKIE" > "$DATA/cookies-$name.json"
+    cookie=(-c "$DATA/cookies-$name.json")
+  fi
   local began=$(date +%s)
   echo "scan: $name" >&2
   wapiti -u "$BASE/" --scope folder "${start[@]}" "${cookie[@]}" "${excludes[@]}" \
     -m "$MODULES" --endpoint "$ENDPOINT" --no-bugreport \
     --max-scan-time "$CRAWL_SECONDS" --max-attack-time "$ATTACK_SECONDS" -d 5 --tasks 8 -t 10 \
-    --store-session "$DATA/wapiti-$name" --store-config "$DATA/wapiti-config" --flush-session \
-    -f json -o "$OUT/$name.json" -v 0 > "$OUT/$name.log" 2>&1 ||
+    --store-session "$DATA/wapiti-$name" --store-config "$DATA/wapiti-config-$name" --flush-session \
+    -f json -o "$OUT/$name.json" -v 1 > "$OUT/$name.log" 2>&1 ||
     { echo "scan: wapiti failed for $name" >&2; tail -n 30 "$OUT/$name.log" >&2; exit 1; }
   if [ -n "${SIGNED_IN-yes}" ] && ! signed_in "$COOKIE"; then
     echo "scan: the $name scan lost its session: an exclusion is missing" >&2

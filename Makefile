@@ -30,7 +30,7 @@ bench: system-packages assets
 	bash tests/bench/run.sh
 
 ## wapiti against a debug build on loopback: anonymous and signed in as the demo issuer, reviewer and
-## admin, about 7 minutes; fails on a medium or high finding not in tests/scan/false-positives.txt.
+## admin, about 8 minutes; fails on a medium or high finding not in tests/scan/false-positives.txt.
 scan: system-packages assets scan-packages
 	cargo build --locked
 	bash tests/scan/run.sh

@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := target/release/stablereg
 TEST_CLUSTER := $(or $(TMPDIR),/tmp)/stablereg-test-cluster
 
-.PHONY: run test bench system-packages test-packages assets build lint clean-data
+.PHONY: run test bench scan scan-packages system-packages test-packages assets build lint clean-data
 
 ## Serve the portal on http://127.0.0.1:8080 with demo data (embedded PostgreSQL unless DATABASE_URL).
 run: system-packages assets
@@ -28,6 +28,22 @@ bench: system-packages assets
 	@command -v wrk >/dev/null 2>&1 && command -v bc >/dev/null 2>&1 || { missing="wrk bc"; $(call install_packages); }
 	cargo build --release --locked
 	bash tests/bench/run.sh
+
+## wapiti against a debug build on loopback: anonymous and signed in as the demo issuer, reviewer and
+## admin, about 8 minutes; fails on a medium or high finding not in tests/scan/false-positives.txt.
+scan: system-packages assets scan-packages
+	cargo build --locked
+	bash tests/scan/run.sh
+
+## The scanner, wapiti, from PyPI (pinned; 3.2.3 is the newest for Python 3.11, Debian 12's).
+WAPITI := .tools/wapiti/bin/wapiti
+scan-packages:
+	@missing=""; \
+	command -v pip3 >/dev/null 2>&1 || missing="$$missing python3-pip"; \
+	command -v unshare >/dev/null 2>&1 || missing="$$missing util-linux"; \
+	command -v ip >/dev/null 2>&1 || missing="$$missing iproute2"; \
+	$(call install_packages)
+	@[ -f $(WAPITI) ] || python3 -m pip install --quiet --target .tools/wapiti wapiti3==3.2.3
 
 ## PostgreSQL server binaries, Node.js and npm: what `make run` needs beyond Rust.
 system-packages:

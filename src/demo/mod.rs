@@ -16,6 +16,7 @@ use crate::domain::{InstitutionStatus, InstitutionType, Role};
 
 pub mod answers;
 mod applications;
+pub mod bench_seed;
 
 /// Every demo account's address ends so: their presence says demo data was loaded here.
 const DEMO_EMAIL_SUFFIX: &str = "@demo.stablereg.kr";

@@ -5,7 +5,7 @@
 -- so two transitions in opposite directions cannot deadlock on them.
 CREATE TABLE application_state_counts (
     state text PRIMARY KEY,
-    count bigint NOT NULL CHECK (count >= 0)
+    count bigint NOT NULL
 );
 INSERT INTO application_state_counts (state, count)
 SELECT state, count(*) FROM applications GROUP BY state;

@@ -41,7 +41,8 @@ class FormReader(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self.inside = a.get("action") == self.action and a.get("method", "get").lower() == "post"
+            # A form without an action posts to the page's own address, which ACTION names.
+            self.inside = a.get("action") in (self.action, "", None) and a.get("method", "get").lower() == "post"
             return
         if not self.inside:
             return

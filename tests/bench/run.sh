@@ -169,9 +169,9 @@ load sign_in_page "sign-in page (new session each time)" "$BASE/login"
 COOKIE=$ISSUER load account "account page, signed in" "$BASE/account"
 COOKIE=$ISSUER load dashboard "issuer dashboard" "$BASE/applications"
 COOKIE=$ISSUER load task_list "issuer task list" "$BASE$DRAFT"
-curl -s -H "Cookie: $ISSUER" "$BASE$DRAFT/sections/token" > "$WORK/section.html"
-SECTION_BODY=$(python3 "$HELP" form "$WORK/section.html" "$DRAFT/sections/token")
-COOKIE=$ISSUER BODY=$SECTION_BODY load section_save "section save (POST, a new version each time)" "$BASE$DRAFT/sections/token"
+curl -s -H "Cookie: $ISSUER" "$BASE$DRAFT/sections/business_plan" > "$WORK/section.html"
+SECTION_BODY=$(python3 "$HELP" form "$WORK/section.html" "$DRAFT/sections/business_plan")
+COOKIE=$ISSUER BODY=$SECTION_BODY load section_save "section save (POST, a new version each time)" "$BASE$DRAFT/sections/business_plan"
 scaled_loads
 # Sign-in: Argon2 for each POST, 64 accounts in turn, a client address per attempt.
 ACCOUNTS=$(seq -f 'signin-%g@bench.stablereg.kr' 1 64 | tr '\n' ' ')

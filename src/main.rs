@@ -43,6 +43,12 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Seed N applications in every state for `make bench` (after `demo`; never in production).
+    #[command(hide = true)]
+    BenchSeed {
+        #[arg(long, default_value_t = 100_000)]
+        applications: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -180,6 +186,9 @@ async fn run_async(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Audit {
             action: AuditAction::Checkpoint,
         } => stablereg::cli::write_checkpoint(&settings).await,
+        Command::BenchSeed { applications } => {
+            stablereg::cli::bench_seed(&settings, applications).await
+        }
         Command::Db { .. } => unreachable!("handled before the runtime starts"),
     }
 }

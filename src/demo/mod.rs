@@ -20,6 +20,7 @@ use crate::storage::Storage;
 
 pub mod answers;
 pub mod applications;
+pub mod bench_seed;
 mod pdf;
 
 pub use applications::Story;

@@ -1,34 +1,43 @@
 #!/usr/bin/env bash
 # make bench: speed and memory of a release build, measured from a separate process (wrk) on
-# loopback, and the reliability figures of SECURITY.md. Writes bench-report.md and
-# bench-report.json (its keys are documented in the README). Every load is bounded in time and goes
-# only to 127.0.0.1.
+# loopback, and the reliability figures of SECURITY.md. The portal is measured twice, with 1,000 and
+# with 100,000 seeded applications (`stablereg bench-seed`), each time on a fresh cluster: the pages
+# whose cost could grow with the data at both, everything at the large one. Writes bench-report.md
+# and bench-report.json (tests/bench/report.py; keys documented in the README), with the targets of
+# issue 11 beside the figures. Every load is bounded in time and goes only to 127.0.0.1. A load that
+# answers anything but 2xx/3xx fails the bench (after the report is written).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 BIN=target/release/stablereg
 PORT=${BENCH_PORT:-8181}
 BASE=http://127.0.0.1:$PORT
-SECONDS_EACH=${BENCH_SECONDS:-15}
-MIXED_SECONDS=${BENCH_MIXED_SECONDS:-60}
+SECONDS_EACH=${BENCH_SECONDS:-8}
+MIXED_SECONDS=${BENCH_MIXED_SECONDS:-30}
 CLIENTS=${BENCH_CONNECTIONS:-32}
+SMALL=${BENCH_SMALL_APPLICATIONS:-1000}
+LARGE=${BENCH_APPLICATIONS:-100000}
 REPORT=bench-report.md
 JSON=bench-report.json
 LUA=tests/bench/statuses.lua
-DATA=$(mktemp -d /tmp/stablereg-bench.XXXXXX)
-chmod 755 "$DATA"
-export DATA_DIR=$DATA BIND=127.0.0.1:$PORT RUST_LOG=error DATABASE_URL=
+HELP=tests/bench/helpers.py
+PASSWORD=Hangang-Lantern-Ferry-42
+WORK=$(mktemp -d /tmp/stablereg-bench-work.XXXXXX)
+RESULTS=$WORK/results.tsv
+export RUST_LOG=error DATABASE_URL= BIND=127.0.0.1:$PORT BASE_URL=$BASE TRUST_FORWARDED_FOR=true
+: > "$RESULTS"
 
-cleanup() {
+stop_portal() {
   [ -n "${SERVER:-}" ] && kill -TERM "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
-  "$BIN" db stop >/dev/null 2>&1 || true
-  rm -rf "$DATA"
+  SERVER=
+  [ -n "${DATA:-}" ] && { "$BIN" db stop >/dev/null 2>&1 || true; rm -rf "$DATA"; }
+  DATA=
+}
+cleanup() {
+  stop_portal
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-"$BIN" demo >/dev/null
-"$BIN" serve & SERVER=$!
-for _ in $(seq 1 120); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.5; done
 
 # The load generator: wrk (`make bench` installs it), or oha where that is on the PATH instead.
 if command -v wrk >/dev/null 2>&1; then
@@ -40,7 +49,8 @@ else
   exit 1
 fi
 # One load: connections, seconds, url, [more arguments: -H "Name: value"]; prints wrk's summary
-# line (statuses.lua). COOKIE adds a cookie, PATHS (space-separated) spreads the requests over paths.
+# line (statuses.lua). COOKIE adds a cookie, PATHS (space-separated) spreads the requests over
+# paths, BODY posts a form, SIGN_IN signs in (statuses.lua; wrk only).
 generate() {
   local conns=$1 secs=$2 url=$3
   shift 3
@@ -50,96 +60,157 @@ generate() {
   fi
   local many=()
   if [ -n "${PATHS:-}" ]; then
-    printf "$BASE%s\n" $PATHS > "$DATA/urls"
-    url=$DATA/urls many=(--urls-from-file)
+    printf "$BASE%s\n" $PATHS > "$WORK/urls"
+    url=$WORK/urls many=(--urls-from-file)
   fi
   if [ -n "${COOKIE:-}" ]; then set -- "$@" -H "Cookie: $COOKIE"; fi
+  if [ -n "${BODY:-}" ]; then set -- "$@" -m POST -T application/x-www-form-urlencoded -d "$BODY"; fi
   oha --no-tui --output-format json --disable-compression -c "$conns" -z "${secs}s" -t 5s \
     "${many[@]}" "$@" "$url" | python3 tests/bench/oha_summary.py
 }
 
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$SERVER/status"; }
 peak_kib() { awk '/VmHWM/ {print $2}' "/proc/$SERVER/status"; }
-# One wrk summary line (statuses.lua's "requests=… statuses=200=n 404=m") as a JSON object.
-as_json() {
-  sed -E 's/^requests=([^ ]*) seconds=([^ ]*) rps=([^ ]*) p50_ms=([^ ]*) p99_ms=([^ ]*) max_ms=([^ ]*) socket_errors=([^ ]*) statuses=(.*)$/{"requests": \1, "seconds": \2, "rps": \3, "p50_ms": \4, "p99_ms": \5, "max_ms": \6, "socket_errors": \7, "statuses": {\8}}/; s/([0-9]{3})=([0-9]+)/"\1": \2,/g; s/, *\}\}$/}}/; s/\{\}\}$/{}}/'
+record() { # scale, json key, name, summary line
+  printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RESULTS"
+  echo "[$1] $3: $4" >&2
 }
-load() { # json key, name, seconds, url, [extra wrk arguments]
-  local key=$1 name=$2 secs=$3 url=$4
-  shift 4
-  local out
-  out=$(generate "$CLIENTS" "$secs" "$url" "$@")
-  echo "| $name | $out |" | sed 's/requests=//; s/ seconds=/ | /; s/ rps=/ | /; s/ p50_ms=/ | /; s/ p99_ms=/ | /; s/ max_ms=/ | /; s/ socket_errors=/ | /; s/ statuses=/ | /' >> "$REPORT.tmp"
-  printf '    "%s": %s,\n' "$key" "$(echo "$out" | as_json | sed "s/^{/{\"name\": \"$name\", /")" >> "$JSON.tmp"
-  echo "$name: $out" >&2
+load() { # json key, name, url, [extra wrk arguments]
+  local key=$1 name=$2 url=$3
+  shift 3
+  record "$SCALE" "$key" "$name" "$(generate "$CLIENTS" "$SECONDS_EACH" "$url" "$@")"
 }
 
-# A signed-in issuer's cookie, taken through the real sign-in form.
-JAR=$DATA/jar
-TOKEN=$(curl -s -c "$JAR" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
-curl -s -b "$JAR" -c "$JAR" -o /dev/null -d "csrf_token=$TOKEN&email=issuer%40demo.stablereg.kr&password=Hangang-Lantern-Ferry-42" "$BASE/login"
-COOKIE=$(awk '$6 == "session" {print "session=" $7}' "$JAR")
+# Signs in through the real forms (the password, then a TOTP code when a secret is given) and prints
+# the session cookie. A code is accepted once per account and 30 s window: each account signs in once.
+sign_in() { # email, [totp secret]
+  local jar=$WORK/jar.$RANDOM token
+  token=$(curl -s -c "$jar" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf_token=$token" \
+    --data-urlencode "email=$1" --data-urlencode "password=$PASSWORD" "$BASE/login"
+  if [ -n "${2:-}" ]; then
+    token=$(curl -s -b "$jar" -c "$jar" "$BASE/mfa" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+    curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf_token=$token" \
+      --data-urlencode "code=$(python3 "$HELP" totp "$2")" --data-urlencode "next=" "$BASE/mfa"
+  fi
+  awk '$6 == "session" {print "session=" $7}' "$jar"
+  rm -f "$jar"
+}
+# Fails the bench unless `cookie` reaches `path` with a 200 (a sign-in that did not work).
+check_reaches() { # cookie, path
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $1" "$BASE$2")
+  [ "$status" = 200 ] || { echo "bench: $2 answered $status to the signed-in bench account" >&2; exit 1; }
+}
+
+# A fresh cluster with the demo data and `applications` seeded, the server started, the issuer and
+# the reviewer signed in, and the ids of the pages measured found.
+start_portal() { # applications
+  DATA=$(mktemp -d /tmp/stablereg-bench.XXXXXX)
+  chmod 755 "$DATA"
+  export DATA_DIR=$DATA
+  "$BIN" demo > "$WORK/demo.txt"
+  local seeded=$SECONDS
+  "$BIN" bench-seed --applications "$1" >&2
+  SEED_SECONDS=$((SECONDS - seeded))
+  "$BIN" serve & SERVER=$!
+  for _ in $(seq 1 120); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.5; done
+  ISSUER=$(sign_in issuer@demo.stablereg.kr)
+  REVIEWER=$(sign_in reviewer@demo.stablereg.kr "$(python3 "$HELP" secrets "$WORK/demo.txt" | awk '$1 == "reviewer" {print $3}')")
+  check_reaches "$ISSUER" /applications
+  check_reaches "$REVIEWER" /review
+  curl -s -H "Cookie: $ISSUER" "$BASE/applications" > "$WORK/dashboard.html"
+  DRAFT=$(python3 "$HELP" first "$WORK/dashboard.html" /applications/)
+  curl -s -H "Cookie: $REVIEWER" "$BASE/review?assignee=me" > "$WORK/queue.html"
+  CASE=$(python3 "$HELP" first "$WORK/queue.html" /review/)
+  [ -n "$DRAFT" ] && [ -n "$CASE" ] || { echo "bench: no draft or no case found to measure" >&2; exit 1; }
+  # The contract of an approved seeded issuer (number 55 is approved at every scale).
+  CONTRACT=0x$(python3 -c 'import hashlib; m = lambda s: hashlib.md5(s.encode()).hexdigest(); print(m("bench-contract-55") + m("bench-salt-55")[:8])')
+}
+
+# The pages whose cost may grow with the data, measured at both scales.
+scaled_loads() {
+  COOKIE=$REVIEWER load queue "review queue, first page" "$BASE/review"
+  COOKIE=$REVIEWER load queue_filtered "review queue, submitted and mine" "$BASE/review?state=submitted&assignee=me"
+  COOKIE=$REVIEWER load queue_search "review queue, search for a name" "$BASE/review?q=hangyeol"
+  COOKIE=$REVIEWER load workspace "review workspace of a case" "$BASE/review/${CASE#/review/}"
+  load register "public register" "$BASE/register"
+  load register_csv "public register, CSV" "$BASE/register.csv"
+  load register_json "public register, JSON" "$BASE/register.json"
+  load register_lookup "contract lookup" "$BASE/register/lookup?chain=ethereum&address=$CONTRACT"
+}
+
+# --- The small scale: the ratios' denominators.
+SCALE=small
+start_portal "$SMALL"
+SMALL_SEED_SECONDS=$SEED_SECONDS
+scaled_loads
+stop_portal
+
+# --- The large scale: everything.
+SCALE=large
+start_portal "$LARGE"
+LARGE_SEED_SECONDS=$SEED_SECONDS
 CSS=$(curl -s "$BASE/" | sed -n 's/.*href="\(\/static\/[^"]*\/css\/app.css\)".*/\1/p' | head -n 1)
-
-rm -f "$REPORT.tmp" "$JSON.tmp"
 RSS_IDLE=$(rss_kib)
-load home "home page, anonymous" "$SECONDS_EACH" "$BASE/"
-load static_asset "static stylesheet" "$SECONDS_EACH" "$BASE$CSS"
-load static_asset_gzip "static stylesheet, gzip" "$SECONDS_EACH" "$BASE$CSS" -H "Accept-Encoding: gzip"
-load readyz "readiness probe (one SELECT 1 through the pool)" "$SECONDS_EACH" "$BASE/readyz"
-load healthz "liveness probe" "$SECONDS_EACH" "$BASE/healthz"
-load sign_in_page "sign-in page (new session each time)" "$SECONDS_EACH" "$BASE/login"
-COOKIE=$COOKIE load account "account page, signed in" "$SECONDS_EACH" "$BASE/account"
-COOKIE=$COOKIE PATHS="/ /account /institution/members /healthz /readyz $CSS /no/such/page /signup" \
-  load mixed "mixed, signed in, ${MIXED_SECONDS} s" "$MIXED_SECONDS" "$BASE/"
+load home "home page, anonymous" "$BASE/"
+load static_asset "static stylesheet" "$BASE$CSS"
+load static_asset_gzip "static stylesheet, gzip" "$BASE$CSS" -H "Accept-Encoding: gzip"
+load readyz "readiness probe (one SELECT 1 through the pool)" "$BASE/readyz"
+# The floor's floor: pgbench's SELECT 1 on the same cluster, at the same concurrency.
+echo "SELECT 1;" > "$WORK/select1.sql"
+PGBENCH=$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -n 1)
+PGBENCH_OUT=$("${PGBENCH:-pgbench}" -n -f "$WORK/select1.sql" -c "$CLIENTS" -j 2 -T "$SECONDS_EACH" "$("$BIN" db url)" 2>&1)
+PGBENCH_TPS=$(echo "$PGBENCH_OUT" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+PGBENCH_LATENCY=$(echo "$PGBENCH_OUT" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' | head -n 1)
+echo "[large] pgbench SELECT 1: $PGBENCH_TPS tps, $PGBENCH_LATENCY ms average" >&2
+load healthz "liveness probe" "$BASE/healthz"
+load sign_in_page "sign-in page (new session each time)" "$BASE/login"
+COOKIE=$ISSUER load account "account page, signed in" "$BASE/account"
+COOKIE=$ISSUER load dashboard "issuer dashboard" "$BASE/applications"
+COOKIE=$ISSUER load task_list "issuer task list" "$BASE$DRAFT"
+curl -s -H "Cookie: $ISSUER" "$BASE$DRAFT/sections/business_plan" > "$WORK/section.html"
+SECTION_BODY=$(python3 "$HELP" form "$WORK/section.html" "$DRAFT/sections/business_plan")
+COOKIE=$ISSUER BODY=$SECTION_BODY load section_save "section save (POST, a new version each time)" "$BASE$DRAFT/sections/business_plan"
+scaled_loads
+# Sign-in: Argon2 for each POST, 64 accounts in turn, a client address per attempt.
+ACCOUNTS=$(seq -f 'signin-%g@bench.stablereg.kr' 1 64 | tr '\n' ' ')
+SIGN_IN=$ACCOUNTS PASSWORD=$PASSWORD load sign_in "sign-in (GET the form, POST the password; 303 = signed in)" "$BASE/login"
+# The queue while a 32-connection sign-in storm runs beside it.
+( SIGN_IN=$ACCOUNTS PASSWORD=$PASSWORD generate 32 $((SECONDS_EACH + 2)) "$BASE/login" > "$WORK/storm.txt" ) &
+STORM=$!
+sleep 1
+COOKIE=$REVIEWER load queue_during_sign_in "review queue during a 32-connection sign-in storm" "$BASE/review"
+wait "$STORM"
+record large sign_in_storm "the sign-in storm beside the queue" "$(cat "$WORK/storm.txt")"
+COOKIE=$ISSUER PATHS="/ /account /applications $DRAFT /institution/members /healthz /readyz /register $CSS /no/such/page /signup" \
+  generate "$CLIENTS" "$MIXED_SECONDS" "$BASE/" > "$WORK/mixed.txt"
+record large mixed "mixed, signed in, ${MIXED_SECONDS} s" "$(cat "$WORK/mixed.txt")"
 RSS_LOADED=$(rss_kib)
 
 # The database restarted under load: the portal must answer 503 (not 500, not hang) while it is
 # down and 200 again within 2 s of its return. The signed-in page needs the database on every
 # request (its session), unlike the anonymous home page.
-OUTAGE=$DATA/outage.txt
-( COOKIE=$COOKIE generate 16 12 "$BASE/account" > "$OUTAGE" ) &
+OUTAGE=$WORK/outage.txt
+( COOKIE=$ISSUER generate 16 12 "$BASE/account" > "$OUTAGE" ) &
 LOADER=$!
 sleep 3
 "$BIN" db stop >/dev/null 2>&1 || true
 sleep 3
 "$BIN" db start >/dev/null
 BACK=$(date +%s.%N)
-until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE/account")" = 200 ]; do sleep 0.05; done
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $ISSUER" "$BASE/account")" = 200 ]; do sleep 0.05; done
 RECOVERY=$(printf '%.2f' "$(echo "$(date +%s.%N) - $BACK" | bc)")
 wait "$LOADER"
 PEAK=$(peak_kib)
+stop_portal
 
-{
-  echo "# stablereg benchmark"
-  echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, release build, embedded PostgreSQL $(pg_config --version 2>/dev/null | awk '{print $2}'),"
-  echo "$CLIENTS concurrent connections from $GENERATOR on loopback, ${SECONDS_EACH} s per single-page run."
-  echo "The mixed run includes an unknown path on purpose: its 404s are expected."
-  echo
-  echo "| load | requests | seconds | requests/s | p50 ms | p99 ms | max ms | socket errors | statuses |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-  cat "$REPORT.tmp"
-  echo
-  echo "Memory of the server process: $RSS_IDLE KiB resident when idle, $RSS_LOADED KiB after the runs, $PEAK KiB at peak."
-  echo
-  echo "Database stopped for 3 s under load (16 connections on the signed-in account page): $(cat "$OUTAGE")."
-  echo "Pages answered again $RECOVERY s after the database was back."
-} > "$REPORT"
-{
-  echo "{"
-  echo "  \"date\": \"$(date -u '+%Y-%m-%dT%H:%M:%SZ')\","
-  echo "  \"cores\": $(nproc),"
-  echo "  \"connections\": $CLIENTS,"
-  echo "  \"seconds_each\": $SECONDS_EACH,"
-  echo "  \"loader\": \"$GENERATOR\","
-  echo "  \"loads\": {"
-  sed '$ s/,$//' "$JSON.tmp"
-  echo "  },"
-  echo "  \"memory_kib\": {\"idle\": $RSS_IDLE, \"loaded\": $RSS_LOADED, \"peak\": $PEAK},"
-  echo "  \"outage\": {\"load\": $(as_json < "$OUTAGE"), \"recovery_seconds\": $RECOVERY}"
-  echo "}"
-} > "$JSON"
-BIN=$BIN bash tests/bench/upload.sh >> "$REPORT"
-rm -f "$REPORT.tmp" "$JSON.tmp"
+BIN=$BIN bash tests/bench/upload.sh > "$WORK/upload.md"
+
+RESULTS=$RESULTS CORES=$(nproc) CONNECTIONS=$CLIENTS SECONDS_EACH=$SECONDS_EACH LOADER=$GENERATOR \
+  SMALL=$SMALL LARGE=$LARGE SMALL_SEED_SECONDS=$SMALL_SEED_SECONDS LARGE_SEED_SECONDS=$LARGE_SEED_SECONDS \
+  PG_VERSION=$(pg_config --version 2>/dev/null | awk '{print $2}') \
+  PGBENCH_TPS=${PGBENCH_TPS:-0} PGBENCH_LATENCY=${PGBENCH_LATENCY:-0} \
+  RSS_IDLE=$RSS_IDLE RSS_LOADED=$RSS_LOADED PEAK=$PEAK OUTAGE="$(cat "$OUTAGE")" RECOVERY=$RECOVERY \
+  UPLOAD="$WORK/upload.md" REPORT=$REPORT JSON=$JSON python3 tests/bench/report.py
 cat "$REPORT"

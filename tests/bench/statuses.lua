@@ -1,14 +1,28 @@
--- Counts responses by status for the report, and sends each thread's requests round a list of
--- paths (a mixed workload) when PATHS is set. Loaded by tests/bench/run.sh.
+-- Counts responses by status for the report, and shapes the requests. Loaded by tests/bench/run.sh.
+--   PATHS (space-separated): each thread's requests go round these paths (a mixed workload).
+--   BODY: every request POSTs this url-encoded form (with a fresh one-time key each time, as a
+--     browser rendering the form anew would send) to the URL's path; COOKIE gives the session.
+--   SIGN_IN (space-separated emails) and PASSWORD: each connection signs in over and over, as a
+--     browser does: GET /login (a new anonymous session and its CSRF token), then POST /login as the
+--     next account of the list, from a client address of its own (X-Forwarded-For, which the server
+--     trusts in the bench), so that the per-address limit measures nothing here. 303 = signed in.
 local counted = { 200, 303, 400, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504 }
 local threads = {}
 local paths = {}
 for p in string.gmatch(os.getenv("PATHS") or "", "[^ ]+") do
   table.insert(paths, p)
 end
+local accounts = {}
+for a in string.gmatch(os.getenv("SIGN_IN") or "", "[^ ]+") do
+  table.insert(accounts, a)
+end
+local body = os.getenv("BODY") or ""
+local password = os.getenv("PASSWORD") or ""
+local pending = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)
 end
 
 function init(args)
@@ -20,13 +34,45 @@ function init(args)
     _G["s" .. s] = 0
   end
   n = 0
+  math.randomseed(os.time() * 100 + (id or 0))
+end
+
+local function uuid()
+  return string.format("%08x-%04x-4%03x-a%03x-%06x%06x", math.random(0, 0x7fffffff),
+    math.random(0, 0xffff), math.random(0, 0xfff), math.random(0, 0xfff),
+    math.random(0, 0xffffff), math.random(0, 0xffffff))
+end
+
+local function escape(s)
+  return (string.gsub(s, "[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
 function request()
+  n = n + 1
+  if #accounts > 0 then
+    local form = table.remove(pending)
+    if form == nil then
+      return wrk.format("GET", "/login", {}, nil)
+    end
+    local email = accounts[((n + (id or 0) * 7) % #accounts) + 1]
+    local address = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))
+    return wrk.format("POST", "/login", {
+      ["Cookie"] = form.cookie,
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["X-Forwarded-For"] = address,
+    }, "csrf_token=" .. escape(form.token) .. "&idempotency_key=" .. uuid() .. "&email=" .. escape(email)
+      .. "&password=" .. escape(password) .. "&next=")
+  end
+  if body ~= "" then
+    local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+    for k, v in pairs(wrk.headers) do
+      headers[k] = v
+    end
+    return wrk.format("POST", wrk.path, headers, body .. "&idempotency_key=" .. uuid())
+  end
   if #paths == 0 then
     return wrk.format(nil, nil)
   end
-  n = n + 1
   return wrk.format("GET", paths[(n % #paths) + 1])
 end
 
@@ -34,6 +80,13 @@ function response(status, headers, body)
   local key = "s" .. status
   if _G[key] ~= nil then
     _G[key] = _G[key] + 1
+  end
+  if #accounts > 0 and status == 200 then
+    local cookie = headers["set-cookie"] or headers["Set-Cookie"]
+    local token = body and string.match(body, 'name="csrf_token" value="([^"]*)"')
+    if cookie and token then
+      table.insert(pending, { cookie = string.match(cookie, "^([^;]*)"), token = token })
+    end
   end
 end
 

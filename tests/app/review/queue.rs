@@ -456,3 +456,98 @@ async fn issuers_and_admins_do_not_reach_the_queue() {
     let (admin, _) = staff(&app, Role::Admin).await;
     assert_eq!(admin.get("/review").await.status(), StatusCode::FORBIDDEN);
 }
+
+#[derive(diesel::QueryableByName, Debug, PartialEq, Eq)]
+struct StateCount {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    state: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    count: i64,
+}
+
+/// The counts the triggers keep, and the same counted from the applications, by state.
+async fn kept_and_counted(conn: &mut AsyncPgConnection) -> (Vec<StateCount>, Vec<StateCount>) {
+    let kept = diesel::sql_query(
+        "SELECT state, count FROM application_state_counts WHERE count > 0 ORDER BY state",
+    )
+    .load(conn)
+    .await
+    .unwrap();
+    let counted = diesel::sql_query(
+        "SELECT state, count(*) AS count FROM applications GROUP BY state ORDER BY state",
+    )
+    .load(conn)
+    .await
+    .unwrap();
+    (kept, counted)
+}
+
+#[tokio::test]
+async fn the_counts_per_state_follow_inserts_transitions_both_ways_and_deletes() {
+    let app = spawn_app().await;
+    let issuer = app.create_account(Role::Reviewer, None, false).await;
+    let mut conn = app.db().await;
+    let mut ids = Vec::new();
+    for n in 1..=6 {
+        let s = Seed {
+            name: "Counted",
+            kind: "bank",
+            state: if n <= 4 {
+                "submitted"
+            } else {
+                "under_assessment"
+            },
+            due_in: Some(5),
+            assignee: None,
+        };
+        ids.push(seed(&mut conn, issuer.id, n, &s).await);
+    }
+    let (kept, counted) = kept_and_counted(&mut conn).await;
+    assert_eq!(kept, counted, "after inserts");
+    assert!(kept.contains(&StateCount {
+        state: "submitted".into(),
+        count: 4
+    }));
+    // One statement moving cases both ways, one changing nothing the counts see, then a delete.
+    exec(
+        &mut conn,
+        format!(
+            "UPDATE applications SET state = CASE state WHEN 'submitted' THEN 'under_assessment' \
+             ELSE 'decision_proposed' END WHERE id IN ('{}', '{}', '{}')",
+            ids[0], ids[1], ids[4]
+        ),
+    )
+    .await;
+    exec(
+        &mut conn,
+        format!(
+            "UPDATE applications SET version = version + 1 WHERE id = '{}'",
+            ids[2]
+        ),
+    )
+    .await;
+    exec(
+        &mut conn,
+        format!("DELETE FROM applications WHERE id = '{}'", ids[3]),
+    )
+    .await;
+    let (kept, counted) = kept_and_counted(&mut conn).await;
+    assert_eq!(kept, counted, "after transitions and a delete");
+    assert_eq!(
+        kept,
+        [
+            StateCount {
+                state: "decision_proposed".into(),
+                count: 1
+            },
+            StateCount {
+                state: "submitted".into(),
+                count: 1
+            },
+            StateCount {
+                state: "under_assessment".into(),
+                count: 3
+            },
+        ]
+    );
+}

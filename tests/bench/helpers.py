@@ -8,24 +8,18 @@
   helpers.py secrets FILE         "role email secret" for each account `stablereg demo` printed
 """
 
-import base64
-import hashlib
-import hmac
 import html.parser
 import re
-import struct
+import os
 import sys
 import time
 import urllib.parse
 
+# One TOTP for both scripts that sign regulators in: the scan's.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scan"))
+from totp import code as totp_code  # noqa: E402
 
-def totp(secret, at=None):
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    step = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
-    return f"{code:06d}"
+
 
 
 class FormReader(html.parser.HTMLParser):
@@ -85,7 +79,7 @@ class FormReader(html.parser.HTMLParser):
 def main():
     command = sys.argv[1]
     if command == "totp":
-        print(totp(sys.argv[2]))
+        print(totp_code(sys.argv[2], time.time()))
     elif command == "form":
         reader = FormReader(sys.argv[3])
         with open(sys.argv[2], encoding="utf-8") as page:

@@ -52,12 +52,7 @@ async fn the_import_page_a_bad_file_and_a_breach_pass_axe_in_both_languages() {
     .unwrap();
 
     let b = Browser::start().await;
-    b.goto(&app.url("/login")).await;
-    b.fill("email", &member.email).await;
-    b.fill("password", &member.password).await;
-    b.click("main form[action='/login'] button[type='submit']")
-        .await;
-    b.wait_for_path("/account").await;
+    b.sign_in(&app, &member, Lang::Ko).await;
 
     let page = format!("/applications/{application}/attestation/import");
     for lang in [Lang::Ko, Lang::En] {

@@ -8,7 +8,7 @@ use stablereg::i18n::Lang;
 use uuid::Uuid;
 
 use crate::application::complete::fill_everything;
-use crate::support::accounts::{Account, PASSWORD};
+use crate::support::accounts::Account;
 use crate::support::browser::Browser;
 use crate::support::harness::{TestApp, spawn_app};
 
@@ -21,22 +21,6 @@ async fn the_request_pages_pass_axe_in_both_languages() {
         b.client.delete_all_cookies().await.unwrap();
     }
     b.close().await;
-}
-
-async fn sign_in(app: &TestApp, b: &Browser, account: &Account, lang: Lang) {
-    b.goto(&app.url(&format!("/login?lang={}", lang.code())))
-        .await;
-    b.fill("email", &account.email).await;
-    b.fill("password", PASSWORD).await;
-    b.click("main form[action='/login'] button[type='submit']")
-        .await;
-    if account.totp.is_some() {
-        b.wait_for_heading(&lang.t("mfa-title")).await;
-        b.fill("code", &app.current_code(account).await).await;
-        b.click("main form[action='/mfa'] button[type='submit']")
-            .await;
-    }
-    b.wait_for_heading(&lang.t("account-title")).await;
 }
 
 /// A submitted application of a new institution, its signatory, and a reviewer assigned to it.
@@ -72,7 +56,7 @@ async fn case(app: &TestApp, lang: Lang) -> (Uuid, Account, Account) {
 
 async fn journey(app: &TestApp, b: &Browser, lang: Lang) {
     let (id, member, reviewer) = case(app, lang).await;
-    sign_in(app, b, &reviewer, lang).await;
+    b.sign_in(app, &reviewer, lang).await;
     b.goto(&app.url(&format!("/review/{id}/requests/new")))
         .await;
     b.wait_for_heading(&lang.t("inforeq-new-title")).await;
@@ -99,7 +83,7 @@ async fn journey(app: &TestApp, b: &Browser, lang: Lang) {
     b.check_page().await;
     b.client.delete_all_cookies().await.unwrap();
 
-    sign_in(app, b, &member, lang).await;
+    b.sign_in(app, &member, lang).await;
     b.goto(&app.url(&format!("/applications/{id}"))).await;
     b.wait_for_heading(&lang.t("task-list-title")).await;
     b.check_page().await;

@@ -4,6 +4,7 @@
 
 use stablereg::domain::Role;
 use stablereg::domain::application::SectionKind;
+use stablereg::i18n::Lang;
 
 use crate::support::browser::Browser;
 
@@ -26,16 +27,7 @@ async fn the_queue_and_the_workspace_pass_axe_in_both_languages() {
     let reviewer = app.create_account(Role::Reviewer, None, false).await;
 
     let b = Browser::start().await;
-    b.goto(&app.url("/login")).await;
-    b.fill("email", &reviewer.email).await;
-    b.fill("password", &reviewer.password).await;
-    b.click("main form[action='/login'] button[type='submit']")
-        .await;
-    b.wait_for_path("/mfa").await;
-    b.fill("code", &app.current_code(&reviewer).await).await;
-    b.click("main form[action='/mfa'] button[type='submit']")
-        .await;
-    b.wait_for_path("/account").await;
+    b.sign_in(&app, &reviewer, Lang::Ko).await;
 
     let workspace = format!("/review/{case}");
     for lang in ["ko", "en"] {

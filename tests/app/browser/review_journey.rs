@@ -15,7 +15,7 @@ use stablereg::i18n::Lang;
 use uuid::Uuid;
 
 use crate::application::complete::fill_everything;
-use crate::support::accounts::{Account, PASSWORD};
+use crate::support::accounts::Account;
 use crate::support::browser::Browser;
 use crate::support::documents::pdf;
 use crate::support::harness::{TestApp, spawn_app};
@@ -75,25 +75,6 @@ async fn people(app: &TestApp, lang: Lang) -> (People, Uuid) {
     (people, id)
 }
 
-/// `account` signs in, as a person at their own computer would: the browser keeps nothing of the
-/// person before.
-async fn sign_in(app: &TestApp, b: &Browser, account: &Account, lang: Lang) {
-    b.client.delete_all_cookies().await.unwrap();
-    b.goto(&app.url(&format!("/login?lang={}", lang.code())))
-        .await;
-    b.fill("email", &account.email).await;
-    b.fill("password", PASSWORD).await;
-    b.click("main form[action='/login'] button[type='submit']")
-        .await;
-    if account.totp.is_some() {
-        b.wait_for_heading(&lang.t("mfa-title")).await;
-        b.fill("code", &app.current_code(account).await).await;
-        b.click("main form[action='/mfa'] button[type='submit']")
-            .await;
-    }
-    b.wait_for_heading(&lang.t("account-title")).await;
-}
-
 /// Clicks `css` and waits until the page it was on is gone: many steps here (a form sent back to
 /// its own page) end on the path they started from, which is no sign that the next page came.
 async fn click_away(b: &Browser, css: &str) {
@@ -129,7 +110,7 @@ async fn journey(lang: Lang) {
 
 /// The issuer checks the answers, declares and submits.
 async fn submit(app: &TestApp, b: &Browser, people: &People, id: Uuid, lang: Lang) {
-    sign_in(app, b, &people.issuer, lang).await;
+    b.sign_in(app, &people.issuer, lang).await;
     go(b, "header a[href='/applications']", "/applications").await;
     go(
         b,
@@ -153,7 +134,7 @@ async fn request_information(
     id: Uuid,
     lang: Lang,
 ) -> Uuid {
-    sign_in(app, b, &people.reviewer, lang).await;
+    b.sign_in(app, &people.reviewer, lang).await;
     go(b, "header a[href='/review']", "/review").await;
     let case = format!("/review/{id}");
     go(b, &format!("main a[href='{case}']"), &case).await;
@@ -190,7 +171,7 @@ async fn answer(
     (id, request): (Uuid, Uuid),
     lang: Lang,
 ) {
-    sign_in(app, b, &people.issuer, lang).await;
+    b.sign_in(app, &people.issuer, lang).await;
     go(b, "header a[href='/applications']", "/applications").await;
     let task_list = format!("/applications/{id}");
     go(b, &format!("main a[href='{task_list}']"), &task_list).await;
@@ -271,7 +252,7 @@ async fn complete_and_consult(
     (id, request): (Uuid, Uuid),
     lang: Lang,
 ) {
-    sign_in(app, b, &people.reviewer, lang).await;
+    b.sign_in(app, &people.reviewer, lang).await;
     go(b, "header a[href='/review']", "/review").await;
     let case = format!("/review/{id}");
     go(b, &format!("main a[href='{case}']"), &case).await;
@@ -319,7 +300,7 @@ async fn complete_and_consult(
 
 /// The Bank of Korea's consultee has no objection.
 async fn opinion(app: &TestApp, b: &Browser, people: &People, lang: Lang) {
-    sign_in(app, b, &people.consultee, lang).await;
+    b.sign_in(app, &people.consultee, lang).await;
     go(b, "header a[href='/consultations']", "/consultations").await;
     b.click("main table a").await;
     b.wait_for_heading(&lang.t("consultee-case-title")).await;
@@ -339,7 +320,7 @@ async fn opinion(app: &TestApp, b: &Browser, people: &People, lang: Lang) {
 
 /// The reviewer proposes approval with a condition; the approver approves.
 async fn propose_and_approve(app: &TestApp, b: &Browser, people: &People, id: Uuid, lang: Lang) {
-    sign_in(app, b, &people.reviewer, lang).await;
+    b.sign_in(app, &people.reviewer, lang).await;
     go(b, "header a[href='/review']", "/review").await;
     let case = format!("/review/{id}");
     go(b, &format!("main a[href='{case}']"), &case).await;
@@ -365,7 +346,7 @@ async fn propose_and_approve(app: &TestApp, b: &Browser, people: &People, id: Uu
     )
     .await;
 
-    sign_in(app, b, &people.approver, lang).await;
+    b.sign_in(app, &people.approver, lang).await;
     go(b, "header a[href='/review']", "/review").await;
     go(
         b,
@@ -387,7 +368,7 @@ async fn propose_and_approve(app: &TestApp, b: &Browser, people: &People, id: Uu
 
 /// The issuer sees the registration number on the dashboard and opens the letter: its number.
 async fn letter(app: &TestApp, b: &Browser, people: &People, id: Uuid, lang: Lang) -> String {
-    sign_in(app, b, &people.issuer, lang).await;
+    b.sign_in(app, &people.issuer, lang).await;
     go(b, "header a[href='/applications']", "/applications").await;
     let main = b.text_of("main").await;
     let number = main

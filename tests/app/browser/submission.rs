@@ -8,7 +8,6 @@ use stablereg::domain::Role;
 use stablereg::i18n::Lang;
 
 use crate::application::complete::fill_everything;
-use crate::support::accounts::PASSWORD;
 use crate::support::browser::Browser;
 use crate::support::harness::{TestApp, spawn_app};
 
@@ -37,13 +36,7 @@ async fn journey(app: &TestApp, b: &Browser, lang: Lang) {
     ))
     .await;
     let id = app.create_application(institution, account.id).await;
-    b.goto(&app.url(&format!("/login?lang={}", lang.code())))
-        .await;
-    b.fill("email", &account.email).await;
-    b.fill("password", PASSWORD).await;
-    b.click("main form[action='/login'] button[type='submit']")
-        .await;
-    b.wait_for_heading(&lang.t("account-title")).await;
+    b.sign_in(app, &account, lang).await;
 
     // Incomplete: what is missing, each a link; no declaration yet.
     let check = app.url(&format!("/applications/{id}/check"));

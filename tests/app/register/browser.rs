@@ -4,8 +4,8 @@
 //! confirmation, the settings (with an error) and the status page. Each is checked with axe-core at
 //! both widths, for sideways scrolling, and with the Nu HTML Checker.
 
-use stablereg::auth::totp;
 use stablereg::domain::Role;
+use stablereg::i18n::Lang;
 
 use super::fixture::{EVM_ADDRESS, SOLANA_MINT, publish};
 use crate::support::browser::Browser;
@@ -61,18 +61,7 @@ async fn the_register_and_the_admin_pages_pass_axe_in_both_languages() {
         }
     }
 
-    b.goto(&app.url("/login")).await;
-    b.fill("email", &admin.email).await;
-    b.fill("password", &admin.password).await;
-    b.click("main form[action='/login'] button[type='submit']")
-        .await;
-    wait_for_path(&b, "/mfa").await;
-    let secret = admin.totp.clone().expect("an admin has MFA on");
-    b.fill("code", &totp::code_at(&secret, totp::now()).unwrap())
-        .await;
-    b.click("main form[action='/mfa'] button[type='submit']")
-        .await;
-    wait_for_path(&b, "/account").await;
+    b.sign_in(&app, &admin, Lang::Ko).await;
     for lang in ["ko", "en"] {
         b.goto(&app.url(&format!("/admin/calendar?year=2026&lang={lang}")))
             .await;

@@ -7,24 +7,8 @@ use stablereg::domain::Role;
 use stablereg::i18n::Lang;
 
 use super::decisions::{case_under_assessment, consultation};
-use crate::support::accounts::Account;
 use crate::support::browser::Browser;
-use crate::support::harness::{TestApp, spawn_app};
-
-/// Signs `account` in with its password and a current code.
-async fn sign_in(app: &TestApp, b: &Browser, account: &Account) {
-    b.client.delete_all_cookies().await.unwrap();
-    b.goto(&app.url("/login")).await;
-    b.fill("email", &account.email).await;
-    b.fill("password", &account.password).await;
-    b.click("main form[action='/login'] button[type='submit']")
-        .await;
-    b.wait_for_path("/mfa").await;
-    b.fill("code", &app.current_code(account).await).await;
-    b.click("main form[action='/mfa'] button[type='submit']")
-        .await;
-    b.wait_for_path("/account").await;
-}
+use crate::support::harness::spawn_app;
 
 #[tokio::test]
 async fn consultation_decision_and_letter_pages_pass_axe_in_both_languages() {
@@ -39,7 +23,7 @@ async fn consultation_decision_and_letter_pages_pass_axe_in_both_languages() {
         let asked = consultation(&app, case, "bank_of_korea", reviewer.id).await;
 
         // The consultee's list, and the case with the opinion form, then with the opinion.
-        sign_in(&app, &b, &consultee).await;
+        b.sign_in(&app, &consultee, Lang::Ko).await;
         b.goto(&app.url(&format!("/consultations?lang={code}")))
             .await;
         assert_eq!(b.text_of("h1").await, lang.t("consultee-title"));
@@ -58,7 +42,7 @@ async fn consultation_decision_and_letter_pages_pass_axe_in_both_languages() {
         b.wait_for_path(&format!("/consultations/{asked}")).await;
 
         // The reviewer's consultation page and the proposal form.
-        sign_in(&app, &b, &reviewer).await;
+        b.sign_in(&app, &reviewer, Lang::Ko).await;
         b.goto(&app.url(&format!("/review/{case}/consultations?lang={code}")))
             .await;
         assert!(
@@ -79,7 +63,7 @@ async fn consultation_decision_and_letter_pages_pass_axe_in_both_languages() {
         b.wait_for_path(&format!("/review/{case}/decision")).await;
 
         // The approver decides; the letter is printable, with its QR code.
-        sign_in(&app, &b, &approver).await;
+        b.sign_in(&app, &approver, Lang::Ko).await;
         b.goto(&app.url(&format!("/review/{case}/decision?lang={code}")))
             .await;
         b.check_page().await;

@@ -15,7 +15,10 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::support::harness::free_port;
+use stablereg::i18n::Lang;
+
+use crate::support::accounts::Account;
+use crate::support::harness::{TestApp, free_port};
 use crate::support::nu_checker::{self, Page};
 
 /// The widths every page is checked at: a desktop's, and a phone's (390 CSS px, an iPhone 12 to 15;
@@ -405,6 +408,25 @@ impl Browser {
     pub async fn wait_for_heading(&self, h1: &str) {
         self.wait_for(h1, || async { self.heading().await == h1 })
             .await;
+    }
+
+    /// `account` signs in on `app` in `lang`, with a current code when it has TOTP, as a person
+    /// at their own computer would: the browser keeps nothing of whoever used it before.
+    pub async fn sign_in(&self, app: &TestApp, account: &Account, lang: Lang) {
+        self.client.delete_all_cookies().await.unwrap();
+        self.goto(&app.url(&format!("/login?lang={}", lang.code())))
+            .await;
+        self.fill("email", &account.email).await;
+        self.fill("password", &account.password).await;
+        self.click("main form[action='/login'] button[type='submit']")
+            .await;
+        if account.totp.is_some() {
+            self.wait_for_heading(&lang.t("mfa-title")).await;
+            self.fill("code", &app.current_code(account).await).await;
+            self.click("main form[action='/mfa'] button[type='submit']")
+                .await;
+        }
+        self.wait_for_heading(&lang.t("account-title")).await;
     }
 }
 

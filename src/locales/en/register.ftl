@@ -85,3 +85,7 @@ register-change-status-submit = Change the status
 register-status-final = The registration is revoked: its status no longer changes.
 register-status-not-allowed = The status cannot change this way: a revocation is final.
 register-effective-before-status = The date cannot be before the current status took effect.
+register-page-of = page { $page } of { $pages }
+register-pages = Pages of the register
+register-previous = Previous page
+register-next = Next page

@@ -85,3 +85,7 @@ register-change-status-submit = 상태 변경
 register-status-final = 등록이 취소되었습니다. 상태는 더 바뀌지 않습니다.
 register-status-not-allowed = 이렇게 상태를 바꿀 수 없습니다. 등록 취소는 최종입니다.
 register-effective-before-status = 현재 상태의 시행일보다 이른 날짜는 안 됩니다.
+register-page-of = { $pages }쪽 중 { $page }쪽
+register-pages = 등록부 쪽 이동
+register-previous = 이전 쪽
+register-next = 다음 쪽

@@ -409,3 +409,35 @@ async fn an_issuer_is_registered_with_what_it_answered_to_a_request() {
     assert!(page.contains("Hanul Digital Assets Co., Ltd."), "{page}");
     assert!(!page.contains("Hanul Co., Ltd."), "{page}");
 }
+
+#[tokio::test]
+async fn the_register_lists_fifty_issuers_a_page_and_keeps_the_search_across_pages() {
+    let app = spawn_app().await;
+    for n in 1..=51 {
+        let name = format!("Issuer{n:02}");
+        let rows = [("ethereum", EVM_ADDRESS)];
+        publish(&app, &name, &format!("T{n:02}"), "KRW", &rows, n).await;
+    }
+    let visitor = app.visitor();
+    let links = |page: &str| page.matches("href=\"/register/KRSC-").count();
+    let first = visitor.page("/register?lang=en&chain=ethereum").await;
+    assert!(first.contains("Issuers found: 51 · page 1 of 2"), "{first}");
+    assert_eq!(links(&first), 50);
+    assert!(first.contains(r#"href="/register?chain=ethereum&#38;page=2""#));
+    assert!(!first.contains("Previous page"));
+
+    let second = visitor
+        .page("/register?lang=en&chain=ethereum&page=2")
+        .await;
+    assert_eq!(links(&second), 1);
+    assert!(second.contains("page 2 of 2"));
+    assert!(second.contains(r#"href="/register?chain=ethereum&#38;page=1""#));
+    assert!(!second.contains("Next page"));
+    // A page past the end is the last; one that is no number is the first.
+    let past = visitor.page("/register?lang=en&page=99").await;
+    assert!(past.contains("page 2 of 2"));
+    let odd = visitor.page("/register?lang=en&page=abc").await;
+    assert!(odd.contains("page 1 of 2"));
+    let korean = visitor.page("/register?lang=ko").await;
+    assert!(korean.contains("2쪽 중 1쪽"), "the pages in Korean too");
+}

@@ -35,9 +35,31 @@ pub struct RegisterQuery {
     pub status: String,
     pub chain: String,
     pub currency: String,
+    /// The page of the list, from 1; anything else is the first.
+    pub page: String,
 }
 
+/// How many issuers one page of the register lists.
+const PAGE_SIZE: usize = 50;
+
 impl RegisterQuery {
+    /// The register's URL with this search on page `page`.
+    fn page_url(&self, page: usize) -> String {
+        let page = page.to_string();
+        let pairs = [
+            ("q", self.q.as_str()),
+            ("status", self.status.as_str()),
+            ("chain", self.chain.as_str()),
+            ("currency", self.currency.as_str()),
+            ("page", page.as_str()),
+        ];
+        let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
+        format!(
+            "/register?{}",
+            serde_urlencoded::to_string(kept).unwrap_or_default()
+        )
+    }
+
     /// The search the query asks for: a registration number exactly, else a ticker or part of a
     /// name, with the filters that name a known status, chain or currency.
     pub fn search(&self) -> Search {
@@ -107,10 +129,27 @@ pub fn percent(bp: i64) -> String {
 struct ListPage {
     ctx: PageContext,
     query: RegisterQuery,
+    /// How many issuers the search found, on every page.
+    found: usize,
+    page: usize,
+    pages: usize,
+    previous: Option<String>,
+    next: Option<String>,
     entries: Vec<Listed>,
     statuses: &'static [RegisterStatus],
     chains: &'static [Chain],
     currencies: &'static [ReferenceCurrency],
+}
+
+impl ListPage {
+    /// "page 2 of 7", in the page's language.
+    fn page_of(&self) -> String {
+        let args = vec![
+            ("page", self.page.to_string()),
+            ("pages", self.pages.to_string()),
+        ];
+        self.ctx.message_with("register-page-of", args)
+    }
 }
 
 impl RegisterWords for ListPage {
@@ -137,8 +176,20 @@ pub async fn list(
 ) -> AppResult<HttpResponse> {
     let query = query.into_inner();
     let mut conn = state.pool.get().await?;
-    let entries = service::search(&mut conn, &query.search()).await?;
+    let found = service::search(&mut conn, &query.search()).await?;
+    let (total, pages) = (found.len(), found.len().div_ceil(PAGE_SIZE).max(1));
+    let current = query.page.trim().parse().unwrap_or(1).clamp(1, pages);
+    let entries = found
+        .into_iter()
+        .skip((current - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
     let list = ListPage {
+        previous: (current > 1).then(|| query.page_url(current - 1)),
+        next: (current < pages).then(|| query.page_url(current + 1)),
+        found: total,
+        page: current,
+        pages,
         ctx,
         query,
         entries,
@@ -226,12 +277,18 @@ mod tests {
             status: "suspended".into(),
             chain: "ethereum".into(),
             currency: "EUR".into(),
+            page: "2".into(),
         };
         let search = query.search();
         assert_eq!(search.number.as_deref(), Some("KRSC-2026-0001"));
         assert_eq!(search.status, Some(RegisterStatus::Suspended));
         assert_eq!(search.chain.as_deref(), Some("ethereum"));
         assert_eq!(search.currency, None);
+        // The next page keeps the search and its filters, the unknown currency as sent.
+        assert_eq!(
+            query.page_url(3),
+            "/register?q=+krsc-2026-0001+&status=suspended&chain=ethereum&currency=EUR&page=3"
+        );
         let by_name = RegisterQuery {
             q: "Won".into(),
             status: "bogus".into(),

@@ -201,8 +201,3 @@ pub async fn write_checkpoint(settings: &Settings) -> anyhow::Result<()> {
     }
     Ok(())
 }
-
-/// `stablereg bench-seed` (hidden): the applications `make bench` measures against.
-pub async fn bench_seed(settings: &Settings, applications: u32) -> anyhow::Result<()> {
-    crate::demo::bench_seed::seed(settings, applications).await
-}

@@ -187,7 +187,7 @@ async fn run_async(command: Command, settings: Settings) -> anyhow::Result<()> {
             action: AuditAction::Checkpoint,
         } => stablereg::cli::write_checkpoint(&settings).await,
         Command::BenchSeed { applications } => {
-            stablereg::cli::bench_seed(&settings, applications).await
+            stablereg::demo::bench_seed::seed(&settings, applications).await
         }
         Command::Db { .. } => unreachable!("handled before the runtime starts"),
     }

@@ -110,11 +110,13 @@ pub fn is_unique_violation(error: &anyhow::Error) -> bool {
     violated_unique(error).is_some()
 }
 
-/// Answers whether the database serves queries right now.
+/// Answers whether the database serves queries right now: one `SELECT 1` in the simple query
+/// protocol, a single round trip (an unprepared statement in the extended protocol takes two: one
+/// to prepare it, one to run it).
 pub async fn ping(pool: &Pool) -> anyhow::Result<()> {
-    use diesel_async::RunQueryDsl;
+    use diesel_async::SimpleAsyncConnection;
     let mut conn = pool.get().await?;
-    diesel::sql_query("SELECT 1").execute(&mut conn).await?;
+    conn.batch_execute("SELECT 1").await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! into the binary, and how a request's language is chosen.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -23,6 +24,14 @@ pub enum Lang {
     #[default]
     Ko,
     En,
+}
+
+/// More than the catalogues hold: a key that is not a message is never kept without bound.
+const RESOLVED_LIMIT: usize = 8192;
+
+thread_local! {
+    /// The messages without arguments this thread has resolved, per language (`Lang as usize`).
+    static RESOLVED: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
 }
 
 static KO: LazyLock<LanguageIdentifier> = LazyLock::new(|| "ko".parse().expect("valid tag"));
@@ -77,9 +86,22 @@ impl Lang {
         }
     }
 
-    /// The message `key` in this language.
+    /// The message `key` in this language. A message without arguments always reads the same, so
+    /// each thread keeps the ones it has resolved: a page shows dozens of them, and resolving one
+    /// through the catalogues (language negotiation, bundle lookup, pattern resolution) cost more
+    /// than rendering the rest of the page.
     pub fn t(self, key: &str) -> String {
-        CATALOGUES.lookup(self.identifier(), key)
+        RESOLVED.with_borrow_mut(|resolved| {
+            let messages = &mut resolved[self as usize];
+            if let Some(message) = messages.get(key) {
+                return message.clone();
+            }
+            let message = CATALOGUES.lookup(self.identifier(), key);
+            if messages.len() < RESOLVED_LIMIT {
+                messages.insert(key.to_owned(), message.clone());
+            }
+            message
+        })
     }
 
     /// The message `key`, or `None` when no catalogue has it.
@@ -120,5 +142,18 @@ mod tests {
     fn messages_come_in_both_languages() {
         assert_eq!(Lang::Ko.t("lang-name"), "한국어");
         assert_eq!(Lang::En.t("lang-name"), "English");
+    }
+
+    #[test]
+    fn a_kept_message_stays_in_its_own_language() {
+        // Asked again, each language answers from what this thread kept, never the other's.
+        for _ in 0..2 {
+            assert_eq!(Lang::En.t("lang-name"), "English");
+            assert_eq!(Lang::Ko.t("lang-name"), "한국어");
+        }
+        assert_eq!(
+            Lang::En.t("lang-name"),
+            CATALOGUES.lookup(Lang::En.identifier(), "lang-name")
+        );
     }
 }

@@ -9,7 +9,7 @@ use diesel::sql_types::{Bool, Date, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{applications, institutions, users};
+use crate::db::schema::{application_state_counts, applications, institutions, users};
 use crate::domain::Role;
 use crate::domain::institution::InstitutionType;
 use crate::domain::review::state::ReviewState;
@@ -118,13 +118,16 @@ macro_rules! filtered {
 /// The cursor is a row comparison on (due_on, id), the order of the queue's indexes, so a deep
 /// page starts where the last ended instead of counting its way there; past the dated cases, the
 /// undated ones follow by id (a second arm of the same statement, UNION ALL).
-pub async fn page(conn: &mut AsyncPgConnection, q: &QueueQuery) -> QueryResult<Vec<QueueRow>> {
+///
+/// It takes the connection shared, as `counts` does, so that the queue can send both (and the
+/// calendar) at once: pipelined on one connection, three reads cost one round trip.
+pub async fn page(mut conn: &AsyncPgConnection, q: &QueueQuery) -> QueryResult<Vec<QueueRow>> {
     let mut rows: Vec<QueueRow> = match q.after {
         None => {
             filtered!(q)
                 .order((applications::due_on.asc().nulls_last(), applications::id))
                 .limit(q.limit)
-                .load(conn)
+                .load(&mut conn)
                 .await?
         }
         Some((Some(due), id)) => {
@@ -144,7 +147,11 @@ pub async fn page(conn: &mut AsyncPgConnection, q: &QueueQuery) -> QueryResult<V
                 .order(applications::id)
                 .limit(q.limit);
             // The outer limit lets the second arm go unread when the first fills the page.
-            dated.union_all(undated).limit(q.limit).load(conn).await?
+            dated
+                .union_all(undated)
+                .limit(q.limit)
+                .load(&mut conn)
+                .await?
         }
         Some((None, id)) => {
             filtered!(q)
@@ -152,7 +159,7 @@ pub async fn page(conn: &mut AsyncPgConnection, q: &QueueQuery) -> QueryResult<V
                 .filter(applications::id.gt(id))
                 .order(applications::id)
                 .limit(q.limit)
-                .load(conn)
+                .load(&mut conn)
                 .await?
         }
     };
@@ -162,25 +169,19 @@ pub async fn page(conn: &mut AsyncPgConnection, q: &QueueQuery) -> QueryResult<V
     Ok(rows)
 }
 
-/// A state's count as the triggers of the queue_counts migration keep it.
-#[derive(QueryableByName)]
-struct StateCount {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    state: ReviewState,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    count: i64,
-}
-
 /// How many cases are in each state (drafts are not cases), states without any left out: read from
 /// the counts the database keeps as applications change (one row per state), as counting every
 /// application on each queue page grew with their number.
-pub async fn counts(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(ReviewState, i64)>> {
-    let rows: Vec<StateCount> = diesel::sql_query(
-        "SELECT state, count FROM application_state_counts WHERE state <> 'draft' AND count > 0",
-    )
-    .load(conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.state, r.count)).collect())
+pub async fn counts(mut conn: &AsyncPgConnection) -> QueryResult<Vec<(ReviewState, i64)>> {
+    application_state_counts::table
+        .filter(application_state_counts::state.ne(ReviewState::Draft.as_str()))
+        .filter(application_state_counts::count.gt(0))
+        .select((
+            application_state_counts::state,
+            application_state_counts::count,
+        ))
+        .load(&mut conn)
+        .await
 }
 
 /// Who works the case and until when, with the version that guards changes to it.

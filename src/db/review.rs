@@ -86,10 +86,10 @@ pub async fn set_due_on(
 }
 
 /// Every public holiday in the calendar.
-pub async fn holidays(conn: &mut AsyncPgConnection) -> QueryResult<Vec<NaiveDate>> {
+pub async fn holidays(mut conn: &AsyncPgConnection) -> QueryResult<Vec<NaiveDate>> {
     public_holidays::table
         .select(public_holidays::day)
         .order(public_holidays::day)
-        .load(conn)
+        .load(&mut conn)
         .await
 }

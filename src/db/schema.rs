@@ -429,3 +429,10 @@ diesel::table! {
 diesel::joinable!(register_deployments -> register_entries (registration_number));
 diesel::joinable!(register_events -> register_entries (registration_number));
 diesel::joinable!(information_request_items -> information_requests (request_id));
+
+diesel::table! {
+    application_state_counts (state) {
+        state -> Text,
+        count -> Int8,
+    }
+}

@@ -11,7 +11,7 @@ use crate::domain::review::clock::{Clock, ClockEvent, ClockSettings, ClockStatus
 use crate::error::{AppError, AppResult};
 
 /// The holiday calendar as admins keep it.
-pub async fn calendar(conn: &mut AsyncPgConnection) -> AppResult<Calendar> {
+pub async fn calendar(conn: &AsyncPgConnection) -> AppResult<Calendar> {
     Ok(Calendar::new(db::review::holidays(conn).await?))
 }
 

@@ -15,8 +15,8 @@ fn date(text: &str) -> NaiveDate {
 
 /// Five working days after Monday 2 November 2026, on the calendar as it stands.
 async fn deadline(app: &TestApp) -> NaiveDate {
-    let mut conn = app.db().await;
-    let calendar = stablereg::services::review::clock::calendar(&mut conn)
+    let conn = app.db().await;
+    let calendar = stablereg::services::review::clock::calendar(&conn)
         .await
         .unwrap();
     calendar.add_working_days(date("2026-11-02"), 5)

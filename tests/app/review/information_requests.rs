@@ -285,8 +285,8 @@ async fn a_request_stops_the_clock_until_the_answers_restart_it() {
     assert!(!tasks.contains("The regulator requests information"));
     let (state, due) = case_row(&app, case.id).await;
     assert_eq!(state, "submitted");
-    let mut conn = app.db().await;
-    let calendar = Calendar::new(db::review::holidays(&mut conn).await.unwrap());
+    let conn = app.db().await;
+    let calendar = Calendar::new(db::review::holidays(&conn).await.unwrap());
     // Stopped: the working days after the day it stopped and before the day of the answers
     // (that day counts again, DOMAIN.md's clock rules).
     let stood = calendar.working_days_between(week_ago, today() - Duration::days(1));

@@ -71,8 +71,8 @@ pub async fn list(
     params: web::Query<QueueParams>,
 ) -> AppResult<HttpResponse> {
     let params = params.into_inner();
-    let mut conn = state.pool.get().await?;
-    let found = service::queue(&mut conn, staff.0.id, &params.filters()).await?;
+    let conn = state.pool.get().await?;
+    let found = service::queue(&conn, staff.0.id, &params.filters()).await?;
     let counts = ReviewState::ALL
         .iter()
         .filter(|s| **s != ReviewState::Draft)

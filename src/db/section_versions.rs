@@ -2,6 +2,8 @@
 //! answers; a save names the version it started from, so two colleagues saving the same section do
 //! not overwrite each other (the second save finds its version taken).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -52,6 +54,27 @@ pub async fn latest_of(
         .select(COLUMNS)
         .load(conn)
         .await
+}
+
+/// The versions `wanted` names (section → version), in one query: it reads the wanted sections'
+/// rows at any of the wanted version numbers (a few more than needed at most) and keeps the pairs.
+pub async fn these(
+    conn: &mut AsyncPgConnection,
+    application: Uuid,
+    wanted: &HashMap<SectionKind, i32>,
+) -> QueryResult<Vec<SectionVersion>> {
+    let sections: Vec<&str> = wanted.keys().map(|k| k.as_str()).collect();
+    let versions: Vec<i32> = wanted.values().copied().collect();
+    let mut found: Vec<SectionVersion> = section_versions::table
+        .inner_join(users::table)
+        .filter(section_versions::application_id.eq(application))
+        .filter(section_versions::section.eq_any(sections))
+        .filter(section_versions::version.eq_any(versions))
+        .select(COLUMNS)
+        .load(conn)
+        .await?;
+    found.retain(|v| wanted.get(&v.section) == Some(&v.version));
+    Ok(found)
 }
 
 /// The newest version of one section.

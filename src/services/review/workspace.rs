@@ -111,15 +111,8 @@ pub async fn case_file(conn: &mut AsyncPgConnection, id: Uuid) -> AppResult<Case
         .await?
         .ok_or(AppError::NotFound)?;
     let (versions, submitted_documents) = submitted_versions(conn, id).await?;
-    let mut submitted = Vec::new();
-    for kind in SectionKind::ALL {
-        let Some(version) = versions.get(kind) else {
-            continue;
-        };
-        if let Some(v) = db::section_versions::find(conn, id, *kind, *version).await? {
-            submitted.push(v);
-        }
-    }
+    let mut submitted = db::section_versions::these(conn, id, &versions).await?;
+    submitted.sort_by_key(|v| SectionKind::ALL.iter().position(|k| *k == v.section));
     let all: AllAnswers = submitted
         .iter()
         .map(|v| (v.section, answers_of(&v.answers)))

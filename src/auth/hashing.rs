@@ -1,6 +1,6 @@
 //! Password hashing with Argon2id (m = 19456 KiB, t = 2, p = 1). Hashing is deliberately slow, so it
-//! runs on the blocking pool and at most (cores − 1) hashes run at once: a burst of sign-ins cannot
-//! starve the threads that serve pages.
+//! runs on threads of its own, at most (cores − 1) hashes at once: a burst of sign-ins cannot starve
+//! the threads that serve pages, nor grow the memory beyond those threads' 19 MiB each.
 
 use std::sync::LazyLock;
 
@@ -8,9 +8,26 @@ use anyhow::Context;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use tokio::sync::Semaphore;
 
-static PERMITS: LazyLock<Semaphore> = LazyLock::new(|| {
+/// How many hashes run at once: all cores but one, which stays free for pages.
+fn hashing_threads() -> usize {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    Semaphore::new(cores.saturating_sub(1).max(1))
+    cores.saturating_sub(1).max(1)
+}
+
+static PERMITS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(hashing_threads()));
+
+/// The threads that hash, shared by every worker of the server. Each worker's own blocking pool
+/// would do the work on whichever of its threads was free, and every new thread took a fresh
+/// allocator arena that kept its 19 MiB after the hash: a sign-in storm grew the process by
+/// ~500 MiB (make bench). Here the same few threads, kept alive, do every hash.
+static HASHING: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .thread_name("argon2")
+        .worker_threads(1)
+        .max_blocking_threads(hashing_threads())
+        .thread_keep_alive(std::time::Duration::from_secs(24 * 60 * 60))
+        .build()
+        .expect("cannot start the password hashing threads")
 });
 
 /// A hash of a password nobody has, checked when the email is unknown so that an unknown email
@@ -37,13 +54,14 @@ pub struct Verification {
 pub async fn hash(password: &str) -> anyhow::Result<String> {
     let password = password.to_owned();
     let _permit = PERMITS.acquire().await.context("hashing is shut down")?;
-    tokio::task::spawn_blocking(move || {
-        hasher()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))
-    })
-    .await?
+    HASHING
+        .spawn_blocking(move || {
+            hasher()
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| anyhow::anyhow!("cannot hash: {e}"))
+        })
+        .await?
 }
 
 /// Checks `password` against `stored`; with no stored hash (unknown user, or an invited user who
@@ -55,19 +73,20 @@ pub async fn verify(password: &str, stored: Option<&str>) -> anyhow::Result<Veri
         .map(str::to_owned)
         .unwrap_or_else(|| DUMMY_HASH.clone());
     let _permit = PERMITS.acquire().await.context("hashing is shut down")?;
-    tokio::task::spawn_blocking(move || {
-        let parsed =
-            PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("bad stored hash: {e}"))?;
-        let matches = hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-            && known;
-        Ok(Verification {
-            matches,
-            needs_rehash: matches && is_weaker_than_today(&parsed),
+    HASHING
+        .spawn_blocking(move || {
+            let parsed =
+                PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("bad stored hash: {e}"))?;
+            let matches = hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+                && known;
+            Ok(Verification {
+                matches,
+                needs_rehash: matches && is_weaker_than_today(&parsed),
+            })
         })
-    })
-    .await?
+        .await?
 }
 
 fn is_weaker_than_today(hash: &PasswordHash) -> bool {

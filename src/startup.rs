@@ -105,12 +105,27 @@ impl Application {
             storage,
         });
         let app_state = state.clone();
+        let worker_pool_size = app_state
+            .settings
+            .database_pool_size
+            .div_ceil(workers)
+            .max(2);
         let mut server = HttpServer::new(move || {
             let settings = &app_state.settings;
+            // Each worker thread has a pool of its own, whose connections it makes and so runs:
+            // a query then never crosses to another thread and back (two wake-ups of another
+            // thread per query, with the shared pool). Building a pool connects nothing.
+            let worker_state = match crate::db::pool(&database_url, worker_pool_size) {
+                Ok(pool) => web::Data::new(AppState {
+                    pool,
+                    ..(**app_state).clone()
+                }),
+                Err(_) => app_state.clone(),
+            };
             // A JSON API (`/api/v1`, with its own errors and token authentication) is registered
             // here, before the pages, whose scope takes every other path.
             App::new()
-                .app_data(app_state.clone())
+                .app_data(worker_state)
                 .service(pages(extra, static_files.clone()))
                 .wrap(security_headers::headers(settings))
                 .wrap(Compress::default())

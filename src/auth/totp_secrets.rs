@@ -19,6 +19,7 @@ use super::key::AuditKey;
 const SEALED_PREFIX: &str = "v1:";
 const NONCE_LEN: usize = 12;
 
+#[derive(Clone)]
 pub struct TotpSecrets {
     cipher: ChaCha20Poly1305,
     enrolment_key: [u8; 32],

@@ -25,6 +25,7 @@ use pages::{consultee, register, review};
 pub use extract::PageContext;
 
 /// What every handler may reach.
+#[derive(Clone)]
 pub struct AppState {
     pub settings: crate::config::Settings,
     pub pool: crate::db::Pool,

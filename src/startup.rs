@@ -103,6 +103,7 @@ impl Application {
             transport,
             demo_data_loaded,
             storage,
+            register_downloads: Default::default(),
         });
         let app_state = state.clone();
         let worker_pool_size = app_state

@@ -1,13 +1,18 @@
 //! The public register: its entries, each chain deployment, and the append-only history of every
 //! change of status (the Atom feed reads it). Published at approval; read by anyone.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{register_deployments, register_entries, register_events};
+use crate::db::schema::{
+    register_deployments, register_entries, register_events, register_generation,
+};
 use crate::domain::register::RegisterStatus;
 
 diesel::define_sql_function! {
@@ -241,26 +246,10 @@ pub async fn of_application(
         .optional()
 }
 
-/// The entries matching `search` with all their deployments, by registration number: one query
-/// (the entries joined to their deployments), grouped here.
-pub async fn search(conn: &mut AsyncPgConnection, search: &Search) -> QueryResult<Vec<Listed>> {
-    let mut query = register_entries::table
-        .left_join(register_deployments::table)
-        .select((
-            Entry::as_select(),
-            (
-                register_deployments::chain,
-                register_deployments::contract_address,
-            )
-                .nullable(),
-        ))
-        .order((
-            register_entries::registered_on,
-            register_entries::registration_number,
-            register_deployments::chain,
-            register_deployments::contract_address,
-        ))
-        .into_boxed();
+/// The entries matching `search`, in no order yet: a registration number alone when one is asked
+/// for, else a ticker exactly or part of a name, with each filter given.
+fn filtered(search: &Search) -> register_entries::BoxedQuery<'static, Pg> {
+    let mut query = register_entries::table.into_boxed();
     if let Some(number) = &search.number {
         query = query.filter(register_entries::registration_number.eq(number.clone()));
     } else if let Some(text) = &search.text {
@@ -280,30 +269,94 @@ pub async fn search(conn: &mut AsyncPgConnection, search: &Search) -> QueryResul
         query = query.filter(register_entries::reference_currency.eq(currency.clone()));
     }
     if let Some(chain) = &search.chain {
-        let other = diesel::alias!(register_deployments as on_chain);
-        let on_chain = other
-            .select(other.field(register_deployments::registration_number))
-            .filter(other.field(register_deployments::chain).eq(chain.clone()));
+        let on_chain = register_deployments::table
+            .select(register_deployments::registration_number)
+            .filter(register_deployments::chain.eq(chain.clone()));
         query = query.filter(register_entries::registration_number.eq_any(on_chain));
     }
-    let rows: Vec<(Entry, Option<(String, String)>)> = query.load(conn).await?;
-    let mut listed: Vec<Listed> = Vec::new();
-    for (entry, deployment) in rows {
-        let deployment = deployment.map(|(chain, contract_address)| Deployment {
+    query
+}
+
+/// How many entries match `search` (an index-only count over the register's few thousand entries).
+pub async fn count(conn: &mut AsyncPgConnection, search: &Search) -> QueryResult<i64> {
+    filtered(search).count().get_result(conn).await
+}
+
+/// The entries matching `search` in the register's order (date of registration, then number),
+/// `limit` of them after the first `offset`, each with its deployments: two queries, the second
+/// only for the deployments of the entries read. A page is read through the index in that order
+/// (register_entries_in_order, or the status's or the currency's); OFFSET walks the entries before
+/// it, which is cheap at the register's size (a few thousand issuers at most).
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    search: &Search,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<Listed>> {
+    let entries: Vec<Entry> = filtered(search)
+        .order((
+            register_entries::registered_on,
+            register_entries::registration_number,
+        ))
+        .offset(offset)
+        .limit(limit)
+        .select(Entry::as_select())
+        .load(conn)
+        .await?;
+    let numbers: Vec<String> = entries
+        .iter()
+        .map(|e| e.registration_number.clone())
+        .collect();
+    // The deployments of the entries read: of the numbers read when they are a page, else of
+    // the same search as a subquery (an array of thousands of numbers is compared one by one).
+    let mut deployments = register_deployments::table.into_boxed();
+    deployments = if entries.len() <= 1_000 {
+        deployments.filter(register_deployments::registration_number.eq_any(numbers))
+    } else {
+        let numbers = filtered(search).select(register_entries::registration_number);
+        deployments.filter(register_deployments::registration_number.eq_any(numbers))
+    };
+    let rows: Vec<(String, String, String)> = deployments
+        .order((
+            register_deployments::registration_number,
+            register_deployments::chain,
+            register_deployments::contract_address,
+        ))
+        .select((
+            register_deployments::registration_number,
+            register_deployments::chain,
+            register_deployments::contract_address,
+        ))
+        .load(conn)
+        .await?;
+    let mut of: HashMap<String, Vec<Deployment>> = HashMap::new();
+    for (number, chain, contract_address) in rows {
+        of.entry(number).or_default().push(Deployment {
             chain,
             contract_address,
         });
-        match listed.last_mut() {
-            Some(last) if last.entry.registration_number == entry.registration_number => {
-                last.deployments.extend(deployment);
-            }
-            _ => listed.push(Listed {
-                entry,
-                deployments: deployment.into_iter().collect(),
-            }),
-        }
     }
-    Ok(listed)
+    Ok(entries
+        .into_iter()
+        .map(|entry| Listed {
+            deployments: of.remove(&entry.registration_number).unwrap_or_default(),
+            entry,
+        })
+        .collect())
+}
+
+/// Every entry matching `search` with all its deployments, in the register's order.
+pub async fn search(conn: &mut AsyncPgConnection, search: &Search) -> QueryResult<Vec<Listed>> {
+    page(conn, search, 0, i64::MAX).await
+}
+
+/// The register's generation: it changes with every write to the register (a trigger sets it), in
+/// the writer's transaction.
+pub async fn generation(conn: &mut AsyncPgConnection) -> QueryResult<Uuid> {
+    register_generation::table
+        .select(register_generation::generation)
+        .first(conn)
+        .await
 }
 
 /// The deployments of an entry.

@@ -145,6 +145,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     register_deployments,
     register_entries,
     register_events,
+    register_generation,
     review_notes,
     section_outcomes,
     audit_log,
@@ -423,6 +424,13 @@ diesel::table! {
         status -> Text,
         effective_on -> Date,
         note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    register_generation (only_row) {
+        only_row -> Bool,
+        generation -> Uuid,
     }
 }
 

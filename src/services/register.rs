@@ -219,6 +219,85 @@ pub async fn search(conn: &mut AsyncPgConnection, search: &Search) -> AppResult<
     Ok(db::register::search(conn, search).await?)
 }
 
+/// One page of the register's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The entries of the page, with their deployments.
+    pub entries: Vec<Listed>,
+    /// How many entries the search found in all.
+    pub found: usize,
+    /// The page shown (from 1) and how many there are (at least one, even when nothing is found).
+    pub page: usize,
+    pub pages: usize,
+}
+
+/// Page `asked` (from 1) of the entries matching `search`, `size` a page: one past the end is the
+/// last, and the count and the page are read in one snapshot. Three queries (the count, the page,
+/// its deployments), whatever the register's size.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    search: &Search,
+    asked: usize,
+    size: usize,
+) -> AppResult<Page> {
+    conn.build_transaction()
+        .read_only()
+        .repeatable_read()
+        .run::<_, AppError, _>(async |conn| {
+            let found = usize::try_from(db::register::count(conn, search).await?).unwrap_or(0);
+            let pages = found.div_ceil(size).max(1);
+            let page = asked.clamp(1, pages);
+            let (offset, limit) = ((page - 1) * size, size);
+            let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+            let entries = db::register::page(conn, search, as_i64(offset), as_i64(limit)).await?;
+            Ok(Page {
+                entries,
+                found,
+                page,
+                pages,
+            })
+        })
+        .await
+}
+
+/// The register's generation: it changes in the same transaction as every write to the register,
+/// so that what was built from it can be kept under it (the downloads, their ETag).
+pub async fn generation(conn: &mut AsyncPgConnection) -> AppResult<uuid::Uuid> {
+    Ok(db::register::generation(conn).await?)
+}
+
+/// The whole register as of one moment, with the generation it has at that moment.
+pub struct Snapshot {
+    pub generation: uuid::Uuid,
+    pub listed: Vec<Listed>,
+    /// Every event, oldest first, when asked for (the JSON's histories).
+    pub events: Vec<EventRow>,
+}
+
+/// Every entry with its deployments (and every event when `with_events`), read with the
+/// generation in one snapshot (REPEATABLE READ): what is built from it belongs to that generation
+/// even when the register changes meanwhile.
+pub async fn snapshot(conn: &mut AsyncPgConnection, with_events: bool) -> AppResult<Snapshot> {
+    conn.build_transaction()
+        .read_only()
+        .repeatable_read()
+        .run::<_, AppError, _>(async |conn| {
+            let generation = db::register::generation(conn).await?;
+            let listed = db::register::search(conn, &Search::default()).await?;
+            let events = if with_events {
+                db::register::all_events(conn).await?
+            } else {
+                Vec::new()
+            };
+            Ok(Snapshot {
+                generation,
+                listed,
+                events,
+            })
+        })
+        .await
+}
+
 /// An entry as its public page shows it.
 pub struct EntryPage {
     pub entry: Entry,
@@ -238,13 +317,6 @@ pub async fn entry(conn: &mut AsyncPgConnection, number: &str) -> AppResult<Entr
         deployments,
         history,
     })
-}
-
-/// Every entry with its deployments and history (the JSON download).
-pub async fn everything(conn: &mut AsyncPgConnection) -> AppResult<(Vec<Listed>, Vec<EventRow>)> {
-    let listed = db::register::search(conn, &Search::default()).await?;
-    let events = db::register::all_events(conn).await?;
-    Ok((listed, events))
 }
 
 /// The newest changes of the register, newest first (the Atom feed).

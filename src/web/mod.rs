@@ -37,6 +37,8 @@ pub struct AppState {
     pub demo_data_loaded: bool,
     /// Where uploaded files are stored (STORAGE).
     pub storage: crate::storage::Storage,
+    /// The register's CSV and JSON as last built by this instance, with their generation.
+    pub register_downloads: pages::register::downloads::Downloads,
 }
 
 impl AppState {
@@ -258,6 +260,7 @@ pub(crate) mod tests {
             })
             .unwrap(),
             demo_data_loaded: false,
+            register_downloads: Default::default(),
             storage: crate::storage::Storage::directory(
                 &std::env::temp_dir().join("stablereg-unit-files"),
             )

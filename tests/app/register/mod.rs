@@ -2,6 +2,8 @@
 //! JSON, by the lookup and in the Atom feed; suspensions and revocations shown at once.
 
 mod browser;
+mod downloads;
 pub mod fixture;
+mod paging;
 mod public;
 mod status;

@@ -5,12 +5,17 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
-use actix_web::{HttpResponse, web};
+use actix_web::http::header::{
+    self, ContentDisposition, DispositionParam, DispositionType, EntityTag,
+};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, web};
+use bytes::Bytes;
+use diesel_async::AsyncPgConnection;
 use serde::Serialize;
+use uuid::Uuid;
 
 use super::{PUBLIC_MAX_AGE, RegisterQuery, brn, percent};
-use crate::db::register::{Entry, EventRow, Listed};
+use crate::db::register::{Entry, EventRow, Listed, Search};
 use crate::error::{AppError, AppResult};
 use crate::services::register as service;
 use crate::web::AppState;
@@ -113,8 +118,115 @@ pub fn csv_of(listed: &[Listed]) -> AppResult<Vec<u8>> {
     csv.into_inner().map_err(|e| AppError::Internal(e.into()))
 }
 
-fn download(content_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
+/// The unfiltered downloads as last built by this instance, each kept under the register's
+/// generation it was built from: a request reads the generation (one row) and is answered from
+/// memory until the register changes. Every instance keeps its own; the generation, read from the
+/// database on every request, keeps them all right.
+#[derive(Default)]
+pub struct Downloads {
+    csv: Slot,
+    json: Slot,
+}
+
+#[derive(Default)]
+struct Slot {
+    kept: std::sync::RwLock<Option<Built>>,
+    /// One build at a time: the requests that arrive during it wait for it instead of building too.
+    building: tokio::sync::Mutex<()>,
+}
+
+/// A body and the generation of the register it was built from.
+#[derive(Clone)]
+struct Built {
+    generation: Uuid,
+    body: Bytes,
+}
+
+impl Slot {
+    fn kept(&self, generation: Uuid) -> Option<Built> {
+        let kept = self
+            .kept
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.as_ref()
+            .filter(|b| b.generation == generation)
+            .cloned()
+    }
+
+    fn keep(&self, built: Built) {
+        *self
+            .kept
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(built);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Csv,
+    Json,
+}
+
+/// The download `kind` of the register at `generation` (or later): kept, or built from one
+/// snapshot of the register and kept under the generation read in that snapshot, so a body is
+/// never kept under a generation it does not belong to.
+async fn built(
+    state: &AppState,
+    conn: &mut AsyncPgConnection,
+    kind: Kind,
+    generation: Uuid,
+) -> AppResult<Built> {
+    let slot = match kind {
+        Kind::Csv => &state.register_downloads.csv,
+        Kind::Json => &state.register_downloads.json,
+    };
+    if let Some(built) = slot.kept(generation) {
+        return Ok(built);
+    }
+    let _one_at_a_time = slot.building.lock().await;
+    if let Some(built) = slot.kept(generation) {
+        return Ok(built);
+    }
+    let snapshot = service::snapshot(conn, kind == Kind::Json).await?;
+    let base = state
+        .settings
+        .base_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
+    let generation = snapshot.generation;
+    // Megabytes of text: built off the worker's thread.
+    let body = web::block(move || match kind {
+        Kind::Csv => csv_of(&snapshot.listed),
+        Kind::Json => json_of(&snapshot.listed, &snapshot.events, &base),
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))??;
+    let built = Built {
+        generation,
+        body: body.into(),
+    };
+    slot.keep(built.clone());
+    Ok(built)
+}
+
+/// The ETag of the register at `generation`.
+fn etag(generation: Uuid) -> EntityTag {
+    EntityTag::new_strong(generation.simple().to_string())
+}
+
+/// Whether the request's If-None-Match names the register at `generation` (or any version).
+fn unchanged(req: &HttpRequest, generation: Uuid) -> bool {
+    match req.get_header::<header::IfNoneMatch>() {
+        Some(header::IfNoneMatch::Any) => true,
+        Some(header::IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&etag(generation))),
+        None => false,
+    }
+}
+
+fn download(content_type: &str, name: &str) -> HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
         .content_type(content_type)
         .insert_header((header::CACHE_CONTROL, PUBLIC_MAX_AGE))
         .insert_header((
@@ -123,22 +235,47 @@ fn download(content_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
                 disposition: DispositionType::Inline,
                 parameters: vec![DispositionParam::Filename(name.into())],
             },
-        ))
-        .body(body)
+        ));
+    response
 }
 
-/// GET /register.csv (the search page's filters apply, as on the page).
+/// The whole register as `kind`: 304 when the reader holds it already, else the kept body (built
+/// when the register changed), with its ETag.
+async fn whole(req: &HttpRequest, state: &AppState, kind: Kind) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let generation = service::generation(&mut conn).await?;
+    if unchanged(req, generation) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header(header::ETag(etag(generation)))
+            .insert_header((header::CACHE_CONTROL, PUBLIC_MAX_AGE))
+            .finish());
+    }
+    let built = built(state, &mut conn, kind, generation).await?;
+    let (content_type, name) = match kind {
+        Kind::Csv => (CSV_TYPE, "register.csv"),
+        Kind::Json => ("application/json", "register.json"),
+    };
+    Ok(download(content_type, name)
+        .insert_header(header::ETag(etag(built.generation)))
+        .body(built.body))
+}
+
+const CSV_TYPE: &str = "text/csv; charset=utf-8";
+
+/// GET /register.csv: the whole register, kept between its changes (see `Downloads`); with the
+/// search page's filters, the part they ask for, built for the request.
 pub async fn csv(
+    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<RegisterQuery>,
 ) -> AppResult<HttpResponse> {
+    let search = query.search();
+    if search == Search::default() {
+        return whole(&req, &state, Kind::Csv).await;
+    }
     let mut conn = state.pool.get().await?;
-    let listed = service::search(&mut conn, &query.search()).await?;
-    Ok(download(
-        "text/csv; charset=utf-8",
-        "register.csv",
-        csv_of(&listed)?,
-    ))
+    let listed = service::search(&mut conn, &search).await?;
+    Ok(download(CSV_TYPE, "register.csv").body(csv_of(&listed)?))
 }
 
 #[derive(Serialize)]
@@ -231,15 +368,12 @@ fn json_entry<'a>(l: &'a Listed, events: &[&'a EventRow], base: &str) -> JsonEnt
     }
 }
 
-/// GET /register.json: every entry with its deployments and its history.
-pub async fn json(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let mut conn = state.pool.get().await?;
-    let (listed, events) = service::everything(&mut conn).await?;
-    let base = state.settings.base_url.as_str().trim_end_matches('/');
+/// The JSON download: every entry with its deployments and its history.
+fn json_of(listed: &[Listed], events: &[EventRow], base: &str) -> AppResult<Vec<u8>> {
     // Each entry's history, gathered once: searching all events for every entry grew with the
     // square of the register (a second for 3,000 entries).
     let mut histories: HashMap<&str, Vec<&EventRow>> = HashMap::new();
-    for event in &events {
+    for event in events {
         let number = event.registration_number.as_str();
         histories.entry(number).or_default().push(event);
     }
@@ -253,6 +387,11 @@ pub async fn json(state: web::Data<AppState>) -> AppResult<HttpResponse> {
             })
             .collect(),
     };
-    let body = serde_json::to_vec_pretty(&register).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(download("application/json", "register.json", body))
+    serde_json::to_vec_pretty(&register).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// GET /register.json: every entry with its deployments and its history, kept between the
+/// register's changes (see `Downloads`).
+pub async fn json(req: HttpRequest, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    whole(&req, &state, Kind::Json).await
 }

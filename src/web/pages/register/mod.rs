@@ -176,18 +176,17 @@ pub async fn list(
 ) -> AppResult<HttpResponse> {
     let query = query.into_inner();
     let mut conn = state.pool.get().await?;
-    let found = service::search(&mut conn, &query.search()).await?;
-    let (total, pages) = (found.len(), found.len().div_ceil(PAGE_SIZE).max(1));
-    let current = query.page.trim().parse().unwrap_or(1).clamp(1, pages);
-    let entries = found
-        .into_iter()
-        .skip((current - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect();
+    let asked = query.page.trim().parse().unwrap_or(1);
+    let service::Page {
+        entries,
+        found,
+        page: current,
+        pages,
+    } = service::page(&mut conn, &query.search(), asked, PAGE_SIZE).await?;
     let list = ListPage {
         previous: (current > 1).then(|| query.page_url(current - 1)),
         next: (current < pages).then(|| query.page_url(current + 1)),
-        found: total,
+        found,
         page: current,
         pages,
         ctx,

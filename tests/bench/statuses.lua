@@ -58,7 +58,8 @@ function init(args)
   end
   n = 0
   math.randomseed(os.time() * 100 + (id or 0))
-  -- This thread's half of the save targets (all of them for a single thread).
+  -- This thread's half of the save targets: the first for thread 1, the second for thread 2 (a
+  -- single target goes to both).
   local half = math.ceil(#saves / 2)
   for k, target in ipairs(saves) do
     if (k <= half) == ((id or 1) % 2 == 1) or #saves == 1 then

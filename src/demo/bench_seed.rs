@@ -3,7 +3,8 @@
 //! busy year (drafts, cases at each step of the review, decisions, withdrawals), each with its
 //! sections, its submission, its clock, its information requests, consultations and proposals, the
 //! approved ones on the public register with their deployments, a share assigned to the demo
-//! reviewer, and 64 issuer accounts with the demo password for the sign-in benchmark.
+//! reviewer, 64 issuer accounts with the demo password for the sign-in benchmark, and the demo
+//! password for the issuers of the drafts, whose sections the section-save benchmark saves.
 //!
 //! Everything is written by a few `INSERT … SELECT generate_series` statements in one transaction:
 //! seconds for 100,000 applications, where the services would take hours. The rows keep every
@@ -149,11 +150,14 @@ SELECT institution_id,
                ARRAY(SELECT substr((200000000 + i)::text, k, 1)::int FROM generate_series(1, 9) AS k) AS d
           FROM bench_plan p) AS numbered;
 
+-- The issuers of the drafts sign in with the demo password (the section-save benchmark saves their
+-- drafts); the others have no password.
 INSERT INTO users (id, email, display_name, role, institution_id, is_institution_admin,
                    is_authorised_signatory, password_hash, email_verified_at, lang)
 SELECT issuer_id, 'issuer-' || i || '@bench.stablereg.kr',
        (ARRAY['김', '이', '박', '최', '정', '강', '조', '윤'])[1 + i % 8] || (ARRAY['민준', '서연', '도윤', '하은', '지호', '수아'])[1 + i % 6],
-       'issuer', institution_id, true, true, NULL, now(), (ARRAY['ko', 'en'])[1 + i % 2]
+       'issuer', institution_id, true, true, CASE WHEN state = 'draft' THEN {hash} END, now(),
+       (ARRAY['ko', 'en'])[1 + i % 2]
   FROM bench_plan;
 -- Members who sign in during the sign-in benchmark (the demo password, no second factor).
 INSERT INTO users (id, email, display_name, role, institution_id, is_institution_admin,

@@ -183,6 +183,18 @@ lines += [
     f"Database stopped for 3 s under load (16 connections on the signed-in account page): {env['OUTAGE'].strip()}.",
     f"Pages answered again {outage['recovery_seconds']} s after the database was back.",
 ]
+save = large.get("section_save", {})
+if "statuses" in save:
+    # The GETs of the form answer 200; every other answer is a POST's.
+    posts = sum(v for k, v in save["statuses"].items() if k != "200")
+    saved = save["statuses"].get("303", 0)
+    note = (f"Section save: {saved} of {posts} POSTs saved a new version (303, {saved / posts:.1%}), after "
+            f"{save['statuses'].get('200', 0)} GETs of the form (200); its latencies mix the two."
+            if posts else "Section save: no POST answered.")
+    if save["statuses"].get("409"):
+        note += (f" {save['statuses']['409']} POSTs answered 409: two connections held the same draft at"
+                 " once (each wrk thread goes round its half of the drafts) and the other saved first.")
+    lines += ["", note]
 if bad:
     lines += ["", "**Loads that answered other than 2xx/3xx:** " + "; ".join(bad)]
 with open(env["REPORT"], "w", encoding="utf-8") as out:

@@ -50,7 +50,7 @@ else
 fi
 # One load: connections, seconds, url, [more arguments: -H "Name: value"]; prints wrk's summary
 # line (statuses.lua). COOKIE adds a cookie, PATHS (space-separated) spreads the requests over
-# paths, BODY posts a form, SIGN_IN signs in (statuses.lua; wrk only).
+# paths, BODY posts a form, SIGN_IN signs in, SAVES saves sections (statuses.lua; wrk only).
 generate() {
   local conns=$1 secs=$2 url=$3
   shift 3
@@ -83,10 +83,13 @@ load() { # json key, name, url, [extra wrk arguments]
 
 # Signs in through the real forms (the password, then a TOTP code when a secret is given) and prints
 # the session cookie. A code is accepted once per account and 30 s window: each account signs in once.
-sign_in() { # email, [totp secret]
-  local jar=$WORK/jar.$RANDOM token
+# A client address (third argument, sent as X-Forwarded-For) keeps many sign-ins under the
+# per-address limit.
+sign_in() { # email, [totp secret], [client address]
+  local jar=$WORK/jar.$RANDOM token from=()
+  [ -n "${3:-}" ] && from=(-H "X-Forwarded-For: $3")
   token=$(curl -s -c "$jar" "$BASE/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
-  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf_token=$token" \
+  curl -s -b "$jar" -c "$jar" -o /dev/null "${from[@]}" --data-urlencode "csrf_token=$token" \
     --data-urlencode "email=$1" --data-urlencode "password=$PASSWORD" "$BASE/login"
   if [ -n "${2:-}" ]; then
     token=$(curl -s -b "$jar" -c "$jar" "$BASE/mfa" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
@@ -126,6 +129,27 @@ start_portal() { # applications
   [ -n "$DRAFT" ] && [ -n "$CASE" ] || { echo "bench: no draft or no case found to measure" >&2; exit 1; }
   # The contract of an approved seeded issuer (number 55 is approved at every scale).
   CONTRACT=0x$(python3 -c 'import hashlib; m = lambda s: hashlib.md5(s.encode()).hexdigest(); print(m("bench-contract-55") + m("bench-salt-55")[:8])')
+}
+
+# The section-save load's targets, one line per draft issuer in $WORK/saves.tsv: the session cookie,
+# the path of its draft's business plan section and that form's body as the page gives it. The
+# drafts are the applications numbered i with i % 100 < 10 (bench-seed), their issuers
+# issuer-<i>@bench.stablereg.kr with the demo password.
+save_targets() { # how many
+  local k=0 email cookie draft
+  : > "$WORK/saves.tsv"
+  for i in $(seq 1 "$LARGE" | awk '$1 % 100 < 10' | head -n "$1"); do
+    k=$((k + 1))
+    email=issuer-$i@bench.stablereg.kr
+    cookie=$(sign_in "$email" "" "10.77.$((k / 250)).$((k % 250 + 1))")
+    curl -s -H "Cookie: $cookie" "$BASE/applications" > "$WORK/drafts.html"
+    draft=$(python3 "$HELP" first "$WORK/drafts.html" /applications/)
+    [ -n "$draft" ] || { echo "bench: $email did not reach a draft" >&2; exit 1; }
+    curl -s -H "Cookie: $cookie" "$BASE$draft/sections/business_plan" > "$WORK/drafts.html"
+    printf '%s\t%s\t%s\n' "$cookie" "$draft/sections/business_plan" \
+      "$(python3 "$HELP" form "$WORK/drafts.html" "$draft/sections/business_plan")" >> "$WORK/saves.tsv"
+  done
+  rm -f "$WORK/drafts.html"
 }
 
 # The pages whose cost may grow with the data, measured at both scales.
@@ -169,9 +193,9 @@ load sign_in_page "sign-in page (new session each time)" "$BASE/login"
 COOKIE=$ISSUER load account "account page, signed in" "$BASE/account"
 COOKIE=$ISSUER load dashboard "issuer dashboard" "$BASE/applications"
 COOKIE=$ISSUER load task_list "issuer task list" "$BASE$DRAFT"
-curl -s -H "Cookie: $ISSUER" "$BASE$DRAFT/sections/business_plan" > "$WORK/section.html"
-SECTION_BODY=$(python3 "$HELP" form "$WORK/section.html" "$DRAFT/sections/business_plan")
-COOKIE=$ISSUER BODY=$SECTION_BODY load section_save "section save (POST, a new version each time)" "$BASE$DRAFT/sections/business_plan"
+# Section save: 64 draft issuers, each connection opening a draft's section and saving it.
+save_targets 64
+SAVES=$WORK/saves.tsv load section_save "section save (GET the form, POST it; 303 = saved)" "$BASE/"
 scaled_loads
 # Sign-in: Argon2 for each POST, 64 accounts in turn, a client address per attempt.
 ACCOUNTS=$(seq -f 'signin-%g@bench.stablereg.kr' 1 64 | tr '\n' ' ')

@@ -6,6 +6,12 @@
 --     browser does: GET /login (a new anonymous session and its CSRF token), then POST /login as the
 --     next account of the list, from a client address of its own (X-Forwarded-For, which the server
 --     trusts in the bench), so that the per-address limit measures nothing here. 303 = signed in.
+--   SAVES (a file, a line per signed-in issuer: cookie, section path, its form's url-encoded body,
+--     tab-separated): each connection saves a section over and over, as a person does: GET the
+--     section (its form gives the version it starts from), then POST the form with that
+--     base_version and a fresh one-time key, under the cookie of the draft's issuer. 303 = saved, a
+--     new version. Thread 1 goes round the first half of the lines, thread 2 the second (run.sh
+--     runs two threads), so that two connections rarely hold the same draft at once.
 local counted = { 200, 303, 400, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504 }
 local threads = {}
 local paths = {}
@@ -19,6 +25,23 @@ end
 local body = os.getenv("BODY") or ""
 local password = os.getenv("PASSWORD") or ""
 local pending = {}
+-- The section-save targets, by application path (what the section's form names in data-keep-alive).
+local saves, by_application = {}, {}
+local saves_file = os.getenv("SAVES")
+if saves_file and saves_file ~= "" then
+  for line in io.lines(saves_file) do
+    local cookie, path, form = string.match(line, "^([^\t]*)\t([^\t]*)\t(.*)$")
+    if cookie then
+      -- The version comes from the page each time, not from the file.
+      form = string.sub((string.gsub("&" .. form, "&base_version=[^&]*", "")), 2)
+      local target = { cookie = cookie, path = path, body = form }
+      table.insert(saves, target)
+      by_application[string.match(path, "^(/applications/[^/]+)")] = target
+    end
+  end
+end
+local mine = {}
+local opened = 0
 
 function setup(thread)
   table.insert(threads, thread)
@@ -35,6 +58,14 @@ function init(args)
   end
   n = 0
   math.randomseed(os.time() * 100 + (id or 0))
+  -- This thread's half of the save targets: the first for thread 1, the second for thread 2 (a
+  -- single target goes to both).
+  local half = math.ceil(#saves / 2)
+  for k, target in ipairs(saves) do
+    if (k <= half) == ((id or 1) % 2 == 1) or #saves == 1 then
+      table.insert(mine, target)
+    end
+  end
 end
 
 local function uuid()
@@ -63,6 +94,18 @@ function request()
     }, "csrf_token=" .. escape(form.token) .. "&idempotency_key=" .. uuid() .. "&email=" .. escape(email)
       .. "&password=" .. escape(password) .. "&next=")
   end
+  if #mine > 0 then
+    local save = table.remove(pending)
+    if save == nil then
+      opened = opened + 1
+      local target = mine[(opened % #mine) + 1]
+      return wrk.format("GET", target.path, { ["Cookie"] = target.cookie }, nil)
+    end
+    return wrk.format("POST", save.target.path, {
+      ["Cookie"] = save.target.cookie,
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+    }, save.target.body .. "&base_version=" .. save.version .. "&idempotency_key=" .. uuid())
+  end
   if body ~= "" then
     local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
     for k, v in pairs(wrk.headers) do
@@ -86,6 +129,15 @@ function response(status, headers, body)
     local token = body and string.match(body, 'name="csrf_token" value="([^"]*)"')
     if cookie and token then
       table.insert(pending, { cookie = string.match(cookie, "^([^;]*)"), token = token })
+    end
+  end
+  -- wrk does not say which request a response answers: the section page names its application
+  -- and the version its form starts from.
+  if #mine > 0 and status == 200 and body then
+    local target = by_application[string.match(body, 'data%-keep%-alive="([^"]*)"') or ""]
+    local version = string.match(body, 'name="base_version" value="(%d+)"')
+    if target and version then
+      table.insert(pending, { target = target, version = version })
     end
   end
 end

@@ -38,7 +38,8 @@ pub struct AppState {
     /// Where uploaded files are stored (STORAGE).
     pub storage: crate::storage::Storage,
     /// The register's CSV and JSON as last built by this instance, with their generation.
-    pub register_downloads: pages::register::downloads::Downloads,
+    /// Shared by every worker thread's copy of the state.
+    pub register_downloads: std::sync::Arc<pages::register::downloads::Downloads>,
 }
 
 impl AppState {

@@ -192,3 +192,39 @@ async fn a_change_begun_before_a_later_one_still_shows() {
     assert_ne!(after, between);
     assert_eq!(&row(&csv, "KRSC-2026-0001")[19], "102.35");
 }
+
+#[tokio::test]
+async fn a_reader_accepting_gzip_gets_the_kept_copy_gzipped_under_its_own_etag() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    publish(
+        &app,
+        "Hanul",
+        "HKRW",
+        "KRW",
+        &[("ethereum", EVM_ADDRESS)],
+        1,
+    )
+    .await;
+    for path in ["/register.csv", "/register.json"] {
+        let (plain_tag, plain) = download(&app, path).await;
+        let gzip = [("accept-encoding", "gzip, deflate, br")];
+        let res = app.get_with(path, &gzip).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.headers()["content-encoding"], "gzip", "{path}");
+        assert_eq!(res.headers()["vary"], "Accept-Encoding", "{path}");
+        let tag = res.headers()["etag"].to_str().unwrap().to_owned();
+        assert_ne!(tag, plain_tag, "a strong tag names one coding's bytes");
+        let body = res.bytes().await.unwrap();
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_string(&mut unzipped)
+            .expect("valid gzip");
+        assert_eq!(unzipped, plain, "{path}: the same kept copy");
+        let again = app
+            .get_with(path, &[gzip[0], ("if-none-match", tag.as_str())])
+            .await;
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(again.headers()["etag"], tag.as_str(), "{path}");
+    }
+}

@@ -19,6 +19,7 @@ use crate::db::register::{Entry, EventRow, Listed, Search};
 use crate::error::{AppError, AppResult};
 use crate::services::register as service;
 use crate::web::AppState;
+use crate::web::assets::{Coding, choose_coding};
 
 /// The CSV's columns in order, each with the catalogue key of its description (the JSON's entry
 /// fields have the same names, with `deployments` in place of `chain` and `contract_address`).
@@ -135,11 +136,41 @@ struct Slot {
     building: tokio::sync::Mutex<()>,
 }
 
-/// A body and the generation of the register it was built from.
+/// A body, gzipped once too, and the generation of the register it was built from.
 #[derive(Clone)]
 struct Built {
     generation: Uuid,
     body: Bytes,
+    /// Megabytes compress tenfold; the Compress middleware would redo it for every reader.
+    gzip: Bytes,
+}
+
+impl Built {
+    /// The body in the coding the reader accepts (gzip or none), with its entity tag.
+    fn variant(&self, req: &HttpRequest) -> (Option<&'static str>, &Bytes, EntityTag) {
+        if wants_gzip(req) {
+            (Some("gzip"), &self.gzip, etag_gzip(self.generation))
+        } else {
+            (None, &self.body, etag(self.generation))
+        }
+    }
+}
+
+/// Whether the reader accepts gzip (the kept downloads have no brotli copy: brotli at its best
+/// takes seconds on megabytes, and gzip already makes them a tenth).
+fn wants_gzip(req: &HttpRequest) -> bool {
+    let accepts = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    choose_coding(accepts) != Coding::Identity
+}
+
+fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes)?;
+    encoder.finish()
 }
 
 impl Slot {
@@ -196,15 +227,20 @@ async fn built(
         .to_owned();
     let generation = snapshot.generation;
     // Megabytes of text: built off the worker's thread.
-    let body = web::block(move || match kind {
-        Kind::Csv => csv_of(&snapshot.listed),
-        Kind::Json => json_of(&snapshot.listed, &snapshot.events, &base),
+    let (body, gzip) = web::block(move || -> AppResult<(Vec<u8>, Vec<u8>)> {
+        let body = match kind {
+            Kind::Csv => csv_of(&snapshot.listed)?,
+            Kind::Json => json_of(&snapshot.listed, &snapshot.events, &base)?,
+        };
+        let gzip = gzip(&body).map_err(|e| AppError::Internal(e.into()))?;
+        Ok((body, gzip))
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))??;
     let built = Built {
         generation,
         body: body.into(),
+        gzip: gzip.into(),
     };
     slot.keep(built.clone());
     Ok(built)
@@ -215,11 +251,19 @@ fn etag(generation: Uuid) -> EntityTag {
     EntityTag::new_strong(generation.simple().to_string())
 }
 
-/// Whether the request's If-None-Match names the register at `generation` (or any version).
+/// The ETag of the gzipped copy: a strong tag names one sequence of bytes.
+fn etag_gzip(generation: Uuid) -> EntityTag {
+    EntityTag::new_strong(format!("{}.gz", generation.simple()))
+}
+
+/// Whether the request's If-None-Match names the register at `generation` (or any version), in
+/// either coding.
 fn unchanged(req: &HttpRequest, generation: Uuid) -> bool {
     match req.get_header::<header::IfNoneMatch>() {
         Some(header::IfNoneMatch::Any) => true,
-        Some(header::IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&etag(generation))),
+        Some(header::IfNoneMatch::Items(tags)) => tags
+            .iter()
+            .any(|t| t.weak_eq(&etag(generation)) || t.weak_eq(&etag_gzip(generation))),
         None => false,
     }
 }
@@ -245,8 +289,14 @@ async fn whole(req: &HttpRequest, state: &AppState, kind: Kind) -> AppResult<Htt
     let mut conn = state.pool.get().await?;
     let generation = service::generation(&mut conn).await?;
     if unchanged(req, generation) {
+        let tag = if wants_gzip(req) {
+            etag_gzip(generation)
+        } else {
+            etag(generation)
+        };
         return Ok(HttpResponse::NotModified()
-            .insert_header(header::ETag(etag(generation)))
+            .insert_header(header::ETag(tag))
+            .insert_header((header::VARY, "Accept-Encoding"))
             .insert_header((header::CACHE_CONTROL, PUBLIC_MAX_AGE))
             .finish());
     }
@@ -255,9 +305,16 @@ async fn whole(req: &HttpRequest, state: &AppState, kind: Kind) -> AppResult<Htt
         Kind::Csv => (CSV_TYPE, "register.csv"),
         Kind::Json => ("application/json", "register.json"),
     };
-    Ok(download(content_type, name)
-        .insert_header(header::ETag(etag(built.generation)))
-        .body(built.body))
+    let (coding, body, tag) = built.variant(req);
+    let mut response = download(content_type, name);
+    response
+        .insert_header(header::ETag(tag))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    // A response that names its coding already is left alone by the Compress middleware.
+    if let Some(coding) = coding {
+        response.insert_header((header::CONTENT_ENCODING, coding));
+    }
+    Ok(response.body(body.clone()))
 }
 
 const CSV_TYPE: &str = "text/csv; charset=utf-8";

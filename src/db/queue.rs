@@ -35,8 +35,8 @@ pub struct Search {
 /// The queue's filters, already parsed.
 #[derive(Debug, Clone)]
 pub struct QueueQuery {
-    /// The states shown (the open ones unless a state is chosen).
-    pub states: Vec<ReviewState>,
+    /// The state chosen; without one, every case in the queue (submitted and not closed).
+    pub state: Option<ReviewState>,
     pub assignee: AssigneeFilter,
     pub institution_type: Option<InstitutionType>,
     /// Only cases due before this date (overdue: before today).
@@ -70,7 +70,6 @@ macro_rules! filtered {
         let mut query = applications::table
             .inner_join(institutions::table)
             .left_join(users::table.on(applications::assignee_id.eq(users::id.nullable())))
-            .filter(applications::state.eq_any(q.states.iter().map(|s| s.as_str())))
             .select((
                 applications::id,
                 applications::reference,
@@ -83,6 +82,13 @@ macro_rules! filtered {
                 users::display_name.nullable(),
             ))
             .into_boxed();
+        // The queue's own cases by the column its indexes are limited by (see the migration
+        // queue_in_queue), so that the statement is planned once per connection; a chosen state
+        // (which may be a closed one) by its code.
+        query = match q.state {
+            None => query.filter(applications::in_queue),
+            Some(state) => query.filter(applications::state.eq(state.as_str())),
+        };
         query = match q.assignee {
             AssigneeFilter::Anyone => query,
             AssigneeFilter::Unassigned => query.filter(applications::assignee_id.is_null()),

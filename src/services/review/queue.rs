@@ -21,7 +21,9 @@ pub const PAGE_SIZE: i64 = 50;
 /// "Due soon": the deadline falls within this many working days.
 pub const DUE_SOON_DAYS: u32 = 5;
 
-/// The states a case is worked in: the queue shows these unless a state is chosen.
+/// The states a case is worked in: the queue shows these unless a state is chosen. The database
+/// knows them as `applications.in_queue` (every state but these four: draft, approved, rejected,
+/// withdrawn; migration queue_in_queue), which the queue's query reads.
 pub const OPEN: [ReviewState; 5] = [
     ReviewState::Submitted,
     ReviewState::InformationRequestedCompleteness,
@@ -129,7 +131,7 @@ fn query_of(
         due_from = Some(today);
     }
     QueueQuery {
-        states: filters.state.map_or_else(|| OPEN.to_vec(), |s| vec![s]),
+        state: filters.state,
         assignee: match filters.assignee {
             Assignee::Anyone => AssigneeFilter::Anyone,
             Assignee::Me => AssigneeFilter::Person(me),
@@ -191,6 +193,22 @@ fn escape_like(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_open_states_are_those_the_databases_in_queue_column_counts() {
+        let not_in_queue = [
+            ReviewState::Draft,
+            ReviewState::Approved,
+            ReviewState::Rejected,
+            ReviewState::Withdrawn,
+        ];
+        let open: Vec<ReviewState> = ReviewState::ALL
+            .iter()
+            .copied()
+            .filter(|s| !not_in_queue.contains(s))
+            .collect();
+        assert_eq!(open, OPEN);
+    }
 
     #[test]
     fn cursors_read_back_and_nonsense_starts_over() {

@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use stablereg::domain::Role;
 use stablereg::domain::reference::RegistrationNumber;
 
-use super::fixture::{EVM_ADDRESS, publish};
-use crate::support::harness::{TestApp, spawn_app};
+use super::fixture::{EVM_ADDRESS, app_with_hanul, publish};
+use crate::support::harness::TestApp;
 
 /// A download: its ETag and its body.
 async fn download(app: &TestApp, path: &str) -> (String, String) {
@@ -49,16 +49,7 @@ async fn not_modified(app: &TestApp, path: &str, etag: &str) -> reqwest::Respons
 
 #[tokio::test]
 async fn a_reader_holding_the_register_gets_a_304_and_a_copy_is_kept_until_the_register_changes() {
-    let app = spawn_app().await;
-    publish(
-        &app,
-        "Hanul",
-        "HKRW",
-        "KRW",
-        &[("ethereum", EVM_ADDRESS)],
-        1,
-    )
-    .await;
+    let app = app_with_hanul().await;
     let (csv_tag, _) = download(&app, "/register.csv").await;
     let (json_tag, first) = download(&app, "/register.json").await;
     assert_eq!(
@@ -101,16 +92,7 @@ async fn a_reader_holding_the_register_gets_a_304_and_a_copy_is_kept_until_the_r
 
 #[tokio::test]
 async fn a_change_of_status_and_an_attestation_show_in_the_next_download() {
-    let app = spawn_app().await;
-    publish(
-        &app,
-        "Hanul",
-        "HKRW",
-        "KRW",
-        &[("ethereum", EVM_ADDRESS)],
-        1,
-    )
-    .await;
+    let app = app_with_hanul().await;
     let (before, _) = download(&app, "/register.csv").await;
     download(&app, "/register.json").await;
 
@@ -159,16 +141,7 @@ async fn a_change_of_status_and_an_attestation_show_in_the_next_download() {
 /// from a copy made in between.
 #[tokio::test]
 async fn a_change_begun_before_a_later_one_still_shows() {
-    let app = spawn_app().await;
-    publish(
-        &app,
-        "Hanul",
-        "HKRW",
-        "KRW",
-        &[("ethereum", EVM_ADDRESS)],
-        1,
-    )
-    .await;
+    let app = app_with_hanul().await;
     publish(&app, "Dasol", "DUSD", "USD", &[("base", EVM_ADDRESS)], 2).await;
     let record = stablereg::services::register::record_attestation;
     let on = "2026-10-31".parse::<chrono::NaiveDate>().unwrap();
@@ -196,16 +169,7 @@ async fn a_change_begun_before_a_later_one_still_shows() {
 #[tokio::test]
 async fn a_reader_accepting_gzip_gets_the_kept_copy_gzipped_under_its_own_etag() {
     use std::io::Read;
-    let app = spawn_app().await;
-    publish(
-        &app,
-        "Hanul",
-        "HKRW",
-        "KRW",
-        &[("ethereum", EVM_ADDRESS)],
-        1,
-    )
-    .await;
+    let app = app_with_hanul().await;
     for path in ["/register.csv", "/register.json"] {
         let (plain_tag, plain) = download(&app, path).await;
         let gzip = [("accept-encoding", "gzip, deflate, br")];

@@ -77,6 +77,21 @@ pub async fn save_register_sections(
     save_section(app, application, SectionKind::Token, 1, tokens, by).await;
 }
 
+/// A portal with one issuer on the register: Hanul's HKRW in won on Ethereum, KRSC-2026-0001.
+pub async fn app_with_hanul() -> TestApp {
+    let app = crate::support::harness::spawn_app().await;
+    publish(
+        &app,
+        "Hanul",
+        "HKRW",
+        "KRW",
+        &[("ethereum", EVM_ADDRESS)],
+        1,
+    )
+    .await;
+    app
+}
+
 /// Publishes `name` with `ticker` in `currency`, deployed as `rows` (chain, address), as
 /// registration number `sequence` of 2026.
 pub async fn publish(

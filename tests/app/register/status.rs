@@ -5,9 +5,8 @@
 use reqwest::StatusCode;
 use stablereg::domain::Role;
 
-use super::fixture::{EVM_ADDRESS, publish};
+use super::fixture::{EVM_ADDRESS, app_with_hanul};
 use crate::support::accounts::location;
-use crate::support::harness::spawn_app;
 
 const FORM: &str = "/review/register/KRSC-2026-0001/status";
 
@@ -17,16 +16,7 @@ fn today() -> String {
 
 #[tokio::test]
 async fn a_suspension_shows_at_once_with_its_date_and_reason_and_is_audited() {
-    let app = spawn_app().await;
-    publish(
-        &app,
-        "Hanul",
-        "HKRW",
-        "KRW",
-        &[("ethereum", EVM_ADDRESS)],
-        1,
-    )
-    .await;
+    let app = app_with_hanul().await;
     // Before anyone signs in: the public pages, so that nothing could be served from a cache.
     assert!(
         app.page("/register/KRSC-2026-0001?lang=en")
@@ -103,16 +93,7 @@ async fn a_suspension_shows_at_once_with_its_date_and_reason_and_is_audited() {
 
 #[tokio::test]
 async fn a_bad_change_is_sent_back_and_a_revocation_is_final() {
-    let app = spawn_app().await;
-    publish(
-        &app,
-        "Hanul",
-        "HKRW",
-        "KRW",
-        &[("ethereum", EVM_ADDRESS)],
-        1,
-    )
-    .await;
+    let app = app_with_hanul().await;
     let admin = app.create_account(Role::Admin, None, false).await;
     app.sign_in(&admin).await;
     let res = app

@@ -55,7 +55,7 @@ generate() {
   local conns=$1 secs=$2 url=$3
   shift 3
   if [ "$GENERATOR" = wrk ]; then
-    wrk -t2 -c"$conns" -d"${secs}s" --timeout 5s -s "$LUA" "$@" "$url" | tail -n 1
+    wrk -t2 -c"$conns" -d"${secs}s" --timeout "${TIMEOUT:-5s}" -s "$LUA" "$@" "$url" | tail -n 1
     return
   fi
   local many=()
@@ -204,7 +204,11 @@ scaled_loads
 ACCOUNTS=$(seq -f 'signin-%g@bench.stablereg.kr' 1 64 | tr '\n' ' ')
 SIGN_IN=$ACCOUNTS PASSWORD=$PASSWORD load sign_in "sign-in (GET the form, POST the password; 303 = signed in)" "$BASE/login"
 # The queue while a 32-connection sign-in storm runs beside it.
-( SIGN_IN=$ACCOUNTS PASSWORD=$PASSWORD generate 32 $((SECONDS_EACH + 2)) "$BASE/login" > "$WORK/storm.txt" ) &
+# The storm's 32 connections sign in as fast as they can, one Argon2 hash at a time on 2 cores (by
+# design: hashing keeps a core for the pages), beside a queue load that takes the rest: each of its
+# sign-ins waits its turn, seconds at worst. Its own figures are reported; what the bench judges is the
+# queue beside it, so its requests may take up to 15 s before wrk counts them as failed.
+( SIGN_IN=$ACCOUNTS PASSWORD=$PASSWORD TIMEOUT=15s generate 32 $((SECONDS_EACH + 2)) "$BASE/login" > "$WORK/storm.txt" ) &
 STORM=$!
 sleep 1
 COOKIE=$REVIEWER load queue_during_sign_in "review queue during a 32-connection sign-in storm" "$BASE/review"

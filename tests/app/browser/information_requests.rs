@@ -69,6 +69,7 @@ async fn journey(app: &TestApp, b: &Browser, lang: Lang) {
             .await
             .is_ok()
     );
+    b.check_page().await;
     b.click("main form button[value='send']").await;
     b.wait_for_heading(&lang.t("inforeq-new-title")).await;
     b.check_page().await;
@@ -78,6 +79,7 @@ async fn journey(app: &TestApp, b: &Browser, lang: Lang) {
         .await;
     b.click("main form button[value='remove:1']").await;
     b.wait_for_heading(&lang.t("inforeq-new-title")).await;
+    b.check_page().await;
     b.click("main form button[value='send']").await;
     b.wait_for_heading(&lang.t("inforeq-title")).await;
     b.check_page().await;

@@ -41,10 +41,12 @@ async fn the_queue_and_the_workspace_pass_axe_in_both_languages() {
             b.click(&format!("form[action='{workspace}/take'] button"))
                 .await;
             b.wait_for_path(&workspace).await;
+            b.check_page().await;
             b.fill("body", "지분 구조 확인 필요").await;
             b.click(&format!("form[action='{workspace}/notes'] button"))
                 .await;
             b.wait_for_path(&workspace).await;
+            b.check_page().await;
         }
         b.click("form[action$='/outcome'] button[value='satisfactory']")
             .await;

@@ -47,6 +47,7 @@ async fn journey(app: &TestApp, b: &Browser, lang: Lang) {
     fill_everything(app, id, account.id).await;
     b.goto(&app.url(&task_list)).await;
     b.wait_for_heading(&lang.t("task-list-title")).await;
+    b.check_page().await;
 
     // A section sent back: the summary names each field, every value kept.
     b.click(".portal-task-title a").await;
@@ -74,6 +75,7 @@ async fn journey(app: &TestApp, b: &Browser, lang: Lang) {
     b.goto(&app.url(&management)).await;
     b.wait_for_heading(&lang.t("section-management-title"))
         .await;
+    b.check_page().await;
     b.click("button[value='add:directors']").await;
     b.wait_for("a second director", || async {
         b.client.find(Locator::Id("directors-1-name")).await.is_ok()

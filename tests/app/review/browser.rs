@@ -40,6 +40,7 @@ async fn consultation_decision_and_letter_pages_pass_axe_in_both_languages() {
         b.fill("reasons", "Custody at two banks is sound.").await;
         b.click("main form button[type='submit']").await;
         b.wait_for_path(&format!("/consultations/{asked}")).await;
+        b.check_page().await;
 
         // The reviewer's consultation page and the proposal form.
         b.sign_in(&app, &reviewer, Lang::Ko).await;
@@ -61,6 +62,7 @@ async fn consultation_decision_and_letter_pages_pass_axe_in_both_languages() {
         b.click("main form[action$='/propose'] button[type='submit']")
             .await;
         b.wait_for_path(&format!("/review/{case}/decision")).await;
+        b.check_page().await;
 
         // The approver decides; the letter is printable, with its QR code.
         b.sign_in(&app, &approver, Lang::Ko).await;
@@ -71,6 +73,7 @@ async fn consultation_decision_and_letter_pages_pass_axe_in_both_languages() {
         b.click("main form[action$='/decide'] button[type='submit']")
             .await;
         b.wait_for_path(&format!("/review/{case}/decision")).await;
+        b.check_page().await;
         b.goto(&app.url(&format!("/review/{case}/letter?lang={code}")))
             .await;
         assert!(b.text_of("main").await.contains("KRSC-"));

@@ -23,6 +23,7 @@ pub mod information_requests;
 pub mod institutions;
 pub mod invitations;
 pub mod outbox;
+pub mod paging;
 pub mod pending_posts;
 pub mod queue;
 pub mod reference_counters;

@@ -9,6 +9,7 @@ use diesel::sql_types::{Bool, Date, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::db::paging;
 use crate::db::schema::{application_state_counts, applications, institutions, users};
 use crate::domain::Role;
 use crate::domain::institution::InstitutionType;
@@ -46,7 +47,8 @@ pub struct QueueQuery {
     pub search: Search,
     /// The last row of the previous page: (due date, id); a case without a due date sorts last.
     pub after: Option<(Option<NaiveDate>, Uuid)>,
-    pub limit: i64,
+    /// How many rows to read (written into the statement: see `db::paging`).
+    pub limit: u16,
 }
 
 /// A line of the queue.
@@ -130,11 +132,9 @@ macro_rules! filtered {
 pub async fn page(mut conn: &AsyncPgConnection, q: &QueueQuery) -> QueryResult<Vec<QueueRow>> {
     let mut rows: Vec<QueueRow> = match q.after {
         None => {
-            filtered!(q)
-                .order((applications::due_on.asc().nulls_last(), applications::id))
-                .limit(q.limit)
-                .load(&mut conn)
-                .await?
+            let all =
+                filtered!(q).order((applications::due_on.asc().nulls_last(), applications::id));
+            paging::limited(all, q.limit).load(&mut conn).await?
         }
         Some((Some(due), id)) => {
             let dated = filtered!(q)
@@ -146,32 +146,25 @@ pub async fn page(mut conn: &AsyncPgConnection, q: &QueueQuery) -> QueryResult<V
                         .bind::<SqlUuid, _>(id)
                         .sql(")"),
                 )
-                .order((applications::due_on, applications::id))
-                .limit(q.limit);
+                .order((applications::due_on, applications::id));
             let undated = filtered!(q)
                 .filter(applications::due_on.is_null())
-                .order(applications::id)
-                .limit(q.limit);
-            // The outer limit lets the second arm go unread when the first fills the page.
-            dated
-                .union_all(undated)
-                .limit(q.limit)
+                .order(applications::id);
+            paging::union_all(dated, undated, q.limit)
                 .load(&mut conn)
                 .await?
         }
         Some((None, id)) => {
-            filtered!(q)
+            let undated = filtered!(q)
                 .filter(applications::due_on.is_null())
                 .filter(applications::id.gt(id))
-                .order(applications::id)
-                .limit(q.limit)
-                .load(&mut conn)
-                .await?
+                .order(applications::id);
+            paging::limited(undated, q.limit).load(&mut conn).await?
         }
     };
     // The arms of a UNION ALL come back in no promised order: the queue's order is restored here.
     rows.sort_by_key(|r| (r.due_on.is_none(), r.due_on, r.id));
-    rows.truncate(usize::try_from(q.limit).unwrap_or(usize::MAX));
+    rows.truncate(usize::from(q.limit));
     Ok(rows)
 }
 

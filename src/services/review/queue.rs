@@ -16,7 +16,7 @@ use crate::error::AppResult;
 use crate::services::review::clock;
 
 /// Cases on one page of the queue.
-pub const PAGE_SIZE: i64 = 50;
+pub const PAGE_SIZE: u16 = 50;
 
 /// "Due soon": the deadline falls within this many working days.
 pub const DUE_SOON_DAYS: u32 = 5;
@@ -90,7 +90,7 @@ pub async fn queue(conn: &AsyncPgConnection, me: Uuid, filters: &Filters) -> App
         db::queue::page(conn, &query).err_into(),
         db::queue::counts(conn).err_into(),
     )?;
-    let page_size = usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
+    let page_size = usize::from(PAGE_SIZE);
     let more = rows.len() > page_size;
     rows.truncate(page_size);
     let next = more

@@ -10,6 +10,7 @@ use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::db::paging;
 use crate::db::schema::{
     register_deployments, register_entries, register_events, register_generation,
 };
@@ -277,32 +278,64 @@ fn filtered(search: &Search) -> register_entries::BoxedQuery<'static, Pg> {
     query
 }
 
-/// How many entries match `search` (an index-only count over the register's few thousand entries).
+/// How many entries match `search`: for the whole register the count its trigger keeps beside the
+/// generation (see the migration register_count), else an index-only count of the matches.
 pub async fn count(conn: &mut AsyncPgConnection, search: &Search) -> QueryResult<i64> {
+    if *search == Search::default() {
+        return register_generation::table
+            .select(register_generation::entries)
+            .first(conn)
+            .await;
+    }
     filtered(search).count().get_result(conn).await
 }
 
-/// The entries matching `search` in the register's order (date of registration, then number),
-/// `limit` of them after the first `offset`, each with its deployments: two queries, the second
-/// only for the deployments of the entries read. A page is read through the index in that order
-/// (register_entries_in_order, or the status's or the currency's); OFFSET walks the entries before
-/// it, which is cheap at the register's size (a few thousand issuers at most).
-pub async fn page(
-    conn: &mut AsyncPgConnection,
-    search: &Search,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Vec<Listed>> {
-    let entries: Vec<Entry> = filtered(search)
+/// The entries matching `search` in the register's order (date of registration, then number).
+fn in_order(search: &Search) -> register_entries::BoxedQuery<'static, Pg, EntrySql> {
+    filtered(search)
         .order((
             register_entries::registered_on,
             register_entries::registration_number,
         ))
-        .offset(offset)
-        .limit(limit)
         .select(Entry::as_select())
-        .load(conn)
-        .await?;
+}
+
+type EntrySql = diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<Entry, Pg>>;
+
+/// `rows` entries matching `search` after the first `offset`, in the register's order, each with
+/// its deployments: two queries, the second only for the deployments of the entries read. A page
+/// is read through the index in that order (register_entries_in_order, or the status's or the
+/// currency's); OFFSET walks the entries before it, which is cheap at the register's size (a few
+/// thousand issuers at most). The page's length is written into the statement (`db::paging`), and
+/// the first page, which most readers ask for, has no OFFSET: its plan is made once per connection.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    search: &Search,
+    offset: i64,
+    rows: u16,
+) -> QueryResult<Vec<Listed>> {
+    let entries: Vec<Entry> = if offset == 0 {
+        paging::limited(in_order(search), rows).load(conn).await?
+    } else {
+        paging::limited(in_order(search).offset(offset), rows)
+            .load(conn)
+            .await?
+    };
+    with_deployments(conn, search, entries).await
+}
+
+/// Every entry matching `search` with all its deployments, in the register's order.
+pub async fn search(conn: &mut AsyncPgConnection, search: &Search) -> QueryResult<Vec<Listed>> {
+    let entries = in_order(search).load(conn).await?;
+    with_deployments(conn, search, entries).await
+}
+
+/// `entries` (those of `search`) each with its deployments, read in one query.
+async fn with_deployments(
+    conn: &mut AsyncPgConnection,
+    search: &Search,
+    entries: Vec<Entry>,
+) -> QueryResult<Vec<Listed>> {
     let numbers: Vec<String> = entries
         .iter()
         .map(|e| e.registration_number.clone())
@@ -343,11 +376,6 @@ pub async fn page(
             entry,
         })
         .collect())
-}
-
-/// Every entry matching `search` with all its deployments, in the register's order.
-pub async fn search(conn: &mut AsyncPgConnection, search: &Search) -> QueryResult<Vec<Listed>> {
-    page(conn, search, 0, i64::MAX).await
 }
 
 /// The register's generation: it changes with every write to the register (a trigger sets it), in

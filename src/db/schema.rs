@@ -433,6 +433,7 @@ diesel::table! {
     register_generation (only_row) {
         only_row -> Bool,
         generation -> Uuid,
+        entries -> Int8,
     }
 }
 

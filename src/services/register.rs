@@ -238,18 +238,17 @@ pub async fn page(
     conn: &mut AsyncPgConnection,
     search: &Search,
     asked: usize,
-    size: usize,
+    size: u16,
 ) -> AppResult<Page> {
     conn.build_transaction()
         .read_only()
         .repeatable_read()
         .run::<_, AppError, _>(async |conn| {
             let found = usize::try_from(db::register::count(conn, search).await?).unwrap_or(0);
-            let pages = found.div_ceil(size).max(1);
+            let pages = found.div_ceil(usize::from(size)).max(1);
             let page = asked.clamp(1, pages);
-            let (offset, limit) = ((page - 1) * size, size);
-            let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-            let entries = db::register::page(conn, search, as_i64(offset), as_i64(limit)).await?;
+            let offset = i64::try_from((page - 1) * usize::from(size)).unwrap_or(i64::MAX);
+            let entries = db::register::page(conn, search, offset, size).await?;
             Ok(Page {
                 entries,
                 found,

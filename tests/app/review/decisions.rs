@@ -554,4 +554,27 @@ async fn fifty_approvals_at_once_get_fifty_consecutive_numbers() {
     let year = chrono::Utc::now().year();
     let expected: Vec<String> = (1..=50).map(|n| format!("KRSC-{year}-{n:04}")).collect();
     assert_eq!(numbers(&app).await, expected);
+    // The count the register's trigger keeps (the public page's total) saw every concurrent
+    // publication: each writer counted after the one before it had committed.
+    assert_eq!(kept_register_count(&app).await, (50, 50));
+}
+
+/// The register's kept count beside the entries actually there.
+async fn kept_register_count(app: &TestApp) -> (i64, i64) {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        kept: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        counted: i64,
+    }
+    let mut conn = app.db().await;
+    let row: Row = diesel::sql_query(
+        "SELECT entries AS kept, (SELECT count(*) FROM register_entries) AS counted \
+         FROM register_generation",
+    )
+    .get_result(&mut conn)
+    .await
+    .unwrap();
+    (row.kept, row.counted)
 }

@@ -40,7 +40,7 @@ pub struct RegisterQuery {
 }
 
 /// How many issuers one page of the register lists.
-const PAGE_SIZE: usize = 50;
+const PAGE_SIZE: u16 = 50;
 
 impl RegisterQuery {
     /// The register's URL with this search on page `page`.

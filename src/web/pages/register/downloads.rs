@@ -444,7 +444,9 @@ fn json_of(listed: &[Listed], events: &[EventRow], base: &str) -> AppResult<Vec<
             })
             .collect(),
     };
-    serde_json::to_vec_pretty(&register).map_err(|e| AppError::Internal(e.into()))
+    // Compact: the indentation was a quarter of a register read by programs (a browser shows JSON
+    // indented by itself).
+    serde_json::to_vec(&register).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// GET /register.json: every entry with its deployments and its history, kept between the

@@ -81,8 +81,10 @@ INSERT INTO bench_answers VALUES {answers};
 
 -- The plan: one row per application, its state by its number (per hundred: 10 drafts, 12 submitted,
 -- 6 asked for information at completeness, 16 under assessment of which 6 out for consultation, 6
--- asked for information at assessment, 5 with a proposed decision, 3 approved, 18 rejected and 24
--- withdrawn), its dates spread over the last two years.
+-- asked for information at assessment, 5 with a proposed decision, 5 approved, 16 rejected and 24
+-- withdrawn), its dates spread over the last two years. Five approved in a hundred put 50 issuers
+-- on the register at 1,000 applications: a full page of the public register, so that the bench's
+-- ratio between the scales compares pages of the same length.
 CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
 SELECT i,
        md5('bench-institution-' || i)::uuid AS institution_id,
@@ -94,7 +96,7 @@ SELECT i,
             WHEN i % 100 < 44 THEN 'under_assessment'
             WHEN i % 100 < 50 THEN 'information_requested_assessment'
             WHEN i % 100 < 55 THEN 'decision_proposed'
-            WHEN i % 100 < 58 THEN 'approved'
+            WHEN i % 100 < 60 THEN 'approved'
             WHEN i % 100 < 76 THEN 'rejected'
             ELSE 'withdrawn' END AS state,
        i % 100 BETWEEN 28 AND 33 AS consulted,

@@ -30,7 +30,7 @@ def parse(line):
         "p99_ms": float(p99),
         "max_ms": float(mx),
         "socket_errors": int(errors),
-        "statuses": {k: int(v) for k, v in re.findall(r"(\d{3})=(\d+)", statuses)},
+        "statuses": {k: int(v) for k, v in re.findall(r"(\d{3}|\dxx-\dxx)=(\d+)", statuses)},
     }
 
 
@@ -45,6 +45,13 @@ pgbench = {"clients": int(env["CONNECTIONS"]), "tps": float(env["PGBENCH_TPS"] o
            "latency_avg_ms": float(env["PGBENCH_LATENCY"] or 0)}
 memory = {"idle": int(env["RSS_IDLE"]), "loaded": int(env["RSS_LOADED"]), "peak": int(env["PEAK"])}
 upload_md = open(env["UPLOAD"], encoding="utf-8").read()
+# The whole register's size at each scale: entries, CSV bytes, JSON bytes, gzipped JSON bytes.
+sizes = {}
+with open(env["SIZES"], encoding="utf-8") as rows:
+    for row in rows:
+        scale, entries, csv_bytes, json_bytes, json_gzip_bytes = row.split()
+        sizes[scale] = {"entries": int(entries or 0), "csv_bytes": int(csv_bytes),
+                        "json_bytes": int(json_bytes), "json_gzip_bytes": int(json_gzip_bytes)}
 
 
 def upload_figure(pattern):
@@ -92,7 +99,8 @@ for key, load in large.items():
     if key in NOT_PAGES or "p99_ms" not in load:
         continue
     at_most(f"p99 <= 25 ms: {load['name']}", load["p99_ms"], 25, f"{load['p99_ms']:.2f} ms", " ms")
-for key in ("queue", "queue_filtered"):
+for key in ("queue", "queue_filtered", "register", "register_csv", "register_json", "register_csv_gzip",
+            "register_json_gzip"):
     if get(large, key, "p99_ms") is not None:
         at_most(f"issue 10: p99 < 50 ms at {env['LARGE']}: {large[key]['name']}", large[key]["p99_ms"], 50,
                 f"{large[key]['p99_ms']:.2f} ms", " ms")
@@ -138,6 +146,7 @@ report = {
     "pgbench_select1": pgbench,
     "memory_kib": memory,
     "outage": outage,
+    "register_sizes": sizes,
     "upload": upload,
     "targets": targets,
     "failed_loads": bad,
@@ -183,6 +192,11 @@ lines += [
     f"Database stopped for 3 s under load (16 connections on the signed-in account page): {env['OUTAGE'].strip()}.",
     f"Pages answered again {outage['recovery_seconds']} s after the database was back.",
 ]
+if "small" in sizes and "large" in sizes:
+    described = [f"{sizes[k]['entries']} entries, CSV {sizes[k]['csv_bytes'] / 1e3:,.0f} kB, JSON "
+                 f"{sizes[k]['json_bytes'] / 1e3:,.0f} kB ({sizes[k]['json_gzip_bytes'] / 1e3:,.0f} kB gzipped)"
+                 f" at {env['LARGE'] if k == 'large' else env['SMALL']}" for k in ("small", "large")]
+    lines += ["", "The downloads hold the whole register, so they grow with it: " + "; ".join(described) + "."]
 save = large.get("section_save", {})
 if "statuses" in save:
     # The GETs of the form answer 200; every other answer is a POST's.

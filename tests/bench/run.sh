@@ -50,7 +50,8 @@ else
 fi
 # One load: connections, seconds, url, [more arguments: -H "Name: value"]; prints wrk's summary
 # line (statuses.lua). COOKIE adds a cookie, PATHS (space-separated) spreads the requests over
-# paths, BODY posts a form, SIGN_IN signs in, SAVES saves sections (statuses.lua; wrk only).
+# paths, BODY posts a form, SIGN_IN signs in, SAVES saves sections, SKIP_BODIES=1 leaves the
+# bodies unread (statuses.lua; wrk only).
 generate() {
   local conns=$1 secs=$2 url=$3
   shift 3
@@ -162,8 +163,16 @@ scaled_loads() {
   COOKIE=$REVIEWER load queue_search "review queue, search for a name" "$BASE/review?q=hangyeol"
   COOKIE=$REVIEWER load workspace "review workspace of a case" "$BASE/review/${CASE#/review/}"
   load register "public register" "$BASE/register"
-  load register_csv "public register, CSV" "$BASE/register.csv"
-  load register_json "public register, JSON" "$BASE/register.json"
+  # The downloads are read as a program that saves them reads them: nothing looks into the bodies.
+  SKIP_BODIES=1 load register_csv "public register, CSV" "$BASE/register.csv"
+  SKIP_BODIES=1 load register_json "public register, JSON" "$BASE/register.json"
+  # As a browser or an HTTP library fetches them: the copy gzipped once per register change.
+  SKIP_BODIES=1 load register_csv_gzip "public register, CSV, gzip" "$BASE/register.csv" -H "Accept-Encoding: gzip"
+  SKIP_BODIES=1 load register_json_gzip "public register, JSON, gzip" "$BASE/register.json" -H "Accept-Encoding: gzip"
+  # What the downloads weigh at this scale: they hold the whole register, so they grow with it.
+  printf '%s\t%s\t%s\t%s\t%s\n' "$SCALE" "$(curl -s "$BASE/register?lang=en" | sed -n 's/.*Issuers found: \([0-9]*\).*/\1/p' | head -n 1)" \
+    "$(curl -s "$BASE/register.csv" | wc -c)" "$(curl -s "$BASE/register.json" | wc -c)" \
+    "$(curl -s -H 'Accept-Encoding: gzip' "$BASE/register.json" | wc -c)" >> "$WORK/sizes.tsv"
   load register_lookup "contract lookup" "$BASE/register/lookup?chain=ethereum&address=$CONTRACT"
 }
 
@@ -243,5 +252,5 @@ RESULTS=$RESULTS CORES=$(nproc) CONNECTIONS=$CLIENTS SECONDS_EACH=$SECONDS_EACH 
   PG_VERSION=$(pg_config --version 2>/dev/null | awk '{print $2}') \
   PGBENCH_TPS=${PGBENCH_TPS:-0} PGBENCH_LATENCY=${PGBENCH_LATENCY:-0} \
   RSS_IDLE=$RSS_IDLE RSS_LOADED=$RSS_LOADED PEAK=$PEAK OUTAGE="$(cat "$OUTAGE")" RECOVERY=$RECOVERY \
-  UPLOAD="$WORK/upload.md" REPORT=$REPORT JSON=$JSON python3 tests/bench/report.py
+  UPLOAD="$WORK/upload.md" SIZES="$WORK/sizes.tsv" REPORT=$REPORT JSON=$JSON python3 tests/bench/report.py
 cat "$REPORT"

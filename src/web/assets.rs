@@ -91,11 +91,30 @@ impl Coding {
 /// The coding to answer with for an Accept-Encoding header: brotli, else gzip, whichever the client
 /// accepts with the higher weight (brotli on a tie, as it is the smaller), else the file as it is.
 pub fn choose_coding(accept_encoding: Option<&str>) -> Coding {
-    let Some(accept) = accept_encoding else {
-        return Coding::Identity;
-    };
+    let Weights { br, gzip } = weights(accept_encoding);
+    if br > 0.0 && br >= gzip {
+        Coding::Brotli
+    } else if gzip > 0.0 {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
+}
+
+/// Whether an Accept-Encoding header accepts gzip (for answers kept only plain and gzipped).
+pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
+    weights(accept_encoding).gzip > 0.0
+}
+
+/// How much a client wants each coding we have (0: not at all).
+struct Weights {
+    br: f32,
+    gzip: f32,
+}
+
+fn weights(accept_encoding: Option<&str>) -> Weights {
     let (mut br, mut gzip, mut any) = (None, None, None);
-    for item in accept.split(',') {
+    for item in accept_encoding.unwrap_or("").split(',') {
         let mut parts = item.split(';');
         let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
         let weight = parts
@@ -109,14 +128,9 @@ pub fn choose_coding(accept_encoding: Option<&str>) -> Coding {
             _ => {}
         }
     }
-    let br = br.or(any).unwrap_or(0.0);
-    let gzip = gzip.or(any).unwrap_or(0.0);
-    if br > 0.0 && br >= gzip {
-        Coding::Brotli
-    } else if gzip > 0.0 {
-        Coding::Gzip
-    } else {
-        Coding::Identity
+    Weights {
+        br: br.or(any).unwrap_or(0.0),
+        gzip: gzip.or(any).unwrap_or(0.0),
     }
 }
 
@@ -355,7 +369,7 @@ mod tests {
     use std::io::Read;
     use std::path::Path;
 
-    use super::{AssetVersion, Coding, StaticFiles, choose_coding};
+    use super::{AssetVersion, Coding, StaticFiles, accepts_gzip, choose_coding};
 
     #[test]
     fn text_files_are_kept_compressed_and_decode_to_the_file() {
@@ -408,5 +422,16 @@ mod tests {
         assert_eq!(choose_coding(Some("*")), Coding::Brotli);
         assert_eq!(choose_coding(Some("*;q=0.1, br;q=0")), Coding::Gzip);
         assert_eq!(choose_coding(Some("x-gzip")), Coding::Gzip);
+    }
+
+    #[test]
+    fn gzip_is_accepted_only_when_named_or_under_a_wildcard() {
+        assert!(accepts_gzip(Some("gzip, deflate, br")));
+        assert!(accepts_gzip(Some("x-gzip")));
+        assert!(accepts_gzip(Some("br, *;q=0.1")));
+        // A client that takes brotli only must not be sent gzip.
+        assert!(!accepts_gzip(Some("br")));
+        assert!(!accepts_gzip(Some("br, gzip;q=0")));
+        assert!(!accepts_gzip(None));
     }
 }

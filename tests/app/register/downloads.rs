@@ -192,3 +192,19 @@ async fn a_reader_accepting_gzip_gets_the_kept_copy_gzipped_under_its_own_etag()
         assert_eq!(again.headers()["etag"], tag.as_str(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_reader_that_takes_only_brotli_is_never_sent_the_gzipped_copy() {
+    let app = app_with_hanul().await;
+    for accept in ["br", "br, gzip;q=0"] {
+        let res = app
+            .get_with("/register.csv", &[("accept-encoding", accept)])
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{accept}");
+        let coding = res.headers().get("content-encoding");
+        assert!(
+            coding.is_none_or(|c| c != "gzip"),
+            "{accept}: sent {coding:?}"
+        );
+    }
+}

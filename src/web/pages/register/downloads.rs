@@ -19,7 +19,7 @@ use crate::db::register::{Entry, EventRow, Listed, Search};
 use crate::error::{AppError, AppResult};
 use crate::services::register as service;
 use crate::web::AppState;
-use crate::web::assets::{Coding, choose_coding};
+use crate::web::assets::accepts_gzip;
 
 /// The CSV's columns in order, each with the catalogue key of its description (the JSON's entry
 /// fields have the same names, with `deployments` in place of `chain` and `contract_address`).
@@ -163,7 +163,7 @@ fn wants_gzip(req: &HttpRequest) -> bool {
         .headers()
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok());
-    choose_coding(accepts) != Coding::Identity
+    accepts_gzip(accepts)
 }
 
 fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {

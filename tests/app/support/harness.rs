@@ -327,13 +327,38 @@ impl Drop for TestDatabase {
     }
 }
 
-/// A port nothing listens on right now.
+/// A loopback port for a server a test starts itself (moto, an SMTP sink, a second portal,
+/// Chromium), free when returned and no other call's in this process.
+///
+/// Taken below the kernel's ephemeral range, where `bind(0)` and outgoing connections take theirs:
+/// a port from that range, released for the server to bind, could be handed meanwhile to a test
+/// portal binding port 0 (moto takes a second to start, and a test once found a portal answering
+/// where moto should have). Below it, nothing but these calls takes a port.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    const FIRST: u32 = 20_000;
+    let range =
+        std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap_or_default();
+    let ephemeral_from = range
+        .split_whitespace()
+        .next()
+        .and_then(|p| p.parse::<u32>().ok())
+        .unwrap_or(32_768);
+    assert!(
+        ephemeral_from > FIRST + 1_000,
+        "the ephemeral ports start at {ephemeral_from}"
+    );
+    let span = ephemeral_from - FIRST;
+    // Another test process on the machine starts elsewhere in the range.
+    let start = std::process::id() % span;
+    for _ in 0..span {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = u16::try_from(FIRST + (start + n) % span).expect("a port");
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port between {FIRST} and {ephemeral_from}");
 }
 
 /// A running portal for one test.

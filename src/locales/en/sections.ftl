@@ -194,3 +194,5 @@ section-totals = What the figures come to
 section-import-lines = Import reserve lines from a CSV or XLSX file
 section-findings = Automatic checks
 task-list-clock = The statutory clock of the review
+section-asked-title = What the regulator asks about this section
+section-asked-field = The regulator asks:

@@ -194,3 +194,5 @@ section-totals = 수치 합계
 section-import-lines = CSV 또는 XLSX 파일에서 준비자산 내역 가져오기
 section-findings = 자동 점검 결과
 task-list-clock = 심사 법정 처리 기간
+section-asked-title = 이 섹션에 대한 감독기관의 보완 요청
+section-asked-field = 감독기관 질문:

@@ -185,6 +185,13 @@ async fn answer(
         &section,
     )
     .await;
+    // The section page asks the question too, beside the field it is about.
+    let asked = b.text_of("#legal_name_en-question").await;
+    assert!(
+        asked.contains("Give the English name as registered."),
+        "{asked}"
+    );
+    b.check_page().await;
     b.fill("legal_name_en", CORRECTED).await;
     b.click(".portal-actions button[value='continue']").await;
     b.wait_for("the section saved", || async {

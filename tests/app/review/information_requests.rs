@@ -240,6 +240,44 @@ async fn a_request_stops_the_clock_until_the_answers_restart_it() {
         case.id
     )));
     assert!(tasks.contains(&format!("/applications/{}/requests/{rid}", case.id)));
+    // The section page asks the question too: listed at the top, and beside the field it is
+    // about, which names it among what describes the input.
+    let section = case
+        .issuer
+        .page(&format!("/applications/{}/sections/institution", case.id))
+        .await;
+    assert!(
+        section.contains("What the regulator asks about this section"),
+        "{section}"
+    );
+    assert_eq!(
+        section
+            .matches("Spell the English name as registered.")
+            .count(),
+        2
+    );
+    assert!(
+        section.contains(r#"id="legal_name_en-question""#),
+        "{section}"
+    );
+    let input = section
+        .split(r#"id="legal_name_en""#)
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .expect("the field's input");
+    assert!(input.contains("legal_name_en-question"), "{input}");
+    let other = case
+        .issuer
+        .page(&format!("/applications/{}/sections/token", case.id))
+        .await;
+    assert!(
+        other.contains(r#"name="base_version""#),
+        "the token section's form"
+    );
+    assert!(
+        !other.contains("Spell the English name"),
+        "another section asks nothing"
+    );
     let before = versions(&app, case.id).await;
     assert_eq!(
         save_field(&case, "Hanbit Bank Ltd").await.status(),

@@ -27,6 +27,9 @@ use crate::web::reply::{page, redirect};
 use crate::web::{AppState, PageContext};
 
 use super::view::{ItemView, SectionView, label_of};
+use crate::domain::review::information_request::Target;
+use crate::services::review::information_requests;
+use crate::web::pages::review::information_requests::label;
 
 #[derive(Template)]
 #[template(path = "application/section.html")]
@@ -45,6 +48,15 @@ struct SectionPage {
     /// What the attestation's figures come to (the attestation section only).
     totals: Option<Totals>,
     is_attestation: bool,
+    /// The regulator's open questions about this section, each with where it points.
+    asked: Vec<Asked>,
+}
+
+/// A question of the open information request about this section.
+struct Asked {
+    label: String,
+    href: String,
+    question: String,
 }
 
 /// What a colleague saved while this member was typing, field by field.
@@ -69,6 +81,9 @@ struct Found {
     rules: Rules,
     /// Members may change it: a draft, or reopened by an information request.
     editable: bool,
+    /// The open information request's questions about this section (its fields, its groups, its
+    /// documents or the whole of it).
+    questions: Vec<(String, Target)>,
 }
 
 impl Found {
@@ -89,6 +104,7 @@ async fn find(
     let all = service::all_answers(&mut conn, id).await?;
     let rules = service::rules(&mut conn).await?;
     let editable = service::sections::section_editable(&mut conn, &application, kind).await?;
+    let questions = questions_about(&mut conn, id, kind).await?;
     let found = Found {
         application,
         kind,
@@ -96,8 +112,31 @@ async fn find(
         all,
         rules,
         editable,
+        questions,
     };
     Ok((found, conn))
+}
+
+/// The questions of the application's open information request about section `kind`, in the
+/// request's order; items the reviewer closed are settled and left out.
+async fn questions_about(
+    conn: &mut crate::db::Connection,
+    id: Uuid,
+    kind: SectionKind,
+) -> AppResult<Vec<(String, Target)>> {
+    let Some(shown) = information_requests::open_of(conn, id).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(shown
+        .items
+        .into_iter()
+        .filter(|(item, _)| item.status == "open" || item.status == "answered")
+        .filter_map(|(item, target)| {
+            target
+                .filter(|t| t.section() == kind)
+                .map(|t| (item.question, t))
+        })
+        .collect())
 }
 
 pub async fn show(
@@ -294,7 +333,27 @@ fn render(
 ) -> SectionPage {
     let declared = found.declared();
     let id = found.application.id;
-    let view = SectionView::new(&ctx, id, declared, answers, problems, &found.documents);
+    let mut view = SectionView::new(&ctx, id, declared, answers, problems, &found.documents);
+    // Each question also beside the field it is about (a top-level field's id is its name).
+    for item in &mut view.items {
+        if let ItemView::Field(field) = item {
+            let about = found.questions.iter().find(
+                |(_, t)| matches!(t, Target::Field { name, .. } if *name == field.id.as_str()),
+            );
+            if let Some((question, _)) = about {
+                field.question.clone_from(question);
+            }
+        }
+    }
+    let asked = found
+        .questions
+        .iter()
+        .map(|(question, target)| Asked {
+            label: label(&ctx, target),
+            href: format!("/applications/{id}{}", target.issuer_path()),
+            question: question.clone(),
+        })
+        .collect();
     let mut all = found.all.clone();
     all.insert(found.kind, answers.clone());
     let is_attestation = found.kind == SectionKind::Attestation;
@@ -302,6 +361,7 @@ fn render(
         findings: section_findings(found.kind, &all, &found.rules),
         totals: is_attestation.then(|| attestation_totals(&all)).flatten(),
         is_attestation,
+        asked,
         title: ctx.t(found.kind.title_key()),
         intro: ctx.t(declared.intro),
         view,

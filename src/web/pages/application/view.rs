@@ -26,8 +26,27 @@ pub struct FieldView {
     /// The answer in words, for reading (check your answers, the regulator's view).
     pub display: String,
     pub error: String,
+    /// The regulator's open question about this field, if an information request asks one.
+    pub question: String,
     pub required: bool,
     pub autocomplete: &'static str,
+}
+
+impl FieldView {
+    /// The ids of what describes the input (hint, question, error), for aria-describedby.
+    pub fn described_by(&self) -> String {
+        let notes = [
+            (&self.hint, "hint"),
+            (&self.question, "question"),
+            (&self.error, "error"),
+        ];
+        let ids: Vec<String> = notes
+            .iter()
+            .filter(|(text, _)| !text.is_empty())
+            .map(|(_, note)| format!("{}-{note}", self.id))
+            .collect();
+        ids.join(" ")
+    }
 }
 
 pub struct OptionView {
@@ -314,6 +333,7 @@ impl Builder<'_> {
             value: value.to_owned(),
             options,
             display,
+            question: String::new(),
             required: field.required,
             autocomplete: autocomplete(field.kind),
         }

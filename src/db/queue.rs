@@ -65,6 +65,12 @@ pub struct QueueRow {
     pub assignee_name: Option<String>,
 }
 
+// The applications a search's subqueries read, named apart from the queue's own.
+diesel::alias!(
+    applications as theirs: Theirs,
+    applications as by_reference: ByReference
+);
+
 /// The queue's rows matching every filter but the cursor, boxed, unordered and unlimited.
 macro_rules! filtered {
     ($q:expr) => {{
@@ -106,16 +112,42 @@ macro_rules! filtered {
             query = query.filter(applications::due_on.ge(from));
         }
         if let Some(pattern) = &q.search.pattern {
-            let by_text = institutions::legal_name_ko
+            // The institutions named are found first, on their trigram indexes (migration
+            // queue_search), and the cases are theirs: testing the names case by case walked the
+            // whole queue for a name few institutions share.
+            let by_name = institutions::legal_name_ko
                 .ilike(pattern.clone())
-                .or(institutions::legal_name_en.ilike(pattern.clone()))
-                .or(applications::reference
-                    .ilike(pattern.clone())
-                    .assume_not_null());
-            query = match &q.search.digits {
-                Some(d) => query
-                    .filter(by_text.or(institutions::business_registration_number.like(d.clone()))),
-                None => query.filter(by_text),
+                .or(institutions::legal_name_en.ilike(pattern.clone()));
+            let named = match &q.search.digits {
+                Some(d) => institutions::table
+                    .filter(by_name.or(institutions::business_registration_number.like(d.clone())))
+                    .select(institutions::id)
+                    .into_boxed(),
+                None => institutions::table
+                    .filter(by_name)
+                    .select(institutions::id)
+                    .into_boxed(),
+            };
+            query = if pattern.chars().any(|c| c.is_ascii_digit()) {
+                // Digits: perhaps a reference. The cases of the institutions named and those
+                // whose reference matches, each set found on its own index: an OR of the two
+                // conditions walked the whole queue testing each case for a single reference.
+                let of_named = theirs
+                    .filter(theirs.field(applications::institution_id).eq_any(named))
+                    .select(theirs.field(applications::id));
+                let referenced = by_reference
+                    .filter(
+                        by_reference
+                            .field(applications::reference)
+                            .ilike(pattern.clone())
+                            .assume_not_null(),
+                    )
+                    .select(by_reference.field(applications::id));
+                query.filter(applications::id.eq_any(of_named.union_all(referenced)))
+            } else {
+                // A name alone: PostgreSQL walks the queue in due order for a common name and
+                // starts from the few institutions of a rare one.
+                query.filter(applications::institution_id.eq_any(named))
             };
         }
         query

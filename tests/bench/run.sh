@@ -127,7 +127,9 @@ start_portal() { # applications
   DRAFT=$(python3 "$HELP" first "$WORK/dashboard.html" /applications/)
   curl -s -H "Cookie: $REVIEWER" "$BASE/review?assignee=me" > "$WORK/queue.html"
   CASE=$(python3 "$HELP" first "$WORK/queue.html" /review/)
-  [ -n "$DRAFT" ] && [ -n "$CASE" ] || { echo "bench: no draft or no case found to measure" >&2; exit 1; }
+  # A case's reference, as a reviewer pastes it from a letter or a mail into the search box.
+  REFERENCE=$(grep -o 'APP-[0-9]*-[0-9]*' "$WORK/queue.html" | head -n 1)
+  [ -n "$DRAFT" ] && [ -n "$CASE" ] && [ -n "$REFERENCE" ] || { echo "bench: no draft, case or reference found to measure" >&2; exit 1; }
   # The contract of an approved seeded issuer (number 55 is approved at every scale).
   CONTRACT=0x$(python3 -c 'import hashlib; m = lambda s: hashlib.md5(s.encode()).hexdigest(); print(m("bench-contract-55") + m("bench-salt-55")[:8])')
 }
@@ -161,6 +163,7 @@ scaled_loads() {
   # length, not the data's growth.
   COOKIE=$REVIEWER load queue_filtered "review queue, mine" "$BASE/review?assignee=me"
   COOKIE=$REVIEWER load queue_search "review queue, search for a name" "$BASE/review?q=hangyeol"
+  COOKIE=$REVIEWER load queue_search_reference "review queue, search for a reference" "$BASE/review?q=$REFERENCE"
   COOKIE=$REVIEWER load workspace "review workspace of a case" "$BASE/review/${CASE#/review/}"
   load register "public register" "$BASE/register"
   # The downloads are read as a program that saves them reads them: nothing looks into the bodies.

@@ -27,6 +27,8 @@ pub enum AssigneeFilter {
 /// their digits.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Search {
+    /// A whole reference (`APP-2026-000123`), found by its unique index and nothing else.
+    pub reference: Option<String>,
     /// A LIKE pattern (already escaped) for names and references.
     pub pattern: Option<String>,
     /// A LIKE pattern of digits for business registration numbers.
@@ -110,6 +112,9 @@ macro_rules! filtered {
         }
         if let Some(from) = q.due_from {
             query = query.filter(applications::due_on.ge(from));
+        }
+        if let Some(reference) = &q.search.reference {
+            query = query.filter(applications::reference.eq(reference.clone()));
         }
         if let Some(pattern) = &q.search.pattern {
             // The institutions named are found first, on their trigram indexes (migration

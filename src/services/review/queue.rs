@@ -11,6 +11,7 @@ use crate::db;
 use crate::db::queue::{AssigneeFilter, QueueQuery, QueueRow, Search};
 use crate::domain::calendar::Calendar;
 use crate::domain::institution::InstitutionType;
+use crate::domain::reference::ApplicationReference;
 use crate::domain::review::state::ReviewState;
 use crate::error::AppResult;
 use crate::services::review::clock;
@@ -164,8 +165,9 @@ pub fn parse_cursor(raw: &str) -> Option<(Option<NaiveDate>, Uuid)> {
     }
 }
 
-/// The search as the query matches it: a name or reference anywhere (case-insensitively), and a
-/// business registration number by its digits whatever the separators typed.
+/// The search as the query matches it: a whole reference exactly; else a name or reference anywhere
+/// (case-insensitively), and a business registration number by its digits whatever the separators
+/// typed.
 pub fn search_of(raw: &str) -> Search {
     // Control characters (NUL above all, which PostgreSQL text cannot hold) are never typed.
     let cleaned: String = raw.chars().filter(|c| !c.is_control()).collect();
@@ -173,11 +175,19 @@ pub fn search_of(raw: &str) -> Search {
     if raw.is_empty() {
         return Search::default();
     }
+    // A whole reference, as pasted from a letter or a mail: that case, by its unique index.
+    if let Ok(reference) = raw.parse::<ApplicationReference>() {
+        return Search {
+            reference: Some(reference.to_string()),
+            ..Search::default()
+        };
+    }
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
     let number_like = raw
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '.'));
     Search {
+        reference: None,
         pattern: Some(format!("%{}%", escape_like(raw))),
         digits: (number_like && digits.len() >= 3).then(|| format!("%{digits}%")),
     }
@@ -230,5 +240,16 @@ mod tests {
         assert_eq!(s.pattern.as_deref(), Some("%Hanbit 100\\%\\_%"));
         assert_eq!(search_of("  "), Search::default());
         assert_eq!(search_of("\0"), Search::default());
+    }
+
+    #[test]
+    fn a_whole_reference_is_searched_as_that_reference_alone() {
+        let s = search_of(" app-2026-000123 ");
+        assert_eq!(s.reference.as_deref(), Some("APP-2026-000123"));
+        assert_eq!((s.pattern, s.digits), (None, None));
+        // Part of one is a pattern, as any other text.
+        let s = search_of("APP-2026-0001");
+        assert_eq!(s.reference, None);
+        assert_eq!(s.pattern.as_deref(), Some("%APP-2026-0001%"));
     }
 }

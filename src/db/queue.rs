@@ -123,15 +123,11 @@ macro_rules! filtered {
             let by_name = institutions::legal_name_ko
                 .ilike(pattern.clone())
                 .or(institutions::legal_name_en.ilike(pattern.clone()));
+            let named = institutions::table.select(institutions::id).into_boxed();
             let named = match &q.search.digits {
-                Some(d) => institutions::table
-                    .filter(by_name.or(institutions::business_registration_number.like(d.clone())))
-                    .select(institutions::id)
-                    .into_boxed(),
-                None => institutions::table
-                    .filter(by_name)
-                    .select(institutions::id)
-                    .into_boxed(),
+                Some(d) => named
+                    .filter(by_name.or(institutions::business_registration_number.like(d.clone()))),
+                None => named.filter(by_name),
             };
             query = if pattern.chars().any(|c| c.is_ascii_digit()) {
                 // Digits: perhaps a reference. The cases of the institutions named and those

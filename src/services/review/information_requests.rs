@@ -50,6 +50,17 @@ pub struct Shown {
     pub late: bool,
 }
 
+impl Shown {
+    /// The items the issuer still works on (open or answered; a closed one is settled), each
+    /// with its target.
+    pub fn standing(&self) -> impl Iterator<Item = (&Item, &Target)> {
+        self.items
+            .iter()
+            .filter(|(item, _)| item.status == "open" || item.status == "answered")
+            .filter_map(|(item, target)| target.as_ref().map(|t| (item, t)))
+    }
+}
+
 /// Whether staff may work on the case's items: only the one it is assigned to.
 fn may_work(actor: Actor) -> Result<(), Refused> {
     match actor {

@@ -7,6 +7,7 @@ use askama::Template;
 use uuid::Uuid;
 
 use crate::db::applications::Application;
+use crate::domain::review::information_request::Target;
 use crate::error::{AppError, AppResult};
 use crate::services::application as applications;
 use crate::services::review::information_requests::{self as service, Answered, Shown};
@@ -49,18 +50,7 @@ pub async fn summary(
         return Ok(None);
     };
     let days_left = service::days_left(conn, &shown.request).await?;
-    let items = shown
-        .items
-        .iter()
-        .filter(|(item, _)| item.status == "open" || item.status == "answered")
-        .filter_map(|(_, t)| t.as_ref())
-        .map(|t| {
-            (
-                label(ctx, t),
-                format!("/applications/{id}{}", t.issuer_path()),
-            )
-        })
-        .collect();
+    let items = shown.standing().map(|(_, t)| place(ctx, id, t)).collect();
     Ok(Some(Summary {
         url: request_url(id, shown.request.id),
         due_on: shown.request.due_on.to_string(),
@@ -68,6 +58,14 @@ pub async fn summary(
         late: shown.late,
         items,
     }))
+}
+
+/// What an item is about, named for the issuer, and where in application `id` to change it.
+pub fn place(ctx: &PageContext, id: Uuid, target: &Target) -> (String, String) {
+    (
+        label(ctx, target),
+        format!("/applications/{id}{}", target.issuer_path()),
+    )
 }
 
 fn request_url(id: Uuid, request: Uuid) -> String {
@@ -88,10 +86,7 @@ async fn render(
         .items
         .iter()
         .map(|(_, t)| match t {
-            Some(t) => (
-                label(&ctx, t),
-                format!("/applications/{id}{}", t.issuer_path()),
-            ),
+            Some(t) => place(&ctx, id, t),
             None => (String::new(), format!("/applications/{id}")),
         })
         .collect();

@@ -18,18 +18,17 @@ use crate::domain::application::form::{Answers, Problem, Row, Section, differenc
 use crate::domain::application::sections::section;
 use crate::domain::attestation::Totals;
 use crate::domain::finding::Finding;
+use crate::domain::review::information_request::Target;
 use crate::domain::rules::Rules;
 use crate::error::AppResult;
 use crate::services::application::{self as service, sections::Saved};
+use crate::services::review::information_requests;
 use crate::web::extract::{Actor, Form, IssuerMember};
 use crate::web::kept_posts;
 use crate::web::reply::{page, redirect};
 use crate::web::{AppState, PageContext};
 
 use super::view::{ItemView, SectionView, label_of};
-use crate::domain::review::information_request::Target;
-use crate::services::review::information_requests;
-use crate::web::pages::review::information_requests::label;
 
 #[derive(Template)]
 #[template(path = "application/section.html")]
@@ -128,14 +127,9 @@ async fn questions_about(
         return Ok(Vec::new());
     };
     Ok(shown
-        .items
-        .into_iter()
-        .filter(|(item, _)| item.status == "open" || item.status == "answered")
-        .filter_map(|(item, target)| {
-            target
-                .filter(|t| t.section() == kind)
-                .map(|t| (item.question, t))
-        })
+        .standing()
+        .filter(|(_, t)| t.section() == kind)
+        .map(|(item, t)| (item.question.clone(), t.clone()))
         .collect())
 }
 
@@ -348,10 +342,13 @@ fn render(
     let asked = found
         .questions
         .iter()
-        .map(|(question, target)| Asked {
-            label: label(&ctx, target),
-            href: format!("/applications/{id}{}", target.issuer_path()),
-            question: question.clone(),
+        .map(|(question, target)| {
+            let (label, href) = super::information_requests::place(&ctx, id, target);
+            Asked {
+                label,
+                href,
+                question: question.clone(),
+            }
         })
         .collect();
     let mut all = found.all.clone();
